@@ -1,0 +1,85 @@
+// One registry of error codes. Errors are values: a KsaError carries a code from this table and
+// a message that says what to do. The CLI prints `code: message` on one line and exits 3.
+import type { ErrorInfo } from './types.js';
+
+interface ErrorSpec {
+  retryable: boolean;
+  /** Appended to the message when the caller does not give a more specific fix. */
+  fix: string;
+}
+
+export const ERROR_CODES = {
+  KSA_ERR_BAD_INPUT: { retryable: false, fix: 'run `ksa --help` for usage' },
+  KSA_ERR_BAD_ENDPOINT: { retryable: false, fix: 'use host:port, [ipv6]:port or scheme://[user@]host:port' },
+  KSA_ERR_BAD_DURATION: { retryable: false, fix: 'use a number with a unit: 500ms, 10s, 2m' },
+  KSA_ERR_UNKNOWN_CATEGORY: { retryable: false, fix: 'run `ksa plugin info <id>` to list its categories' },
+  KSA_ERR_UNKNOWN_PLUGIN: { retryable: false, fix: 'run `ksa plugin list` to see installed plugins' },
+  KSA_ERR_UNKNOWN_TYPE: { retryable: false, fix: 'run `ksa plugin list` to see the middleware types' },
+  KSA_ERR_DUPLICATE_PLUGIN: { retryable: false, fix: 'give each plugin a unique id or remove the duplicate' },
+  KSA_ERR_MANIFEST_UNREADABLE: { retryable: false, fix: 'check the path and file permissions' },
+  KSA_ERR_MANIFEST_INVALID: { retryable: false, fix: 'fix the manifest field named above; see docs/PLUGINS.md' },
+  KSA_ERR_API_VERSION: { retryable: false, fix: 'upgrade ksa or use a plugin version built for this apiVersion' },
+  KSA_ERR_DEPENDENCY_MISSING: { retryable: false, fix: 'install the required plugin or relax the `requires:` range' },
+  KSA_ERR_DEPENDENCY_CYCLE: { retryable: false, fix: 'remove one of the `requires:` entries in the cycle' },
+  KSA_ERR_PLUGIN_IMPORT: { retryable: false, fix: 'check the manifest `entry` and that the package is built' },
+  KSA_ERR_PLUGIN_INVALID: { retryable: false, fix: 'export a plugin built with defineMiddlewarePlugin as default' },
+  KSA_ERR_PLUGIN_LOCKED: { retryable: false, fix: 'reinstall it with `ksa plugin install`' },
+  KSA_ERR_ILLEGAL_TRANSITION: { retryable: false, fix: 'this is a bug in the caller of the lifecycle manager' },
+  KSA_ERR_TIMEOUT: { retryable: true, fix: 'raise --timeout or check that the target answers' },
+  KSA_ERR_PLUGIN_CRASH: { retryable: true, fix: 'report it to the plugin author; run with --log-level debug for the stack' },
+  KSA_ERR_PLUGIN_EXIT: { retryable: false, fix: 'plugins must not call process.exit; report it to the plugin author' },
+  KSA_ERR_OUT_OF_MEMORY: { retryable: false, fix: 'the plugin exceeded its memory limit; report it to the plugin author' },
+  KSA_ERR_CONNECT: { retryable: true, fix: 'check the endpoint, the network path and that the server is running' },
+  KSA_ERR_AUTH: { retryable: false, fix: 'check the user name and password (--password-file or the env var)' },
+  KSA_ERR_TLS: { retryable: false, fix: 'check the CA, certificate, key and servername options' },
+  KSA_ERR_PROTOCOL: { retryable: true, fix: 'the server answered something unexpected; check the endpoint is the right service' },
+  KSA_ERR_OPERATION_DENIED: { retryable: false, fix: 'declare the operation in the plugin manifest `operations:`' },
+  KSA_ERR_WRITE_NOT_ALLOWED: { retryable: false, fix: 'pass --allow-write to run a mutating action' },
+  KSA_ERR_UNKNOWN_ACTION: { retryable: false, fix: 'run `ksa plugin info <id>` to list its actions' },
+  KSA_ERR_CONFIG_INVALID: { retryable: false, fix: 'fix the field named above; `ksa config example` prints a valid file' },
+  KSA_ERR_CONFIG_UNREADABLE: { retryable: false, fix: 'check --config, KSA_CONFIG or ./ksa.yaml' },
+  KSA_ERR_SECRET_UNREADABLE: { retryable: false, fix: 'check the password file path and its permissions' },
+  KSA_ERR_SNAPSHOT_INVALID: { retryable: false, fix: 'pass a file written by `ksa diagnose --save-snapshot`' },
+  KSA_ERR_INTERNAL: { retryable: false, fix: 'this is a ksa bug; rerun with --log-level debug and report it' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class KsaError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; fix?: string }) {
+    const spec = ERROR_CODES[code];
+    super(`${message}: ${options?.fix ?? spec.fix}`, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'KsaError';
+    this.code = code;
+    this.retryable = spec.retryable;
+  }
+
+  toInfo(): ErrorInfo {
+    return { code: this.code, message: this.message, retryable: this.retryable };
+  }
+}
+
+export function ksaError(code: ErrorCode, message: string, options?: { cause?: unknown; fix?: string }): KsaError {
+  return new KsaError(code, message, options);
+}
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CODES, code);
+}
+
+/** Turns anything thrown into an ErrorInfo; unknown errors become KSA_ERR_INTERNAL. */
+export function toErrorInfo(error: unknown, fallback: ErrorCode = 'KSA_ERR_INTERNAL'): ErrorInfo {
+  if (error instanceof KsaError) return error.toInfo();
+  if (isCodedLike(error)) return { code: error.code, message: error.message, retryable: error.retryable };
+  const message = error instanceof Error ? error.message : String(error);
+  return new KsaError(fallback, message).toInfo();
+}
+
+function isCodedLike(value: unknown): value is ErrorInfo {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.code === 'string' && isErrorCode(v.code) && typeof v.message === 'string' && typeof v.retryable === 'boolean';
+}

@@ -1,0 +1,27 @@
+// Secrets never leave ksa: endpoints show `user:***@host`, and any text that may echo a secret
+// (driver errors, logs) is scrubbed of the known secret values.
+
+/** `redis://user:pw@host:6379/0` -> `redis://user:***@host:6379/0`; `redis://:pw@h` -> `redis://:***@h`. */
+export function redactEndpoint(endpoint: string): string {
+  return endpoint.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/]*)@/i, (_m, scheme: string, userinfo: string) => {
+    const colon = userinfo.indexOf(':');
+    const user = colon === -1 ? userinfo : userinfo.slice(0, colon);
+    return `${scheme}${user}:***@`;
+  });
+}
+
+/** Replaces every occurrence of each secret (and its URL-encoded form) with ***. */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length < 3) continue;
+    for (const form of new Set([secret, encodeURIComponent(secret)])) out = out.split(form).join('***');
+  }
+  return out;
+}
+
+/** Deep-redacts a JSON-serializable value by round-tripping it through redactSecrets. */
+export function redactValue<T>(value: T, secrets: readonly string[]): T {
+  if (secrets.every((s) => s.length < 3)) return value;
+  return JSON.parse(redactSecrets(JSON.stringify(value), secrets.map((s) => JSON.stringify(s).slice(1, -1)))) as T;
+}

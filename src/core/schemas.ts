@@ -1,0 +1,190 @@
+// The contracts: every shape that crosses a boundary (CLI <-> manager <-> isolation host <-> plugin,
+// manifest files, JSON output) is a zod schema here; TypeScript types are inferred in types.ts.
+import { z } from 'zod';
+
+export const SCHEMA_VERSION = 1 as const;
+export const PLUGIN_API_VERSION = 1 as const;
+
+export const SeveritySchema = z.enum(['info', 'warning', 'critical']);
+export const StatusSchema = z.enum(['healthy', 'warning', 'critical', 'unknown']);
+export const PluginStateSchema = z.enum(['Unloaded', 'Loaded', 'Initialized', 'Running', 'Stopped', 'Failed']);
+export const PluginTypeSchema = z.enum(['middleware', 'exporter', 'analyzer']);
+export const CapabilitySchema = z.enum(['health-check', 'metrics', 'diagnose', 'execute']);
+
+const idPattern = /^[a-z][a-z0-9-]*$/;
+export const PluginIdSchema = z.string().regex(idPattern, 'lowercase letters, digits and dashes, starting with a letter');
+
+export const ActionSpecSchema = z.strictObject({
+  name: z.string().regex(idPattern),
+  mutating: z.boolean(),
+  description: z.string().optional(),
+});
+
+/** A plugin manifest: read and validated before any plugin code is imported. */
+export const ManifestSchema = z.strictObject({
+  id: PluginIdSchema,
+  name: z.string().min(1),
+  version: z.string().min(1),
+  apiVersion: z.number().int().positive(),
+  type: PluginTypeSchema,
+  middleware: z.string().regex(idPattern).optional(),
+  entry: z.string().min(1),
+  description: z.string().default(''),
+  capabilities: z.array(CapabilitySchema).default([]),
+  categories: z.array(z.string().regex(idPattern)).default([]),
+  checks: z.array(z.string()).default([]),
+  operations: z.array(z.string().min(1)).default([]),
+  actions: z.array(ActionSpecSchema).default([]),
+  requires: z.array(z.string()).default([]),
+  supportedVersions: z.array(z.string()).default([]),
+  config_schema: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const PluginInfoSchema = z.object({
+  id: PluginIdSchema,
+  name: z.string(),
+  version: z.string(),
+  type: PluginTypeSchema,
+  middleware: z.string().optional(),
+  description: z.string(),
+  capabilities: z.array(CapabilitySchema),
+  categories: z.array(z.string()),
+  source: z.enum(['builtin', 'external']),
+  location: z.string(),
+});
+
+export const PluginConfigSchema = z.object({
+  enabled: z.boolean().default(true),
+  config: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const TlsOptionsSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  caFile: z.string().optional(),
+  certFile: z.string().optional(),
+  keyFile: z.string().optional(),
+  servername: z.string().optional(),
+  rejectUnauthorized: z.boolean().default(true),
+});
+
+/** Secrets travel only inside `auth`; every renderer and log line redacts them. */
+export const AuthSchema = z.strictObject({
+  username: z.string().optional(),
+  password: z.string().optional(),
+  mechanism: z.string().optional(),
+});
+
+export const MiddlewareTargetSchema = z.object({
+  type: z.string().regex(idPattern),
+  name: z.string().min(1),
+  endpoints: z.array(z.string().min(1)).min(1),
+  auth: AuthSchema.default({}),
+  tls: TlsOptionsSchema.optional(),
+  options: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const ThresholdOverrideSchema = z.strictObject({
+  warning: z.number().nullable().optional(),
+  critical: z.number().nullable().optional(),
+});
+
+export const DiagnoseOptionsSchema = z.object({
+  categories: z.array(z.string()).default([]),
+  thresholds: z.record(z.string(), ThresholdOverrideSchema).default({}),
+  timeoutMs: z.number().int().positive(),
+  allowWrite: z.boolean().default(false),
+});
+
+export const ObservedSchema = z.object({
+  value: z.union([z.number(), z.string(), z.boolean(), z.null()]),
+  unit: z.string().optional(),
+});
+
+export const ThresholdSchema = z.object({
+  warning: z.number().nullable(),
+  critical: z.number().nullable(),
+  direction: z.enum(['above', 'below']),
+  source: z.string(),
+});
+
+export const FindingSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9_-]+)+$/, 'dotted lowercase id such as redis.memory.usage'),
+  category: z.string(),
+  severity: SeveritySchema,
+  title: z.string().min(1),
+  detail: z.string(),
+  observed: ObservedSchema.optional(),
+  threshold: ThresholdSchema.optional(),
+  suggestion: z.string(),
+  evidence: z.record(z.string(), z.unknown()).default({}),
+  node: z.string().optional(),
+});
+
+export const ErrorInfoSchema = z.object({
+  code: z.string().regex(/^KSA_ERR_[A-Z_]+$/),
+  message: z.string(),
+  retryable: z.boolean(),
+});
+
+export const CategoryResultSchema = z.object({
+  name: z.string(),
+  status: StatusSchema,
+  durationMs: z.number().nonnegative(),
+  skipped: z.string().optional(),
+});
+
+export const DiagnosticResultSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  plugin: z.object({ id: z.string(), version: z.string() }),
+  target: z.object({ type: z.string(), name: z.string(), endpoints: z.array(z.string()) }),
+  status: StatusSchema,
+  startedAt: z.string(),
+  durationMs: z.number().nonnegative(),
+  categories: z.array(CategoryResultSchema),
+  findings: z.array(FindingSchema),
+  metrics: z.record(z.string(), z.union([z.number(), z.string()])),
+  errors: z.array(ErrorInfoSchema),
+});
+
+export const ReportSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  status: StatusSchema,
+  exitCode: z.number().int().min(0).max(3),
+  results: z.array(DiagnosticResultSchema),
+});
+
+export const PluginListingSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  plugins: z.array(
+    PluginInfoSchema.extend({
+      state: PluginStateSchema,
+      operations: z.array(z.string()),
+      actions: z.array(ActionSpecSchema),
+      requires: z.array(z.string()),
+      lastError: ErrorInfoSchema.optional(),
+    }),
+  ),
+});
+
+export const HealthReportSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  plugins: z.array(
+    z.object({
+      id: z.string(),
+      state: PluginStateSchema,
+      healthy: z.boolean(),
+      latencyMs: z.number().nonnegative(),
+      lastError: ErrorInfoSchema.optional(),
+    }),
+  ),
+});
+
+/** A snapshot is plain JSON data gathered by collect; checks read it, nothing else. */
+export const SnapshotSchema = z.object({
+  plugin: z.string(),
+  collectedAt: z.string(),
+  target: z.object({ type: z.string(), name: z.string(), endpoints: z.array(z.string()) }),
+  categories: z.array(z.string()),
+  skipped: z.record(z.string(), z.string()).default({}),
+  data: z.record(z.string(), z.unknown()),
+});
