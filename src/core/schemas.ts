@@ -28,6 +28,8 @@ export const ManifestSchema = z.strictObject({
   apiVersion: z.number().int().positive(),
   type: PluginTypeSchema,
   middleware: z.string().regex(idPattern).optional(),
+  /** Port assumed when an endpoint omits it (e.g. 6379 for Redis). */
+  defaultPort: z.number().int().min(1).max(65535).optional(),
   entry: z.string().min(1),
   description: z.string().default(''),
   capabilities: z.array(CapabilitySchema).default([]),

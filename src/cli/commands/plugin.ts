@@ -1,0 +1,81 @@
+// `ksa plugin list|info|validate|health`.
+import { ksaError } from '../../core/errors.js';
+import { readExternalPackage } from '../../core/loader.js';
+import { SCHEMA_VERSION } from '../../core/schemas.js';
+import { parseDuration } from '../../core/duration.js';
+import type { RegistryEntry } from '../../core/registry.js';
+import type { HealthReport, PluginListing, PluginState } from '../../core/types.js';
+import type { Runtime } from '../runtime.js';
+
+const STATES: readonly PluginState[] = ['Unloaded', 'Loaded', 'Initialized', 'Running', 'Stopped', 'Failed'];
+
+function listingOf(entries: RegistryEntry[]): PluginListing {
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    plugins: entries.map((e) => ({
+      id: e.manifest.id, name: e.manifest.name, version: e.manifest.version, type: e.manifest.type,
+      ...(e.manifest.middleware ? { middleware: e.manifest.middleware } : {}),
+      description: e.manifest.description, capabilities: e.manifest.capabilities, categories: e.manifest.categories,
+      source: e.source, location: e.location, state: e.state, operations: e.manifest.operations,
+      actions: e.manifest.actions, requires: e.manifest.requires, ...(e.lastError ? { lastError: e.lastError } : {}),
+    })),
+  };
+}
+
+export function runPluginList(rt: Runtime, flags: { type?: string; state?: string; json?: boolean }): string {
+  const manager = rt.manager();
+  let entries = manager.registry.list();
+  if (flags.type) entries = manager.registry.listByType(flags.type.includes(':') || ['middleware', 'exporter', 'analyzer'].includes(flags.type) ? flags.type : `middleware:${flags.type}`);
+  if (flags.state) {
+    const state = STATES.find((s) => s.toLowerCase() === flags.state?.toLowerCase());
+    if (!state) throw ksaError('KSA_ERR_BAD_INPUT', `--state ${JSON.stringify(flags.state)} is not a plugin state`, { fix: `use one of ${STATES.join(', ')}` });
+    const ids = new Set(manager.registry.listByState(state).map((e) => e.manifest.id));
+    entries = entries.filter((e) => ids.has(e.manifest.id));
+  }
+  const listing = listingOf(entries);
+  if (flags.json) return `${JSON.stringify(listing, null, 2)}\n`;
+  const rows = listing.plugins.map((p) => [p.id, p.version, p.middleware ? `${p.type}/${p.middleware}` : p.type, p.state, p.source, p.capabilities.join(',')]);
+  return formatColumns(['ID', 'VERSION', 'TYPE', 'STATE', 'SOURCE', 'CAPABILITIES'], rows);
+}
+
+export function runPluginInfo(rt: Runtime, id: string, flags: { json?: boolean }): string {
+  const entry = rt.manager().registry.require(id);
+  const p = listingOf([entry]).plugins[0]!;
+  if (flags.json) return `${JSON.stringify(p, null, 2)}\n`;
+  return [
+    `${p.name} (${p.id} ${p.version})`, p.description,
+    `type:         ${p.type}${p.middleware ? ` (${p.middleware})` : ''}`,
+    `state:        ${p.state}`, `source:       ${p.source} ${p.location}`,
+    `capabilities: ${p.capabilities.join(', ')}`, `categories:   ${p.categories.join(', ')}`,
+    `operations:   ${p.operations.join(', ')}`,
+    `actions:      ${p.actions.map((a) => `${a.name}${a.mutating ? ' (mutating)' : ''}`).join(', ') || 'none'}`,
+    `requires:     ${p.requires.join(', ') || 'none'}`,
+  ].join('\n') + '\n';
+}
+
+/** Validates an external plugin package's manifest without importing its code. */
+export function runPluginValidate(path: string): string {
+  const record = readExternalPackage(path);
+  return `ok: ${record.manifest.id} ${record.manifest.version} (${record.manifest.categories.length} categories, ${record.manifest.operations.length} operations), entry ${record.entryPath}\n`;
+}
+
+export async function runPluginHealth(rt: Runtime, id: string | undefined, flags: { json?: boolean; timeout: string }): Promise<{ text: string; healthy: boolean }> {
+  const timeoutMs = parseDuration(flags.timeout, '--timeout');
+  const manager = rt.manager();
+  const ids = id ? [manager.registry.require(id).manifest.id] : manager.registry.list().map((e) => e.manifest.id);
+  let report: HealthReport;
+  try {
+    report = await manager.health(ids, timeoutMs);
+  } finally {
+    void manager.close();
+  }
+  const healthy = report.plugins.every((p) => p.healthy);
+  if (flags.json) return { text: `${JSON.stringify(report, null, 2)}\n`, healthy };
+  const rows = report.plugins.map((p) => [p.id, p.state, p.healthy ? 'healthy' : 'unhealthy', `${p.latencyMs} ms`, p.lastError ? `${p.lastError.code}: ${p.lastError.message}` : '']);
+  return { text: formatColumns(['ID', 'STATE', 'HEALTH', 'LATENCY', 'LAST ERROR'], rows), healthy };
+}
+
+function formatColumns(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  return [head, ...rows].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')).join('\n') + '\n';
+}

@@ -1,0 +1,21 @@
+// `ksa schema [report|plugins|health|snapshot]`: JSON Schema of ksa's machine-readable outputs.
+import { z } from 'zod';
+import { ksaError } from '../../core/errors.js';
+import { HealthReportSchema, PluginListingSchema, ReportSchema, SnapshotSchema } from '../../core/schemas.js';
+
+const SCHEMAS: Record<string, z.ZodType> = {
+  report: ReportSchema,
+  plugins: PluginListingSchema,
+  health: HealthReportSchema,
+  snapshot: SnapshotSchema,
+};
+
+export function jsonSchemaOf(kind: string): Record<string, unknown> {
+  const schema = SCHEMAS[kind];
+  if (!schema) throw ksaError('KSA_ERR_BAD_INPUT', `unknown schema ${JSON.stringify(kind)}`, { fix: `use one of ${Object.keys(SCHEMAS).join(', ')}` });
+  return { $id: `https://kubestack.ai/ksa/schemas/${kind}-v1.json`, title: `ksa ${kind} (schemaVersion 1)`, ...z.toJSONSchema(schema, { io: 'output' }) };
+}
+
+export function runSchema(kind: string): string {
+  return `${JSON.stringify(jsonSchemaOf(kind), null, 2)}\n`;
+}

@@ -1,0 +1,153 @@
+// The `ksa` program: commander wiring only; each command's work lives in commands/<name>.ts.
+// Every failure ends as one line `ksa: KSA_ERR_* message: fix` on stderr and exit 3; the stack
+// is shown only with --log-level debug. The process always exits explicitly after output is
+// flushed: drivers may leave sockets open, and a CI gate must not wait for them.
+import { Command, CommanderError, Option } from 'commander';
+import { ksaError, toErrorInfo } from '../core/errors.js';
+import { createRuntime, type GlobalFlags, type Runtime } from './runtime.js';
+import { OUTPUT_FORMATS, RENDERERS, type OutputFormat } from '../render/index.js';
+import type { Report } from '../core/types.js';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export async function main(argv: string[], version: string): Promise<number> {
+  const program = new Command('ksa');
+  let exitCode = 0;
+  let debug = argv.includes('--log-level=debug') || argv.join(' ').includes('--log-level debug');
+  const out = (text: string) => { process.stdout.write(text); };
+  const runtime = (): Runtime => {
+    const rt = createRuntime(program.opts<GlobalFlags>());
+    debug = rt.logger.level === 'debug';
+    return rt;
+  };
+  const emitReport = async (report: Report, format: OutputFormat) => {
+    out((await RENDERERS[format]())(report));
+    exitCode = report.exitCode;
+  };
+
+  program
+    .description('Diagnose Kafka, Redis, MySQL and PostgreSQL: findings with evidence, thresholds and fixes; Nagios exit codes for CI')
+    .version(version, '-V, --version')
+    .option('--log-level <level>', 'error | warn | info | debug (debug also prints stacks)', 'warn')
+    .option('--no-color', 'plain output (also NO_COLOR or a non-TTY stdout)')
+    .option('--isolation <mode>', 'auto | worker | process | none (none: debugging only)', 'auto')
+    .option('--plugin <path|package>', 'load an external plugin (repeatable)', collect)
+    .option('--plugin-dir <dir>', 'load every plugin package in a directory (repeatable)', collect)
+    .showSuggestionAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined, writeOut: out });
+
+  program
+    .command('diagnose')
+    .description('diagnose one target: ksa diagnose <type> <endpoint...>')
+    .argument('<type>', 'middleware type: redis, kafka, mysql, postgres (or an external plugin\'s)')
+    .argument('[endpoints...]', 'host:port or scheme://[user@]host:port[/db]; several = one deployment (e.g. Kafka bootstrap list)')
+    .option('-c, --category <name>', 'only these categories (repeatable or comma-separated)', collect)
+    .option('--json', 'JSON report (alias of --output json)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
+    .option('-t, --timeout <duration>', 'deadline for the whole diagnosis', '10s')
+    .option('--fail-on <level>', 'exit non-zero from: warning | critical', 'warning')
+    .option('--threshold <id=warn,crit>', 'override a threshold (repeatable)', collect)
+    .option('--name <name>', 'target name in the report')
+    .option('-u, --user <user>', 'user name (ACL user, SQL user, SASL user)')
+    .option('--password-file <file>', 'read the password from a file')
+    .option('--password-env <var>', 'read the password from this environment variable')
+    .option('--password <password>', 'password on argv (visible to other users: prefer --password-file)')
+    .option('--sasl-mechanism <m>', 'Kafka SASL: plain | scram-sha-256 | scram-sha-512')
+    .option('--tls', 'use TLS')
+    .option('--tls-ca <file>', 'CA bundle')
+    .option('--tls-cert <file>', 'client certificate')
+    .option('--tls-key <file>', 'client key')
+    .option('--tls-servername <name>', 'TLS server name (SNI)')
+    .option('--tls-insecure', 'do not verify the server certificate')
+    .option('--sentinel <host:port,...>', 'Redis Sentinel endpoints')
+    .option('--master-name <name>', 'Redis Sentinel master name')
+    .option('--mode <mode>', 'Redis: standalone | sentinel | cluster (default: detect)')
+    .option('--group <group>', 'Kafka consumer group (repeatable; default: all)', collect)
+    .option('--topic <glob>', 'Kafka topic filter (repeatable)', collect)
+    .option('--samples <n>', 'Kafka: lag samples for trend evaluation (Burrow rules)')
+    .option('--interval <duration>', 'Kafka: time between samples')
+    .option('--socket <path>', 'MySQL unix socket')
+    .option('--database <name>', 'database to connect to')
+    .option('--sslmode <mode>', 'PostgreSQL sslmode')
+    .option('--option <key=value>', 'plugin-specific option (repeatable)', collect)
+    .action(async (type: string, endpoints: string[], flags) => {
+      const { runDiagnose } = await import('./commands/diagnose.js');
+      const rt = runtime();
+      const report = await runDiagnose(rt, type, endpoints, flags);
+      await emitReport(report, flags.json ? 'json' : flags.output);
+    });
+
+  const plugin = program.command('plugin').description('inspect and manage plugins');
+  plugin
+    .command('list')
+    .description('list plugins with id, version, type, state and capabilities')
+    .option('--type <type>', 'filter by type (middleware, or a middleware name such as redis)')
+    .option('--state <state>', 'filter by state (Loaded, Running, Failed, ...)')
+    .option('--json', 'JSON (schema: ksa schema plugins)')
+    .action(async (flags) => {
+      const { runPluginList } = await import('./commands/plugin.js');
+      out(runPluginList(runtime(), flags));
+    });
+  plugin
+    .command('info')
+    .description('show one plugin: categories, operations, actions')
+    .argument('<id>', 'plugin id')
+    .option('--json', 'JSON')
+    .action(async (id: string, flags) => {
+      const { runPluginInfo } = await import('./commands/plugin.js');
+      out(runPluginInfo(runtime(), id, flags));
+    });
+  plugin
+    .command('validate')
+    .description('validate an external plugin package (manifest only; no code is run)')
+    .argument('<path>', 'plugin package directory')
+    .action(async (path: string) => {
+      const { runPluginValidate } = await import('./commands/plugin.js');
+      runtime();
+      out(runPluginValidate(path));
+    });
+  plugin
+    .command('health')
+    .description("run each plugin's health check in its host: state, latency, last error")
+    .argument('[id]', 'plugin id (default: all)')
+    .option('--json', 'JSON (schema: ksa schema health)')
+    .option('-t, --timeout <duration>', 'deadline per plugin', '10s')
+    .action(async (id: string | undefined, flags) => {
+      const { runPluginHealth } = await import('./commands/plugin.js');
+      const { text, healthy } = await runPluginHealth(runtime(), id, flags);
+      out(text);
+      exitCode = healthy ? 0 : 2;
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of the JSON report (or of plugins, health, snapshot)')
+    .argument('[kind]', 'report | plugins | health | snapshot', 'report')
+    .action(async (kind: string) => {
+      const { runSchema } = await import('./commands/schema.js');
+      runtime();
+      out(runSchema(kind));
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return reportFailure(error, debug);
+  }
+}
+
+function reportFailure(error: unknown, debug: boolean): number {
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+    const message = error.message.replace(/^error: /, '');
+    const fix = ksaError('KSA_ERR_BAD_INPUT', message).message;
+    process.stderr.write(`ksa: KSA_ERR_BAD_INPUT ${fix}\n`);
+    return 3;
+  }
+  const info = toErrorInfo(error);
+  process.stderr.write(`ksa: ${info.code} ${info.message.split('\n')[0]}\n`);
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return 3;
+}

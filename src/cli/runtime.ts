@@ -1,0 +1,51 @@
+// Per-invocation wiring shared by the commands: global flags -> logger, colour, PluginManager.
+import chalk from 'chalk';
+import { PluginManager, type IsolationMode } from '../core/manager.js';
+import { packageRoot } from '../core/package-root.js';
+import { ksaError } from '../core/errors.js';
+import { createCliLogger, type CliLogger } from './logger.js';
+import type { LogLevel } from '../core/types.js';
+
+export interface GlobalFlags {
+  logLevel: string;
+  color: boolean;
+  isolation: string;
+  plugin?: string[];
+  pluginDir?: string[];
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
+const ISOLATION: readonly IsolationMode[] = ['auto', 'worker', 'process', 'none'];
+
+export interface Runtime {
+  logger: CliLogger;
+  flags: GlobalFlags;
+  manager(extra?: { externals?: string[]; discoveryDirs?: string[]; pluginConfig?: Record<string, Record<string, unknown>>; disabled?: string[] }): PluginManager;
+}
+
+export function createRuntime(flags: GlobalFlags): Runtime {
+  if (!LOG_LEVELS.includes(flags.logLevel as LogLevel)) {
+    throw ksaError('KSA_ERR_BAD_INPUT', `--log-level ${JSON.stringify(flags.logLevel)} is not one of ${LOG_LEVELS.join(', ')}`, { fix: 'use --log-level error|warn|info|debug' });
+  }
+  if (!ISOLATION.includes(flags.isolation as IsolationMode)) {
+    throw ksaError('KSA_ERR_BAD_INPUT', `--isolation ${JSON.stringify(flags.isolation)} is not one of ${ISOLATION.join(', ')}`, { fix: 'use --isolation auto|worker|process|none' });
+  }
+  // NO_COLOR (no-color.org), --no-color and non-TTY stdout all mean plain text.
+  if (!flags.color || process.env.NO_COLOR !== undefined || !process.stdout.isTTY) chalk.level = 0;
+  const logger = createCliLogger(flags.logLevel as LogLevel);
+  return {
+    logger,
+    flags,
+    manager(extra = {}) {
+      return new PluginManager({
+        packageRoot: packageRoot(),
+        externals: [...(flags.plugin ?? []), ...(extra.externals ?? [])],
+        discoveryDirs: [...(flags.pluginDir ?? []), ...(extra.discoveryDirs ?? [])],
+        isolation: flags.isolation as IsolationMode,
+        logger,
+        ...(extra.pluginConfig ? { pluginConfig: extra.pluginConfig } : {}),
+        ...(extra.disabled ? { disabled: extra.disabled } : {}),
+      }).load();
+    },
+  };
+}

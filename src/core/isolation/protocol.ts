@@ -1,0 +1,50 @@
+// Messages between the main thread and an isolation host (worker thread or child process).
+import type { DiagnoseOptions, DiagnosticResult, ErrorInfo, LogLevel, Manifest, MiddlewareTarget, Snapshot } from '../types.js';
+
+export type HostMethod = 'diagnose' | 'analyze' | 'health' | 'metrics' | 'execute' | 'init';
+
+export interface PluginRef {
+  manifest: Manifest;
+  /** file:// URL of the plugin's ESM entry. */
+  entryUrl: string;
+  config: Record<string, unknown>;
+}
+
+export interface DiagnosePayload {
+  plugin: PluginRef;
+  target: MiddlewareTarget;
+  opts: DiagnoseOptions;
+  withSnapshot: boolean;
+}
+
+export interface DiagnoseReply {
+  result: DiagnosticResult;
+  snapshot?: Snapshot;
+}
+
+export interface AnalyzePayload {
+  plugin: PluginRef;
+  snapshot: Snapshot;
+  opts: DiagnoseOptions;
+}
+
+export interface ExecutePayload {
+  plugin: PluginRef;
+  target: MiddlewareTarget;
+  action: string;
+  params: Record<string, unknown>;
+  allowWrite: boolean;
+}
+
+export type ToHost =
+  | { type: 'call'; id: number; method: HostMethod; payload: unknown; deadline: number }
+  | { type: 'abort'; id: number }
+  | { type: 'ping'; id: number };
+
+export type FromHost =
+  | { type: 'reply'; id: number; ok: true; value: unknown }
+  | { type: 'reply'; id: number; ok: false; error: ErrorInfo; stack?: string }
+  | { type: 'pong'; id: number }
+  | { type: 'log'; level: LogLevel; message: string; fields?: Record<string, unknown> }
+  /** The host is about to die (uncaught exception, unhandled rejection). */
+  | { type: 'fatal'; error: ErrorInfo; stack?: string };

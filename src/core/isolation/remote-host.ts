@@ -1,0 +1,110 @@
+// Main-side handle of an isolation host. Every call has a deadline: when it passes, the call
+// resolves as KSA_ERR_TIMEOUT; if the host then does not answer a ping, it is blocked (for
+// example a synchronous infinite loop) and is terminated.
+import { ksaError, type KsaError } from '../errors.js';
+import type { ErrorInfo, LogLevel } from '../types.js';
+import type { FromHost, HostMethod, ToHost } from './protocol.js';
+
+export interface HostTransport {
+  send(message: ToHost): void;
+  onMessage(listener: (message: FromHost) => void): void;
+  /** Called once when the host is gone, with why. */
+  onExit(listener: (why: ErrorInfo) => void): void;
+  terminate(): Promise<void>;
+}
+
+export interface CallOutcome<T> {
+  ok: boolean;
+  value?: T;
+  error?: ErrorInfo;
+  stack?: string;
+}
+
+interface Pending {
+  resolve(outcome: CallOutcome<unknown>): void;
+  timer: NodeJS.Timeout;
+}
+
+const PING_GRACE_MS = 60;
+
+export class RemoteHost {
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly pings = new Map<number, () => void>();
+  private dead: ErrorInfo | undefined;
+
+  constructor(
+    private readonly transport: HostTransport,
+    private readonly log: (level: LogLevel, message: string, fields?: Record<string, unknown>) => void,
+  ) {
+    transport.onMessage((m) => this.receive(m));
+    transport.onExit((why) => this.failAll(why));
+  }
+
+  get alive(): boolean {
+    return this.dead === undefined;
+  }
+
+  call<T>(method: HostMethod, payload: unknown, deadline: number): Promise<CallOutcome<T>> {
+    if (this.dead) return Promise.resolve({ ok: false, error: this.dead });
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.expire(id, method), Math.max(0, deadline - Date.now()));
+      this.pending.set(id, { resolve: resolve as Pending['resolve'], timer });
+      this.transport.send({ type: 'call', id, method, payload, deadline });
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.failAll(ksaError('KSA_ERR_INTERNAL', 'host terminated').toInfo());
+    await this.transport.terminate();
+  }
+
+  private receive(message: FromHost): void {
+    if (message.type === 'log') return this.log(message.level, message.message, message.fields);
+    if (message.type === 'pong') return this.pings.get(message.id)?.();
+    if (message.type === 'fatal') return this.failAll(message.error, message.stack);
+    const pending = this.pending.get(message.id);
+    if (!pending) return; // already timed out
+    this.settle(message.id, message.ok ? { ok: true, value: message.value } : { ok: false, error: message.error, ...(message.stack ? { stack: message.stack } : {}) });
+  }
+
+  private expire(id: number, method: HostMethod): void {
+    this.settle(id, { ok: false, error: timeoutError(method).toInfo() });
+    this.transport.send({ type: 'abort', id });
+    this.checkResponsive();
+  }
+
+  /** A host that cannot answer a ping within the grace period is stuck in synchronous code. */
+  private checkResponsive(): void {
+    if (this.dead) return;
+    const id = this.nextId++;
+    const timer = setTimeout(() => {
+      this.pings.delete(id);
+      this.failAll(ksaError('KSA_ERR_TIMEOUT', 'plugin blocked its host past the deadline (synchronous code); host terminated').toInfo());
+      void this.transport.terminate();
+    }, PING_GRACE_MS);
+    this.pings.set(id, () => {
+      clearTimeout(timer);
+      this.pings.delete(id);
+    });
+    this.transport.send({ type: 'ping', id });
+  }
+
+  private settle(id: number, outcome: CallOutcome<unknown>): void {
+    const pending = this.pending.get(id);
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    this.pending.delete(id);
+    pending.resolve(outcome);
+  }
+
+  private failAll(error: ErrorInfo, stack?: string): void {
+    if (!this.dead) this.dead = error;
+    for (const id of [...this.pending.keys()]) this.settle(id, { ok: false, error, ...(stack ? { stack } : {}) });
+  }
+}
+
+function timeoutError(method: HostMethod): KsaError {
+  return ksaError('KSA_ERR_TIMEOUT', `plugin ${method} did not finish before the deadline`);
+}

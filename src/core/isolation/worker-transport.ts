@@ -1,0 +1,51 @@
+// Worker-thread transport for built-in plugins: empty environment, heap limits, captured stdio.
+import { Worker } from 'node:worker_threads';
+import { ksaError } from '../errors.js';
+import { hostEntryUrl } from './host-entry-url.js';
+import type { ErrorInfo, LogLevel } from '../types.js';
+import type { FromHost, ToHost } from './protocol.js';
+import type { HostTransport } from './remote-host.js';
+
+export interface WorkerLimits {
+  maxOldGenerationSizeMb: number;
+}
+
+export function createWorkerTransport(
+  limits: WorkerLimits,
+  log: (level: LogLevel, message: string) => void,
+): HostTransport {
+  const worker = new Worker(hostEntryUrl('worker-entry'), {
+    env: {},
+    stdout: true,
+    stderr: true,
+    resourceLimits: { maxOldGenerationSizeMb: limits.maxOldGenerationSizeMb, maxYoungGenerationSizeMb: 32 },
+  });
+  let terminating = false;
+  let exitReason: ErrorInfo | undefined;
+  const exitListeners: Array<(why: ErrorInfo) => void> = [];
+  const finish = (why: ErrorInfo) => {
+    for (const l of exitListeners.splice(0)) l(why);
+  };
+  // A plugin must not print; whatever it does print becomes a debug log line, never our stdout.
+  worker.stdout.on('data', (chunk: Buffer) => log('debug', `plugin stdout: ${chunk.toString().trimEnd()}`));
+  worker.stderr.on('data', (chunk: Buffer) => log('debug', `plugin stderr: ${chunk.toString().trimEnd()}`));
+  worker.on('error', (error: Error & { code?: string }) => {
+    exitReason = error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+      ? ksaError('KSA_ERR_OUT_OF_MEMORY', `plugin exceeded its ${limits.maxOldGenerationSizeMb} MB heap limit`).toInfo()
+      : ksaError('KSA_ERR_PLUGIN_CRASH', `plugin host crashed: ${error.message}`).toInfo();
+  });
+  worker.on('exit', (code) => {
+    finish(exitReason ?? (terminating
+      ? ksaError('KSA_ERR_INTERNAL', 'host terminated').toInfo()
+      : ksaError('KSA_ERR_PLUGIN_EXIT', `plugin host exited with code ${code} during the call`).toInfo()));
+  });
+  return {
+    send: (message: ToHost) => worker.postMessage(message),
+    onMessage: (listener: (m: FromHost) => void) => worker.on('message', listener),
+    onExit: (listener) => exitListeners.push(listener),
+    async terminate() {
+      terminating = true;
+      await worker.terminate();
+    },
+  };
+}

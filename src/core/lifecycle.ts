@@ -1,0 +1,138 @@
+// The plugin state machine as one transition table, lifecycle hooks as subscribable events, and
+// dependency-ordered startAll/stopAll. The actual work of each step is delegated to a driver
+// (the PluginManager), so this file stays about *when*, not *how*.
+import { ksaError, toErrorInfo } from './errors.js';
+import type { PluginRegistry } from './registry.js';
+import type { ErrorInfo, PluginState } from './types.js';
+
+export const TRANSITIONS: Record<PluginState, readonly PluginState[]> = {
+  Unloaded: ['Loaded', 'Failed'],
+  Loaded: ['Initialized', 'Unloaded', 'Failed'],
+  Initialized: ['Running', 'Loaded', 'Failed'],
+  Running: ['Stopped', 'Failed'],
+  Stopped: ['Loaded', 'Unloaded', 'Failed'],
+  Failed: ['Loaded', 'Unloaded'],
+};
+
+export type LifecycleEvent =
+  | 'beforeInit' | 'afterInit' | 'beforeStart' | 'afterStart' | 'beforeStop' | 'afterStop'
+  | 'beforeReload' | 'afterReload' | 'stateChange' | 'failed';
+
+export interface LifecyclePayload {
+  id: string;
+  from: PluginState;
+  to: PluginState;
+  error?: ErrorInfo;
+}
+
+/** What each step does; the manager implements it (spawn host, import, call plugin hooks). */
+export interface LifecycleDriver {
+  init(id: string): Promise<void>;
+  start(id: string): Promise<void>;
+  stop(id: string): Promise<void>;
+}
+
+type Listener = (payload: LifecyclePayload) => void;
+
+export class LifecycleManager {
+  private readonly listeners = new Map<LifecycleEvent, Set<Listener>>();
+
+  constructor(
+    private readonly registry: PluginRegistry,
+    private readonly driver: LifecycleDriver,
+    private readonly dependencyOrder: () => string[],
+  ) {}
+
+  on(event: LifecycleEvent, listener: Listener): () => void {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  canTransition(from: PluginState, to: PluginState): boolean {
+    return TRANSITIONS[from].includes(to);
+  }
+
+  /** Moves a plugin to `to`, or throws KSA_ERR_ILLEGAL_TRANSITION. */
+  transition(id: string, to: PluginState, error?: ErrorInfo): void {
+    const from = this.registry.getState(id);
+    if (!this.canTransition(from, to)) {
+      throw ksaError('KSA_ERR_ILLEGAL_TRANSITION', `plugin ${id} cannot go from ${from} to ${to} (allowed: ${TRANSITIONS[from].join(', ') || 'none'})`);
+    }
+    this.registry.setState(id, to, error);
+    this.emit('stateChange', { id, from, to, ...(error ? { error } : {}) });
+    if (to === 'Failed') this.emit('failed', { id, from, to, ...(error ? { error } : {}) });
+  }
+
+  load(id: string): void {
+    this.transition(id, 'Loaded');
+  }
+
+  async init(id: string): Promise<void> {
+    await this.step(id, 'Initialized', 'beforeInit', 'afterInit', () => this.driver.init(id));
+  }
+
+  async start(id: string): Promise<void> {
+    await this.step(id, 'Running', 'beforeStart', 'afterStart', () => this.driver.start(id));
+  }
+
+  async stop(id: string): Promise<void> {
+    await this.step(id, 'Stopped', 'beforeStop', 'afterStop', () => this.driver.stop(id));
+  }
+
+  /** Initialized -> Loaded (drop the host), then init again. */
+  async reload(id: string): Promise<void> {
+    const from = this.registry.getState(id);
+    this.emit('beforeReload', { id, from, to: 'Loaded' });
+    if (from === 'Running') await this.stop(id);
+    if (this.registry.getState(id) !== 'Loaded') this.transition(id, 'Loaded');
+    await this.init(id);
+    this.emit('afterReload', { id, from, to: this.registry.getState(id) });
+  }
+
+  /** Loaded/Stopped -> Running for one plugin, initialising first when needed. */
+  async ensureRunning(id: string): Promise<void> {
+    const state = this.registry.getState(id);
+    if (state === 'Running') return;
+    if (state === 'Stopped' || state === 'Failed') this.transition(id, 'Loaded');
+    if (this.registry.getState(id) === 'Unloaded') this.load(id);
+    if (this.registry.getState(id) === 'Loaded') await this.init(id);
+    await this.start(id);
+  }
+
+  async startAll(): Promise<void> {
+    for (const id of this.dependencyOrder()) await this.ensureRunning(id);
+  }
+
+  async stopAll(): Promise<void> {
+    for (const id of this.dependencyOrder().reverse()) {
+      if (this.registry.getState(id) === 'Running') await this.stop(id).catch(() => undefined);
+    }
+  }
+
+  private async step(id: string, to: PluginState, before: LifecycleEvent, after: LifecycleEvent, work: () => Promise<void>): Promise<void> {
+    const from = this.registry.getState(id);
+    if (!this.canTransition(from, to)) this.transition(id, to); // throws with the allowed list
+    this.emit(before, { id, from, to });
+    try {
+      await work();
+    } catch (error) {
+      const info = toErrorInfo(error);
+      this.transition(id, 'Failed', info);
+      throw error;
+    }
+    this.transition(id, to);
+    this.emit(after, { id, from, to });
+  }
+
+  private emit(event: LifecycleEvent, payload: LifecyclePayload): void {
+    for (const listener of this.listeners.get(event) ?? []) {
+      try {
+        listener(payload);
+      } catch {
+        // A subscriber's bug must not break the lifecycle.
+      }
+    }
+  }
+}

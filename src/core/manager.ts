@@ -1,0 +1,226 @@
+// PluginManager: the facade the CLI talks to. It owns the registry, the lifecycle manager and one
+// isolation host per running plugin, and turns every plugin outcome (including timeouts, crashes
+// and invalid output) into a DiagnosticResult: plugin failures never throw out of diagnose().
+import { pathToFileURL } from 'node:url';
+import { ksaError, toErrorInfo } from './errors.js';
+import { LifecycleManager } from './lifecycle.js';
+import { dependencyOrder, discoverDirectory, readBuiltinManifests, resolveExternal, type ManifestRecord } from './loader.js';
+import { PluginRegistry, type RegistryEntry } from './registry.js';
+import { DiagnosticResultSchema, HealthReportSchema, SCHEMA_VERSION, SnapshotSchema } from './schemas.js';
+import { unknownResult } from '../sdk/define-plugin.js';
+import { redactSecrets } from './redact.js';
+import { RemoteHost, type CallOutcome, type HostTransport } from './isolation/remote-host.js';
+import { createWorkerTransport } from './isolation/worker-transport.js';
+import { createChildTransport } from './isolation/child-transport.js';
+import { createInProcessTransport } from './isolation/in-process-transport.js';
+import { firstIssue } from './zod-issues.js';
+import type { DiagnosePayload, DiagnoseReply, ExecutePayload, HostMethod, PluginRef } from './isolation/protocol.js';
+import type { ActionOutcome, DiagnoseOptions, DiagnosticResult, ErrorInfo, HealthReport, Logger, MiddlewareTarget, Snapshot } from './types.js';
+
+export type IsolationMode = 'auto' | 'worker' | 'process' | 'none';
+
+export interface ManagerOptions {
+  packageRoot: string;
+  /** External plugins: directory paths or installed npm package names. */
+  externals?: readonly string[];
+  /** Directories whose sub-directories are plugin packages. */
+  discoveryDirs?: readonly string[];
+  /** Extra roots searched for node_modules/<package> (ksa's plugin directory). */
+  packageRoots?: readonly string[];
+  cwd?: string;
+  isolation?: IsolationMode;
+  pluginConfig?: Record<string, Record<string, unknown>>;
+  disabled?: readonly string[];
+  logger: Logger;
+  heapLimitMb?: number;
+  /** Called before an external plugin's code is first imported (e.g. lock-file verification). */
+  verifyExternal?: (record: RegistryEntry) => void;
+}
+
+export interface DiagnoseRequest {
+  pluginId: string;
+  target: MiddlewareTarget;
+  opts: DiagnoseOptions;
+  withSnapshot?: boolean;
+}
+
+export class PluginManager {
+  readonly registry = new PluginRegistry();
+  readonly lifecycle: LifecycleManager;
+  private readonly hosts = new Map<string, RemoteHost>();
+  private readonly starting = new Map<string, Promise<void>>();
+  private readonly options: ManagerOptions;
+  private currentDeadline = new Map<string, number>();
+
+  constructor(options: ManagerOptions) {
+    this.options = options;
+    this.lifecycle = new LifecycleManager(this.registry, {
+      init: (id) => this.initHost(id),
+      start: async () => undefined,
+      stop: (id) => this.stopHost(id),
+    }, () => dependencyOrder(this.registry.list().map((e) => e.manifest)));
+  }
+
+  /** Reads every manifest (no plugin code) and registers the plugins as Loaded. */
+  load(): this {
+    const cwd = this.options.cwd ?? process.cwd();
+    const records: ManifestRecord[] = [
+      ...readBuiltinManifests(this.options.packageRoot),
+      ...(this.options.discoveryDirs ?? []).flatMap((d) => discoverDirectory(d)),
+      ...(this.options.externals ?? []).map((spec) => resolveExternal(spec, cwd, this.options.packageRoots)),
+    ];
+    const disabled = new Set(this.options.disabled ?? []);
+    for (const r of records) {
+      if (disabled.has(r.manifest.id)) continue;
+      this.registry.register({ ...r, state: 'Unloaded' });
+      this.lifecycle.load(r.manifest.id);
+    }
+    dependencyOrder(this.registry.list().map((e) => e.manifest)); // rejects cycles and unmet requires up front
+    return this;
+  }
+
+  pluginForType(type: string): RegistryEntry {
+    const entry = this.registry.getMiddlewarePlugin(type);
+    if (!entry) {
+      const known = this.registry.middlewareTypes().join(', ') || 'none';
+      throw ksaError('KSA_ERR_UNKNOWN_TYPE', `no plugin diagnoses ${JSON.stringify(type)} (known types: ${known})`);
+    }
+    return entry;
+  }
+
+  async diagnose(req: DiagnoseRequest): Promise<{ result: DiagnosticResult; snapshot?: Snapshot }> {
+    const startedAt = Date.now();
+    const entry = this.registry.require(req.pluginId);
+    const deadline = startedAt + req.opts.timeoutMs;
+    const plugin = { id: entry.manifest.id, version: entry.manifest.version };
+    const categories = req.opts.categories.length > 0 ? req.opts.categories : entry.manifest.categories;
+    const secrets = req.target.auth.password ? [req.target.auth.password] : [];
+    const fail = (error: ErrorInfo) => ({ result: unknownResult(plugin, req.target, redactError(error, secrets), startedAt, categories) });
+    const payload: DiagnosePayload = { plugin: this.ref(entry), target: req.target, opts: req.opts, withSnapshot: req.withSnapshot === true };
+    const outcome = await this.callPlugin<DiagnoseReply>(entry, 'diagnose', payload, deadline);
+    if (!outcome.ok) return fail(outcome.error ?? toErrorInfo(undefined));
+    const parsed = DiagnosticResultSchema.safeParse(outcome.value?.result);
+    if (!parsed.success) return fail(ksaError('KSA_ERR_PLUGIN_INVALID', `plugin ${plugin.id} returned an invalid result (${firstIssue(parsed.error)})`).toInfo());
+    const result = parsed.data;
+    result.durationMs = Date.now() - startedAt;
+    result.startedAt = new Date(startedAt).toISOString();
+    const snapshot = outcome.value?.snapshot;
+    return snapshot ? { result, snapshot } : { result };
+  }
+
+  /** Offline analysis of a saved snapshot (no network), in the plugin's host. */
+  async analyze(snapshotInput: unknown, opts: DiagnoseOptions): Promise<DiagnosticResult> {
+    const parsed = SnapshotSchema.safeParse(snapshotInput);
+    if (!parsed.success) throw ksaError('KSA_ERR_SNAPSHOT_INVALID', `snapshot: ${firstIssue(parsed.error)}`);
+    const snapshot = parsed.data;
+    const entry = this.registry.require(snapshot.plugin);
+    const startedAt = Date.now();
+    const outcome = await this.callPlugin<DiagnosticResult>(entry, 'analyze', { plugin: this.ref(entry), snapshot, opts }, startedAt + opts.timeoutMs);
+    if (!outcome.ok) return unknownResult({ id: entry.manifest.id, version: entry.manifest.version }, snapshot.target, outcome.error ?? toErrorInfo(undefined), startedAt);
+    const result = DiagnosticResultSchema.safeParse(outcome.value);
+    if (!result.success) throw ksaError('KSA_ERR_PLUGIN_INVALID', `plugin ${entry.manifest.id} returned an invalid result (${firstIssue(result.error)})`);
+    return result.data;
+  }
+
+  async execute(pluginId: string, target: MiddlewareTarget, action: string, params: Record<string, unknown>, allowWrite: boolean, timeoutMs: number): Promise<ActionOutcome> {
+    const entry = this.registry.require(pluginId);
+    const spec = entry.manifest.actions.find((a) => a.name === action);
+    if (!spec) throw ksaError('KSA_ERR_UNKNOWN_ACTION', `plugin ${pluginId} has no action ${JSON.stringify(action)} (actions: ${entry.manifest.actions.map((a) => a.name).join(', ') || 'none'})`);
+    // Refused in the main process: the plugin is not even started for a refused write.
+    if (spec.mutating && !allowWrite) throw ksaError('KSA_ERR_WRITE_NOT_ALLOWED', `action ${action} of ${pluginId} writes to the target`);
+    const payload: ExecutePayload = { plugin: this.ref(entry), target, action, params, allowWrite };
+    const outcome = await this.callPlugin<ActionOutcome>(entry, 'execute', payload, Date.now() + timeoutMs);
+    if (!outcome.ok) return { ok: false, detail: `${outcome.error?.code}: ${outcome.error?.message}` };
+    return outcome.value ?? { ok: false, detail: 'no outcome' };
+  }
+
+  /** Runs each plugin's healthCheck in its host: state, latency and last error. */
+  async health(ids: readonly string[], timeoutMs: number): Promise<HealthReport> {
+    const plugins = await Promise.all(ids.map(async (id) => {
+      const entry = this.registry.require(id);
+      const t0 = performance.now();
+      const outcome = await this.callPlugin<{ healthy: boolean; detail?: string }>(entry, 'health', this.ref(entry), Date.now() + timeoutMs);
+      const latencyMs = Math.round((performance.now() - t0) * 100) / 100;
+      const healthy = outcome.ok && outcome.value?.healthy === true;
+      const lastError = outcome.ok ? entry.lastError : outcome.error;
+      return { id, state: entry.state, healthy, latencyMs, ...(lastError ? { lastError } : {}) };
+    }));
+    return HealthReportSchema.parse({ schemaVersion: SCHEMA_VERSION, plugins });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.hosts.values()].map((h) => h.terminate().catch(() => undefined)));
+    this.hosts.clear();
+  }
+
+  private ref(entry: RegistryEntry): PluginRef {
+    return { manifest: entry.manifest, entryUrl: pathToFileURL(entry.entryPath).href, config: this.options.pluginConfig?.[entry.manifest.id] ?? {} };
+  }
+
+  private async callPlugin<T>(entry: RegistryEntry, method: HostMethod, payload: unknown, deadline: number): Promise<CallOutcome<T>> {
+    const id = entry.manifest.id;
+    this.currentDeadline.set(id, deadline);
+    try {
+      await this.ensureRunning(id);
+    } catch (error) {
+      return { ok: false, error: toErrorInfo(error, 'KSA_ERR_PLUGIN_CRASH') };
+    }
+    const host = this.hosts.get(id);
+    if (!host) return { ok: false, error: ksaError('KSA_ERR_INTERNAL', `plugin ${id} has no host`).toInfo() };
+    const outcome = await host.call<T>(method, payload, deadline);
+    if (!outcome.ok && outcome.stack) this.options.logger.debug(`plugin ${id} ${method} failed`, { stack: outcome.stack });
+    if (!host.alive && this.hosts.get(id) === host) {
+      // The host died (crash, exit, OOM, blocked): record why; the next call starts a fresh one.
+      this.hosts.delete(id);
+      if (this.registry.getState(id) !== 'Failed') this.lifecycle.transition(id, 'Failed', outcome.error);
+    }
+    return outcome;
+  }
+
+  private ensureRunning(id: string): Promise<void> {
+    if (this.registry.getState(id) === 'Running' && this.hosts.get(id)?.alive) return Promise.resolve();
+    let p = this.starting.get(id);
+    if (!p) {
+      p = this.lifecycle.ensureRunning(id).finally(() => this.starting.delete(id));
+      this.starting.set(id, p);
+    }
+    return p;
+  }
+
+  private async initHost(id: string): Promise<void> {
+    const entry = this.registry.require(id);
+    if (entry.source === 'external') this.options.verifyExternal?.(entry);
+    const host = new RemoteHost(this.transportFor(entry), (level, message, fields) => this.options.logger[level](message, fields));
+    this.hosts.set(id, host);
+    const deadline = this.currentDeadline.get(id) ?? Date.now() + 10_000;
+    const outcome = await host.call('init', this.ref(entry), deadline);
+    if (!outcome.ok) {
+      this.hosts.delete(id);
+      await host.terminate();
+      throw Object.assign(new Error(outcome.error?.message ?? 'init failed'), outcome.error);
+    }
+  }
+
+  private async stopHost(id: string): Promise<void> {
+    const host = this.hosts.get(id);
+    this.hosts.delete(id);
+    await host?.terminate();
+  }
+
+  private transportFor(entry: RegistryEntry): HostTransport {
+    const mode = this.options.isolation ?? 'auto';
+    const heap = this.options.heapLimitMb ?? 256;
+    const log = (level: 'error' | 'warn' | 'info' | 'debug', message: string) => this.options.logger[level](message);
+    const kind = mode === 'auto' ? (entry.source === 'builtin' ? 'worker' : 'process') : mode;
+    const factories: Record<'worker' | 'process' | 'none', () => HostTransport> = {
+      worker: () => createWorkerTransport({ maxOldGenerationSizeMb: heap }, log),
+      process: () => createChildTransport({ maxOldSpaceSizeMb: heap }, log),
+      none: () => createInProcessTransport(),
+    };
+    return factories[kind]();
+  }
+}
+
+function redactError(error: ErrorInfo, secrets: readonly string[]): ErrorInfo {
+  return secrets.length === 0 ? error : { ...error, message: redactSecrets(error.message, secrets) };
+}

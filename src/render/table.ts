@@ -1,0 +1,58 @@
+// Human output: per target a status line, a category table and the findings sorted by severity,
+// each with observed value, threshold (and its source) and the suggestion.
+import chalk from 'chalk';
+import Table from 'cli-table3';
+import type { DiagnosticResult, Finding, Report, Severity, Status } from '../core/types.js';
+
+const STATUS_STYLE: Record<Status, (s: string) => string> = {
+  healthy: (s) => chalk.green(s),
+  warning: (s) => chalk.yellow(s),
+  critical: (s) => chalk.red.bold(s),
+  unknown: (s) => chalk.magenta(s),
+};
+
+const SEVERITY_STYLE: Record<Severity, (s: string) => string> = {
+  info: (s) => chalk.cyan(s),
+  warning: (s) => chalk.yellow(s),
+  critical: (s) => chalk.red.bold(s),
+};
+
+export function renderTable(report: Report): string {
+  const parts = report.results.map(renderResult);
+  if (report.results.length > 1) {
+    const counts = report.results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+    parts.push(`${report.results.length} targets: ${Object.entries(counts).map(([s, n]) => `${n} ${STATUS_STYLE[s as Status](s)}`).join(', ')}; overall ${STATUS_STYLE[report.status](report.status.toUpperCase())} (exit ${report.exitCode})\n`);
+  }
+  return parts.join('\n');
+}
+
+function renderResult(r: DiagnosticResult): string {
+  const lines: string[] = [];
+  lines.push(`${chalk.bold(r.target.name)} (${r.target.type} via ${r.plugin.id} ${r.plugin.version}): ${STATUS_STYLE[r.status](r.status.toUpperCase())} in ${r.durationMs} ms`);
+  for (const e of r.errors) lines.push(`  ${chalk.magenta(e.code)} ${e.message}`);
+  if (r.categories.length > 0) {
+    const cats = new Table({ head: ['category', 'status', 'ms', 'note'], style: { head: [], border: [] } });
+    for (const c of r.categories) cats.push([c.name, STATUS_STYLE[c.status](c.status), String(c.durationMs), c.skipped ? `skipped: ${c.skipped}` : '']);
+    lines.push(cats.toString());
+  }
+  if (r.findings.length > 0) {
+    const table = new Table({ head: ['severity', 'finding', 'observed', 'threshold', 'what to do'], style: { head: [], border: [] }, wordWrap: true, colWidths: [10, 34, 14, 22, 60] });
+    for (const f of r.findings) table.push([SEVERITY_STYLE[f.severity](f.severity), `${f.id}${f.node ? ` @${f.node}` : ''}\n${f.title}`, observedText(f), thresholdText(f), `${f.detail}\n→ ${f.suggestion}`]);
+    lines.push(table.toString());
+  } else if (r.status === 'healthy') {
+    lines.push(chalk.green('  no findings'));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function observedText(f: Finding): string {
+  if (!f.observed) return '';
+  return `${String(f.observed.value)}${f.observed.unit ? ` ${f.observed.unit}` : ''}`;
+}
+
+function thresholdText(f: Finding): string {
+  if (!f.threshold) return '';
+  const op = f.threshold.direction === 'above' ? '>' : '<';
+  const parts = [f.threshold.warning !== null ? `warn ${op} ${f.threshold.warning}` : '', f.threshold.critical !== null ? `crit ${op} ${f.threshold.critical}` : ''].filter(Boolean);
+  return `${parts.join(', ')}\n(${f.threshold.source})`;
+}
