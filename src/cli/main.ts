@@ -20,8 +20,8 @@ export async function main(argv: string[], version: string): Promise<number> {
     debug = rt.logger.level === 'debug';
     return rt;
   };
-  const emitReport = async (report: Report, format: OutputFormat) => {
-    out((await RENDERERS[format]())(report));
+  const emitReport = async (report: Report, format: OutputFormat, color: boolean) => {
+    out((await RENDERERS[format]())(report, { color }));
     exitCode = report.exitCode;
   };
 
@@ -75,7 +75,7 @@ export async function main(argv: string[], version: string): Promise<number> {
       const { runDiagnose } = await import('./commands/diagnose.js');
       const rt = runtime();
       const report = await runDiagnose(rt, type, endpoints, flags);
-      await emitReport(report, flags.json ? 'json' : flags.output);
+      await emitReport(report, flags.json ? 'json' : flags.output, rt.color);
     });
 
   const plugin = program.command('plugin').description('inspect and manage plugins');
@@ -87,7 +87,7 @@ export async function main(argv: string[], version: string): Promise<number> {
     .option('--json', 'JSON (schema: ksa schema plugins)')
     .action(async (flags) => {
       const { runPluginList } = await import('./commands/plugin.js');
-      out(runPluginList(runtime(), flags));
+      out(await runPluginList(runtime(), flags));
     });
   plugin
     .command('info')
@@ -96,7 +96,7 @@ export async function main(argv: string[], version: string): Promise<number> {
     .option('--json', 'JSON')
     .action(async (id: string, flags) => {
       const { runPluginInfo } = await import('./commands/plugin.js');
-      out(runPluginInfo(runtime(), id, flags));
+      out(await runPluginInfo(runtime(), id, flags));
     });
   plugin
     .command('validate')
@@ -105,7 +105,7 @@ export async function main(argv: string[], version: string): Promise<number> {
     .action(async (path: string) => {
       const { runPluginValidate } = await import('./commands/plugin.js');
       runtime();
-      out(runPluginValidate(path));
+      out(await runPluginValidate(path));
     });
   plugin
     .command('health')

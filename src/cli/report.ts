@@ -1,5 +1,5 @@
 // Many results -> one report: worst status and the exit code of the CI contract.
-import { SCHEMA_VERSION } from '../core/schemas.js';
+import { SCHEMA_VERSION } from '../core/versions.js';
 import { exitCodeFor, worstStatus, type FailOn } from '../core/status.js';
 import type { DiagnosticResult, Report } from '../core/types.js';
 

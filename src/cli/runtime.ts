@@ -1,5 +1,4 @@
 // Per-invocation wiring shared by the commands: global flags -> logger, colour, PluginManager.
-import chalk from 'chalk';
 import { PluginManager, type IsolationMode } from '../core/manager.js';
 import { packageRoot } from '../core/package-root.js';
 import { ksaError } from '../core/errors.js';
@@ -20,7 +19,9 @@ const ISOLATION: readonly IsolationMode[] = ['auto', 'worker', 'process', 'none'
 export interface Runtime {
   logger: CliLogger;
   flags: GlobalFlags;
-  manager(extra?: { externals?: string[]; discoveryDirs?: string[]; pluginConfig?: Record<string, Record<string, unknown>>; disabled?: string[] }): PluginManager;
+  /** Whether human output may use colour (a renderer applies it when it loads chalk). */
+  color: boolean;
+  manager(extra?: { externals?: string[]; discoveryDirs?: string[]; pluginConfig?: Record<string, Record<string, unknown>>; disabled?: string[] }): Promise<PluginManager>;
 }
 
 export function createRuntime(flags: GlobalFlags): Runtime {
@@ -31,11 +32,12 @@ export function createRuntime(flags: GlobalFlags): Runtime {
     throw ksaError('KSA_ERR_BAD_INPUT', `--isolation ${JSON.stringify(flags.isolation)} is not one of ${ISOLATION.join(', ')}`, { fix: 'use --isolation auto|worker|process|none' });
   }
   // NO_COLOR (no-color.org), --no-color and non-TTY stdout all mean plain text.
-  if (!flags.color || process.env.NO_COLOR !== undefined || !process.stdout.isTTY) chalk.level = 0;
+  const color = flags.color && process.env.NO_COLOR === undefined && process.stdout.isTTY === true;
   const logger = createCliLogger(flags.logLevel as LogLevel);
   return {
     logger,
     flags,
+    color,
     manager(extra = {}) {
       return new PluginManager({
         packageRoot: packageRoot(),

@@ -1,13 +1,9 @@
-// Finds plugin manifests (built-in manifests/*.yaml, external directories and npm packages),
-// validates them with zod before any plugin code is imported, and checks apiVersion, `requires:`
-// semver ranges and dependency cycles. Plugin code itself is imported lazily, in a host.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import semver from 'semver';
-import { parse as parseYaml } from 'yaml';
+// Built-in plugins come from the manifest index written at build time (validated then, so
+// listing plugins needs neither zod nor yaml); `requires:` ranges and dependency order are here.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
 import { ksaError } from './errors.js';
-import { ManifestSchema, PLUGIN_API_VERSION } from './schemas.js';
-import { firstIssue } from './zod-issues.js';
 import type { Manifest } from './types.js';
 
 export interface ManifestRecord {
@@ -17,111 +13,27 @@ export interface ManifestRecord {
   entryPath: string;
 }
 
-export const SUPPORTED_API_VERSIONS: readonly number[] = [PLUGIN_API_VERSION];
+export const MANIFEST_INDEX = 'dist/manifest-index.json';
 
-export function validateManifest(raw: unknown, file: string): Manifest {
-  const parsed = ManifestSchema.safeParse(raw);
-  if (!parsed.success) throw ksaError('KSA_ERR_MANIFEST_INVALID', `${file}: ${firstIssue(parsed.error)}`);
-  const manifest = parsed.data;
-  if (!SUPPORTED_API_VERSIONS.includes(manifest.apiVersion)) {
-    throw ksaError('KSA_ERR_API_VERSION', `${file}: plugin ${manifest.id} needs plugin API ${manifest.apiVersion}, this ksa supports ${SUPPORTED_API_VERSIONS.join(', ')}`);
-  }
-  if (manifest.type === 'middleware' && !manifest.middleware) {
-    throw ksaError('KSA_ERR_MANIFEST_INVALID', `${file}: middleware: is required when type is middleware`);
-  }
-  if (!semver.valid(manifest.version)) throw ksaError('KSA_ERR_MANIFEST_INVALID', `${file}: version: ${JSON.stringify(manifest.version)} is not semver (e.g. 1.0.0)`);
-  for (const req of manifest.requires) parseRequirement(req, file);
-  return manifest;
-}
-
-function readManifestFile(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw ksaError('KSA_ERR_MANIFEST_UNREADABLE', `cannot read manifest ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  try {
-    return file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw ksaError('KSA_ERR_MANIFEST_INVALID', `${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
-  }
-}
-
-/** Built-in manifests; their entries point into the compiled dist/ tree. */
-export function readBuiltinManifests(packageRoot: string): ManifestRecord[] {
+/** Built-in manifests from the build-time index, or undefined when there is none (not built). */
+export function readBuiltinIndex(packageRoot: string): ManifestRecord[] | undefined {
+  const file = join(packageRoot, MANIFEST_INDEX);
+  if (!existsSync(file)) return undefined;
+  const manifests = JSON.parse(readFileSync(file, 'utf8')) as Manifest[];
   const dir = join(packageRoot, 'manifests');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
-  return files.map((f) => {
-    const file = join(dir, f);
-    const manifest = validateManifest(readManifestFile(file), file);
-    return { manifest, source: 'builtin', location: dir, entryPath: resolve(packageRoot, 'dist', manifest.entry) };
-  });
+  return manifests.map((manifest) => ({ manifest, source: 'builtin', location: dir, entryPath: resolve(packageRoot, 'dist', manifest.entry) }));
 }
 
-/** An external plugin package: a directory with plugin.yaml, or package.json carrying a `ksa` manifest. */
-export function readExternalPackage(dir: string): ManifestRecord {
-  const root = resolve(dir);
-  if (!existsSync(root) || !statSync(root).isDirectory()) {
-    throw ksaError('KSA_ERR_MANIFEST_UNREADABLE', `plugin path ${root} is not a directory`);
+type Satisfies = (version: string, range: string) => boolean;
+type ValidRange = (range: string) => string | null;
+let semverFns: { satisfies: Satisfies; validRange: ValidRange } | undefined;
+/** semver is loaded only when some manifest has `requires:` (none of the built-ins do). */
+function semver(): { satisfies: Satisfies; validRange: ValidRange } {
+  if (!semverFns) {
+    const require = createRequire(import.meta.url);
+    semverFns = { satisfies: require('semver/functions/satisfies') as Satisfies, validRange: require('semver/ranges/valid') as ValidRange };
   }
-  const yamlFile = join(root, 'plugin.yaml');
-  let raw: unknown;
-  let file: string;
-  if (existsSync(yamlFile)) {
-    raw = readManifestFile(yamlFile);
-    file = yamlFile;
-  } else {
-    file = join(root, 'package.json');
-    const pkg = readManifestFile(file) as { ksa?: unknown };
-    if (!pkg || typeof pkg !== 'object' || pkg.ksa === undefined) {
-      throw ksaError('KSA_ERR_MANIFEST_UNREADABLE', `${root} has neither plugin.yaml nor a "ksa" field in package.json`);
-    }
-    raw = pkg.ksa;
-  }
-  const manifest = validateManifest(raw, file);
-  const entryPath = resolve(root, manifest.entry);
-  if (!entryPath.startsWith(root)) throw ksaError('KSA_ERR_MANIFEST_INVALID', `${file}: entry: must stay inside the package`);
-  return { manifest, source: 'external', location: root, entryPath };
-}
-
-/** Every plugin package directly inside a discovery directory (and in its node_modules). */
-export function discoverDirectory(dir: string): ManifestRecord[] {
-  const root = resolve(dir);
-  if (!existsSync(root)) return [];
-  const candidates = readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && !d.name.startsWith('.') && d.name !== 'node_modules')
-    .map((d) => join(root, d.name))
-    .filter((p) => existsSync(join(p, 'plugin.yaml')) || hasKsaField(join(p, 'package.json')));
-  return candidates.map(readExternalPackage);
-}
-
-function hasKsaField(pkgFile: string): boolean {
-  if (!existsSync(pkgFile)) return false;
-  try {
-    return (JSON.parse(readFileSync(pkgFile, 'utf8')) as { ksa?: unknown }).ksa !== undefined;
-  } catch {
-    return false;
-  }
-}
-
-/** `./path`, `/abs/path` or an installed npm package name (looked up in node_modules upwards of `from`). */
-export function resolveExternal(spec: string, from: string, extraRoots: readonly string[] = []): ManifestRecord {
-  if (spec.startsWith('.') || isAbsolute(spec)) return readExternalPackage(resolve(from, spec));
-  if (!/^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/.test(spec)) {
-    throw ksaError('KSA_ERR_BAD_INPUT', `${JSON.stringify(spec)} is neither a path nor an npm package name`, { fix: 'pass ./dir for a directory or the package name' });
-  }
-  for (const root of [...ancestors(resolve(from)), ...extraRoots]) {
-    const dir = join(root, 'node_modules', spec);
-    if (existsSync(join(dir, 'package.json'))) return readExternalPackage(dir);
-  }
-  throw ksaError('KSA_ERR_UNKNOWN_PLUGIN', `package ${spec} is not installed in node_modules`, { fix: `run \`ksa plugin install ${spec}\` or npm install it` });
-}
-
-function ancestors(dir: string): string[] {
-  const out = [dir];
-  for (let d = dirname(dir); d !== out[out.length - 1]; d = dirname(d)) out.push(d);
-  return out;
+  return semverFns;
 }
 
 export interface Requirement { id: string; range: string }
@@ -129,7 +41,7 @@ export interface Requirement { id: string; range: string }
 export function parseRequirement(text: string, file: string): Requirement {
   const m = /^\s*([a-z][a-z0-9-]*)\s*(.*)$/.exec(text);
   const range = m?.[2]?.trim() || '*';
-  if (!m?.[1] || semver.validRange(range) === null) {
+  if (!m?.[1] || semver().validRange(range) === null) {
     throw ksaError('KSA_ERR_MANIFEST_INVALID', `${file}: requires: ${JSON.stringify(text)} is not "<plugin-id> <semver range>"`);
   }
   return { id: m[1], range };
@@ -153,7 +65,7 @@ export function dependencyOrder(manifests: readonly Manifest[]): string[] {
       const req = parseRequirement(text, id);
       const dep = byId.get(req.id);
       if (!dep) throw ksaError('KSA_ERR_DEPENDENCY_MISSING', `plugin ${id} requires ${req.id} ${req.range}, which is not installed`);
-      if (!semver.satisfies(dep.version, req.range)) {
+      if (!semver().satisfies(dep.version, req.range)) {
         throw ksaError('KSA_ERR_DEPENDENCY_MISSING', `plugin ${id} requires ${req.id} ${req.range}, but ${dep.version} is installed`);
       }
       visit(req.id, [...path, id]);

@@ -4,9 +4,9 @@
 import { pathToFileURL } from 'node:url';
 import { ksaError, toErrorInfo } from './errors.js';
 import { LifecycleManager } from './lifecycle.js';
-import { dependencyOrder, discoverDirectory, readBuiltinManifests, resolveExternal, type ManifestRecord } from './loader.js';
+import { dependencyOrder, readBuiltinIndex, type ManifestRecord } from './loader.js';
 import { PluginRegistry, type RegistryEntry } from './registry.js';
-import { DiagnosticResultSchema, HealthReportSchema, SCHEMA_VERSION, SnapshotSchema } from './schemas.js';
+import { SCHEMA_VERSION } from './versions.js';
 import { unknownResult } from '../sdk/define-plugin.js';
 import { redactSecrets } from './redact.js';
 import { RemoteHost, type CallOutcome, type HostTransport } from './isolation/remote-host.js';
@@ -62,12 +62,17 @@ export class PluginManager {
   }
 
   /** Reads every manifest (no plugin code) and registers the plugins as Loaded. */
-  load(): this {
+  async load(): Promise<this> {
     const cwd = this.options.cwd ?? process.cwd();
+    const externals = this.options.externals ?? [];
+    const dirs = this.options.discoveryDirs ?? [];
+    const builtin = readBuiltinIndex(this.options.packageRoot);
+    // zod and yaml are loaded only when something is not in the build-time index.
+    const reader = !builtin || externals.length > 0 || dirs.length > 0 ? await import('./manifest-reader.js') : undefined;
     const records: ManifestRecord[] = [
-      ...readBuiltinManifests(this.options.packageRoot),
-      ...(this.options.discoveryDirs ?? []).flatMap((d) => discoverDirectory(d)),
-      ...(this.options.externals ?? []).map((spec) => resolveExternal(spec, cwd, this.options.packageRoots)),
+      ...(builtin ?? reader!.readBuiltinYaml(this.options.packageRoot)),
+      ...dirs.flatMap((d) => reader!.discoverDirectory(d)),
+      ...externals.map((spec) => reader!.resolveExternal(spec, cwd, this.options.packageRoots)),
     ];
     const disabled = new Set(this.options.disabled ?? []);
     for (const r of records) {
@@ -97,7 +102,7 @@ export class PluginManager {
     const secrets = req.target.auth.password ? [req.target.auth.password] : [];
     const fail = (error: ErrorInfo) => ({ result: unknownResult(plugin, req.target, redactError(error, secrets), startedAt, categories) });
     const payload: DiagnosePayload = { plugin: this.ref(entry), target: req.target, opts: req.opts, withSnapshot: req.withSnapshot === true };
-    const outcome = await this.callPlugin<DiagnoseReply>(entry, 'diagnose', payload, deadline);
+    const [outcome, { DiagnosticResultSchema }] = await Promise.all([this.callPlugin<DiagnoseReply>(entry, 'diagnose', payload, deadline), import('./schemas.js')]);
     if (!outcome.ok) return fail(outcome.error ?? toErrorInfo(undefined));
     const parsed = DiagnosticResultSchema.safeParse(outcome.value?.result);
     if (!parsed.success) return fail(ksaError('KSA_ERR_PLUGIN_INVALID', `plugin ${plugin.id} returned an invalid result (${firstIssue(parsed.error)})`).toInfo());
@@ -110,6 +115,7 @@ export class PluginManager {
 
   /** Offline analysis of a saved snapshot (no network), in the plugin's host. */
   async analyze(snapshotInput: unknown, opts: DiagnoseOptions): Promise<DiagnosticResult> {
+    const { DiagnosticResultSchema, SnapshotSchema } = await import('./schemas.js');
     const parsed = SnapshotSchema.safeParse(snapshotInput);
     if (!parsed.success) throw ksaError('KSA_ERR_SNAPSHOT_INVALID', `snapshot: ${firstIssue(parsed.error)}`);
     const snapshot = parsed.data;
@@ -145,6 +151,7 @@ export class PluginManager {
       const lastError = outcome.ok ? entry.lastError : outcome.error;
       return { id, state: entry.state, healthy, latencyMs, ...(lastError ? { lastError } : {}) };
     }));
+    const { HealthReportSchema } = await import('./schemas.js');
     return HealthReportSchema.parse({ schemaVersion: SCHEMA_VERSION, plugins });
   }
 

@@ -2,8 +2,9 @@
 // manifest files, JSON output) is a zod schema here; TypeScript types are inferred in types.ts.
 import { z } from 'zod';
 
-export const SCHEMA_VERSION = 1 as const;
-export const PLUGIN_API_VERSION = 1 as const;
+import { SCHEMA_VERSION } from './versions.js';
+
+export { SCHEMA_VERSION, PLUGIN_API_VERSION } from './versions.js';
 
 export const SeveritySchema = z.enum(['info', 'warning', 'critical']);
 export const StatusSchema = z.enum(['healthy', 'warning', 'critical', 'unknown']);

@@ -3,7 +3,14 @@ import type { Report } from '../core/types.js';
 
 export type OutputFormat = 'table' | 'json';
 
-export const RENDERERS: Record<OutputFormat, () => Promise<(report: Report) => string>> = {
+export interface RenderOptions {
+  color: boolean;
+}
+
+export type Renderer = (report: Report, options: RenderOptions) => string;
+
+/** Lazy: each renderer loads its own libraries (chalk, cli-table3) only when used. */
+export const RENDERERS: Record<OutputFormat, () => Promise<Renderer>> = {
   table: async () => (await import('./table.js')).renderTable,
   json: async () => (await import('./json.js')).renderJson,
 };

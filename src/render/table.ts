@@ -3,6 +3,7 @@
 import chalk from 'chalk';
 import Table from 'cli-table3';
 import type { DiagnosticResult, Finding, Report, Severity, Status } from '../core/types.js';
+import type { RenderOptions } from './index.js';
 
 const STATUS_STYLE: Record<Status, (s: string) => string> = {
   healthy: (s) => chalk.green(s),
@@ -17,7 +18,8 @@ const SEVERITY_STYLE: Record<Severity, (s: string) => string> = {
   critical: (s) => chalk.red.bold(s),
 };
 
-export function renderTable(report: Report): string {
+export function renderTable(report: Report, options: RenderOptions): string {
+  if (!options.color) chalk.level = 0;
   const parts = report.results.map(renderResult);
   if (report.results.length > 1) {
     const counts = report.results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});

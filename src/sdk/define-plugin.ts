@@ -1,7 +1,7 @@
 // defineMiddlewarePlugin builds the full MiddlewarePlugin interface from the parts a plugin author
 // writes: connect, collect (I/O only) and pure checks. Built-in plugins use exactly this.
 import { KsaError, ksaError } from '../core/errors.js';
-import { PLUGIN_API_VERSION, SCHEMA_VERSION } from '../core/schemas.js';
+import { PLUGIN_API_VERSION, SCHEMA_VERSION } from '../core/versions.js';
 import { statusOfSeverity, worstStatus } from '../core/status.js';
 import { redactEndpoint } from '../core/redact.js';
 import { createCheckContext, type CheckDefinition } from './checks.js';

@@ -49,7 +49,7 @@ export async function runDiagnose(rt: Runtime, type: string, endpoints: string[]
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   const failOn = parseFailOn(flags.failOn);
   const thresholds = parseThresholdFlags(flags.threshold);
-  const manager = rt.manager();
+  const manager = await rt.manager();
   const entry = manager.pluginForType(type);
   const categories = parseCategories(flags.category, entry.manifest);
   const { target, warnings } = buildTarget(type, endpoints, flags, entry.manifest, process.env);

@@ -1,7 +1,6 @@
 // `ksa plugin list|info|validate|health`.
 import { ksaError } from '../../core/errors.js';
-import { readExternalPackage } from '../../core/loader.js';
-import { SCHEMA_VERSION } from '../../core/schemas.js';
+import { SCHEMA_VERSION } from '../../core/versions.js';
 import { parseDuration } from '../../core/duration.js';
 import type { RegistryEntry } from '../../core/registry.js';
 import type { HealthReport, PluginListing, PluginState } from '../../core/types.js';
@@ -22,8 +21,8 @@ function listingOf(entries: RegistryEntry[]): PluginListing {
   };
 }
 
-export function runPluginList(rt: Runtime, flags: { type?: string; state?: string; json?: boolean }): string {
-  const manager = rt.manager();
+export async function runPluginList(rt: Runtime, flags: { type?: string; state?: string; json?: boolean }): Promise<string> {
+  const manager = await rt.manager();
   let entries = manager.registry.list();
   if (flags.type) entries = manager.registry.listByType(flags.type.includes(':') || ['middleware', 'exporter', 'analyzer'].includes(flags.type) ? flags.type : `middleware:${flags.type}`);
   if (flags.state) {
@@ -38,8 +37,8 @@ export function runPluginList(rt: Runtime, flags: { type?: string; state?: strin
   return formatColumns(['ID', 'VERSION', 'TYPE', 'STATE', 'SOURCE', 'CAPABILITIES'], rows);
 }
 
-export function runPluginInfo(rt: Runtime, id: string, flags: { json?: boolean }): string {
-  const entry = rt.manager().registry.require(id);
+export async function runPluginInfo(rt: Runtime, id: string, flags: { json?: boolean }): Promise<string> {
+  const entry = (await rt.manager()).registry.require(id);
   const p = listingOf([entry]).plugins[0]!;
   if (flags.json) return `${JSON.stringify(p, null, 2)}\n`;
   return [
@@ -54,14 +53,15 @@ export function runPluginInfo(rt: Runtime, id: string, flags: { json?: boolean }
 }
 
 /** Validates an external plugin package's manifest without importing its code. */
-export function runPluginValidate(path: string): string {
+export async function runPluginValidate(path: string): Promise<string> {
+  const { readExternalPackage } = await import('../../core/manifest-reader.js');
   const record = readExternalPackage(path);
   return `ok: ${record.manifest.id} ${record.manifest.version} (${record.manifest.categories.length} categories, ${record.manifest.operations.length} operations), entry ${record.entryPath}\n`;
 }
 
 export async function runPluginHealth(rt: Runtime, id: string | undefined, flags: { json?: boolean; timeout: string }): Promise<{ text: string; healthy: boolean }> {
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
-  const manager = rt.manager();
+  const manager = await rt.manager();
   const ids = id ? [manager.registry.require(id).manifest.id] : manager.registry.list().map((e) => e.manifest.id);
   let report: HealthReport;
   try {

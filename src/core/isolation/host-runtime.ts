@@ -3,7 +3,7 @@
 import { ksaError, toErrorInfo } from '../errors.js';
 import { redactValue } from '../redact.js';
 import { isMiddlewarePluginModule, type MiddlewarePluginModule } from '../../sdk/define-plugin.js';
-import { PLUGIN_API_VERSION } from '../schemas.js';
+import { PLUGIN_API_VERSION } from '../versions.js';
 import type { Logger, LogLevel, PluginContext } from '../types.js';
 import type { AnalyzePayload, DiagnosePayload, DiagnoseReply, ExecutePayload, FromHost, HostMethod, PluginRef, ToHost } from './protocol.js';
 
