@@ -40,13 +40,20 @@ export async function main(argv: string[], version: string): Promise<number> {
   program
     .command('diagnose')
     .description('diagnose one target: ksa diagnose <type> <endpoint...>')
-    .argument('<type>', 'middleware type: redis, kafka, mysql, postgres (or an external plugin\'s)')
+    .argument('[type]', 'middleware type: redis, kafka, mysql, postgres (or an external plugin\'s); omit with --config')
     .argument('[endpoints...]', 'host:port or scheme://[user@]host:port[/db]; several = one deployment (e.g. Kafka bootstrap list)')
     .option('-c, --category <name>', 'only these categories (repeatable or comma-separated)', collect)
     .option('--json', 'JSON report (alias of --output json)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
-    .option('-t, --timeout <duration>', 'deadline for the whole diagnosis', '10s')
+    .option('-t, --timeout <duration>', 'deadline per target', '10s')
     .option('--fail-on <level>', 'exit non-zero from: warning | critical', 'warning')
+    .option('--config <file>', 'ksa.yaml with many targets (also KSA_CONFIG, ./ksa.yaml)')
+    .option('--target <name>', 'only this ksa.yaml target (repeatable)', collect)
+    .option('--concurrency <n>', 'targets diagnosed at once (default: ksa.yaml or 16)')
+    .option('--baseline <file>', 'findings in this baseline do not fail the gate')
+    .option('--write-baseline <file>', 'record the current findings as the baseline')
+    .option('--save-snapshot <file>', 'save the collected snapshots for `ksa analyze`')
+    .option('--no-progress', 'no progress line on stderr (shown only on a TTY with several targets)')
     .option('--threshold <id=warn,crit>', 'override a threshold (repeatable)', collect)
     .option('--name <name>', 'target name in the report')
     .option('-u, --user <user>', 'user name (ACL user, SQL user, SASL user)')
@@ -71,11 +78,46 @@ export async function main(argv: string[], version: string): Promise<number> {
     .option('--database <name>', 'database to connect to')
     .option('--sslmode <mode>', 'PostgreSQL sslmode')
     .option('--option <key=value>', 'plugin-specific option (repeatable)', collect)
-    .action(async (type: string, endpoints: string[], flags) => {
+    .action(async (type: string | undefined, endpoints: string[], flags, command: Command) => {
       const { runDiagnose } = await import('./commands/diagnose.js');
       const rt = runtime();
-      const report = await runDiagnose(rt, type, endpoints, flags);
-      await emitReport(report, flags.json ? 'json' : flags.output, rt.color);
+      const format: OutputFormat = flags.json ? 'json' : flags.output;
+      const given = (name: string) => command.getOptionValueSource(name) === 'cli';
+      const progress = flags.progress && format !== 'json' && process.stderr.isTTY === true;
+      const report = await runDiagnose(rt, type, endpoints, { ...flags, progress, timeoutGiven: given('timeout'), failOnGiven: given('failOn') });
+      await emitReport(report, format, rt.color);
+    });
+
+  program
+    .command('analyze')
+    .description('diagnose offline from a file written by `ksa diagnose --save-snapshot`')
+    .argument('<file>', 'snapshot file')
+    .option('--threshold <id=warn,crit>', 'override a threshold (repeatable)', collect)
+    .option('--json', 'JSON report (alias of --output json)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
+    .option('--fail-on <level>', 'exit non-zero from: warning | critical', 'warning')
+    .option('--config <file>', 'ksa.yaml whose plugins to use (also KSA_CONFIG, ./ksa.yaml)')
+    .action(async (file: string, flags) => {
+      const { runAnalyze } = await import('./commands/analyze.js');
+      const rt = runtime();
+      await emitReport(await runAnalyze(rt, file, flags), flags.json ? 'json' : flags.output, rt.color);
+    });
+
+  const config = program.command('config').description('ksa.yaml helpers');
+  config
+    .command('validate')
+    .description('validate ksa.yaml (types, endpoints, categories, secrets) without connecting')
+    .option('--config <file>', 'config file (default: KSA_CONFIG or ./ksa.yaml)')
+    .action(async (flags) => {
+      const { runConfigValidate } = await import('./commands/config.js');
+      out(await runConfigValidate(runtime(), flags.config));
+    });
+  config
+    .command('example')
+    .description('print a commented example ksa.yaml')
+    .action(async () => {
+      const { CONFIG_EXAMPLE } = await import('./commands/config.js');
+      out(CONFIG_EXAMPLE);
     });
 
   const plugin = program.command('plugin').description('inspect and manage plugins');

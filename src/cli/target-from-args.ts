@@ -1,7 +1,7 @@
 // Builds the MiddlewareTarget of `ksa diagnose <type> <endpoint...>` from argv: validates every
 // endpoint before any plugin runs, moves URL passwords into auth (never into endpoints), and maps
 // the type-specific flags into target.options.
-import { parseEndpoint } from '../core/endpoint.js';
+import { parseEndpoint, splitEndpointSecret } from '../core/endpoint.js';
 import { ksaError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { resolvePassword } from '../config/secrets.js';
@@ -36,15 +36,6 @@ export interface TargetFlags {
 export interface BuiltTarget {
   target: MiddlewareTarget;
   warnings: string[];
-}
-
-/** Strips the password from a URL endpoint; returns it separately. */
-export function splitEndpointSecret(endpoint: string, defaultPort: number | undefined): { endpoint: string; username?: string; password?: string } {
-  const parsed = parseEndpoint(endpoint, defaultPort);
-  if (!parsed.scheme || parsed.password === undefined) return { endpoint, ...(parsed.username ? { username: parsed.username } : {}) };
-  const url = new URL(endpoint);
-  url.password = '';
-  return { endpoint: url.href.replace(/\/$/, endpoint.endsWith('/') ? '/' : ''), password: parsed.password, ...(parsed.username ? { username: parsed.username } : {}) };
 }
 
 export function buildTarget(type: string, endpoints: readonly string[], flags: TargetFlags, manifest: Manifest, env: NodeJS.ProcessEnv): BuiltTarget {

@@ -81,3 +81,12 @@ function checkPort(input: string, text: string): number {
 function shown(input: string): string {
   return input.replace(/\/\/([^@/:]*):[^@/]*@/, '//$1:***@').slice(0, 120);
 }
+
+/** Strips the password from a URL endpoint; returns it separately. */
+export function splitEndpointSecret(endpoint: string, defaultPort: number | undefined): { endpoint: string; username?: string; password?: string } {
+  const parsed = parseEndpoint(endpoint, defaultPort);
+  if (!parsed.scheme || parsed.password === undefined) return { endpoint, ...(parsed.username ? { username: parsed.username } : {}) };
+  const url = new URL(endpoint);
+  url.password = '';
+  return { endpoint: url.href.replace(/\/$/, endpoint.endsWith('/') ? '/' : ''), password: parsed.password, ...(parsed.username ? { username: parsed.username } : {}) };
+}

@@ -121,6 +121,8 @@ export const FindingSchema = z.strictObject({
   suggestion: z.string(),
   evidence: z.record(z.string(), z.unknown()).default({}),
   node: z.string().optional(),
+  /** Set by `--baseline`: a known finding that does not fail the gate. */
+  baselined: z.boolean().optional(),
 });
 
 export const ErrorInfoSchema = z.object({
@@ -151,8 +153,11 @@ export const DiagnosticResultSchema = z.object({
 
 export const ReportSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
+  /** Worst status over all results, as found. */
   status: StatusSchema,
+  /** The gate: exit code after --fail-on and --baseline (a tool failure is never 0). */
   exitCode: z.number().int().min(0).max(3),
+  baseline: z.object({ file: z.string(), suppressed: z.number().int().nonnegative() }).optional(),
   results: z.array(DiagnosticResultSchema),
 });
 

@@ -1,7 +1,7 @@
 // Output formats as one table: adding a format is adding a row.
 import type { Report } from '../core/types.js';
 
-export type OutputFormat = 'table' | 'json';
+export type OutputFormat = 'table' | 'json' | 'nagios' | 'junit';
 
 export interface RenderOptions {
   color: boolean;
@@ -13,6 +13,8 @@ export type Renderer = (report: Report, options: RenderOptions) => string;
 export const RENDERERS: Record<OutputFormat, () => Promise<Renderer>> = {
   table: async () => (await import('./table.js')).renderTable,
   json: async () => (await import('./json.js')).renderJson,
+  nagios: async () => (await import('./nagios.js')).renderNagios,
+  junit: async () => (await import('./junit.js')).renderJunit,
 };
 
 export const OUTPUT_FORMATS = Object.keys(RENDERERS) as OutputFormat[];

@@ -4,8 +4,15 @@ import { parseDuration } from '../../core/duration.js';
 import { DiagnoseOptionsSchema } from '../../core/schemas.js';
 import { buildTarget, type TargetFlags } from '../target-from-args.js';
 import { buildReport } from '../report.js';
+import { managerForConfig } from '../config-manager.js';
+import { findConfigFile, loadConfig } from '../../config/load-config.js';
+import { requestsFromConfig } from '../../config/targets-from-config.js';
+import { runTargets, type FleetProgress } from '../../fleet/run-targets.js';
+import { applyBaseline, readBaseline, writeBaseline } from '../../fleet/baseline.js';
+import { writeSnapshots } from '../../fleet/snapshot-file.js';
+import type { DiagnoseRequest, PluginManager } from '../../core/manager.js';
 import type { Runtime } from '../runtime.js';
-import type { DiagnosticResult, Manifest, Report } from '../../core/types.js';
+import type { Manifest, Report } from '../../core/types.js';
 import type { FailOn } from '../../core/status.js';
 
 export interface DiagnoseFlags extends TargetFlags {
@@ -13,6 +20,9 @@ export interface DiagnoseFlags extends TargetFlags {
   timeout: string;
   failOn: string;
   threshold?: string[];
+  /** Set by main when the user gave the flag (so ksa.yaml defaults apply otherwise). */
+  timeoutGiven?: boolean;
+  failOnGiven?: boolean;
 }
 
 export function parseFailOn(text: string): FailOn {
@@ -45,22 +55,80 @@ export function parseThresholdFlags(flags: readonly string[] | undefined): Recor
   return out;
 }
 
-export async function runDiagnose(rt: Runtime, type: string, endpoints: string[], flags: DiagnoseFlags): Promise<Report> {
-  const timeoutMs = parseDuration(flags.timeout, '--timeout');
-  const failOn = parseFailOn(flags.failOn);
+export interface FleetFlags {
+  config?: string;
+  target?: string[];
+  concurrency?: string;
+  baseline?: string;
+  writeBaseline?: string;
+  saveSnapshot?: string;
+  progress: boolean;
+}
+
+/** Diagnoses one target from argv, or every (or each named) target of ksa.yaml. */
+export async function runDiagnose(rt: Runtime, type: string | undefined, endpoints: string[], flags: DiagnoseFlags & FleetFlags): Promise<Report> {
   const thresholds = parseThresholdFlags(flags.threshold);
-  const manager = await rt.manager();
-  const entry = manager.pluginForType(type);
-  const categories = parseCategories(flags.category, entry.manifest);
-  const { target, warnings } = buildTarget(type, endpoints, flags, entry.manifest, process.env);
-  if (target.auth.password) rt.logger.addSecret(target.auth.password);
-  for (const w of warnings) rt.logger.warn(w);
-  const opts = DiagnoseOptionsSchema.parse({ categories, thresholds, timeoutMs });
-  let result: DiagnosticResult;
+  const configFile = type === undefined || flags.config ? findConfigFile(flags.config, process.env, process.cwd()) : undefined;
+  if (type === undefined && !configFile) {
+    throw ksaError('KSA_ERR_BAD_INPUT', 'nothing to diagnose: no <type> given and no ksa.yaml found', { fix: 'run `ksa diagnose redis host:6379`, or pass --config ksa.yaml' });
+  }
+  let failOn = parseFailOn(flags.failOn);
+  let requests: DiagnoseRequest[];
+  let concurrency = flags.concurrency === undefined ? 16 : parseConcurrency(flags.concurrency);
+  let manager: PluginManager;
+  if (configFile) {
+    if (type !== undefined) throw ksaError('KSA_ERR_BAD_INPUT', `give either <type> <endpoint> or --config, not both`, { fix: 'drop the positional arguments when using --config' });
+    const config = loadConfig(configFile, process.env);
+    manager = await managerForConfig(rt, config, configFile);
+    const timeoutMs = flags.timeoutGiven ? parseDuration(flags.timeout, '--timeout') : undefined;
+    requests = requestsFromConfig(config, configFile, manager, process.env, { thresholds, ...(timeoutMs ? { timeoutMs } : {}) });
+    if (flags.target && flags.target.length > 0) {
+      const names = new Set(requests.map((r) => r.target.name));
+      for (const n of flags.target) if (!names.has(n)) throw ksaError('KSA_ERR_BAD_INPUT', `--target ${JSON.stringify(n)} is not in ${configFile}`, { fix: `use one of ${[...names].slice(0, 8).join(', ')}` });
+      requests = requests.filter((r) => flags.target!.includes(r.target.name));
+    }
+    if (flags.concurrency === undefined) concurrency = config.defaults.concurrency;
+    if (flags.failOnGiven !== true && config.defaults.failOn) failOn = config.defaults.failOn;
+  } else {
+    const timeoutMs = parseDuration(flags.timeout, '--timeout');
+    manager = await rt.manager();
+    const entry = manager.pluginForType(type!);
+    const categories = parseCategories(flags.category, entry.manifest);
+    const { target, warnings } = buildTarget(type!, endpoints, flags, entry.manifest, process.env);
+    for (const w of warnings) rt.logger.warn(w);
+    requests = [{ pluginId: entry.manifest.id, target, opts: DiagnoseOptionsSchema.parse({ categories, thresholds, timeoutMs }) }];
+  }
+  for (const r of requests) if (r.target.auth.password) rt.logger.addSecret(r.target.auth.password);
+  const known = flags.baseline ? readBaseline(flags.baseline) : undefined;
+  const progress = flags.progress && requests.length > 1 ? progressPrinter() : undefined;
+  let outcome;
   try {
-    ({ result } = await manager.diagnose({ pluginId: entry.manifest.id, target, opts }));
+    outcome = await runTargets(manager, requests.map((r) => ({ ...r, withSnapshot: flags.saveSnapshot !== undefined })), concurrency, progress?.update);
   } finally {
+    progress?.end();
     void manager.close();
   }
-  return buildReport([result], failOn);
+  if (flags.saveSnapshot) writeSnapshots(flags.saveSnapshot, outcome.snapshots);
+  if (flags.writeBaseline) rt.logger.info(`baseline: ${writeBaseline(flags.writeBaseline, outcome.results)} findings written to ${flags.writeBaseline}`);
+  const suppressed = known ? applyBaseline(outcome.results, known) : undefined;
+  return buildReport(outcome.results, failOn, flags.baseline && suppressed !== undefined ? { file: flags.baseline, suppressed } : undefined);
+}
+
+function parseConcurrency(text: string): number {
+  const n = /^\d{1,3}$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= 512)) throw ksaError('KSA_ERR_BAD_INPUT', `--concurrency ${JSON.stringify(text.slice(0, 20))} is not 1-512`, { fix: 'use e.g. --concurrency 16' });
+  return n;
+}
+
+function progressPrinter(): { update: (p: FleetProgress) => void; end: () => void } {
+  let last = '';
+  return {
+    update(p) {
+      const running = p.running.slice(0, 3).join(', ') + (p.running.length > 3 ? ` +${p.running.length - 3}` : '');
+      const text = `[${p.done}/${p.total}] ${running}`.slice(0, (process.stderr.columns ?? 80) - 1);
+      if (text !== last) process.stderr.write(`\r\u001b[2K${text}`);
+      last = text;
+    },
+    end: () => { if (last) process.stderr.write('\r\u001b[2K'); },
+  };
 }

@@ -1,0 +1,48 @@
+// `ksa config validate` and `ksa config example`.
+import { ksaError } from '../../core/errors.js';
+import { findConfigFile, loadConfig } from '../../config/load-config.js';
+import { requestsFromConfig } from '../../config/targets-from-config.js';
+import type { Runtime } from '../runtime.js';
+import { managerForConfig } from '../config-manager.js';
+
+export async function runConfigValidate(rt: Runtime, explicit: string | undefined): Promise<string> {
+  const file = findConfigFile(explicit, process.env, process.cwd());
+  if (!file) throw ksaError('KSA_ERR_CONFIG_UNREADABLE', 'no config: pass --config, set KSA_CONFIG or create ./ksa.yaml', { fix: '`ksa config example > ksa.yaml` writes a starting point' });
+  const config = loadConfig(file, process.env);
+  const manager = await managerForConfig(rt, config, file);
+  const requests = requestsFromConfig(config, file, manager, process.env, { thresholds: {} });
+  const types = [...new Set(requests.map((r) => r.target.type))].join(', ');
+  return `ok: ${file}: ${requests.length} targets (${types}), concurrency ${config.defaults.concurrency}, timeout ${config.defaults.timeout}\n`;
+}
+
+export const CONFIG_EXAMPLE = `# ksa.yaml: every target of a team in one run (ksa diagnose --config ksa.yaml).
+# \${NAME} is replaced by the environment variable NAME; a missing one is an error.
+defaults:
+  timeout: 10s          # deadline per target
+  concurrency: 16       # targets diagnosed at once
+  # failOn: critical    # exit non-zero only for critical findings
+targets:
+  - name: cache-prod
+    type: redis
+    endpoints: [redis://10.0.0.1:6379/0]
+    auth: { passwordEnv: REDIS_PASSWORD }      # or passwordFile: /run/secrets/redis
+    thresholds: { redis.memory.usage: { warning: 70, critical: 85 } }
+    categories: [memory, replication]
+  - name: orders-db
+    type: postgres
+    endpoints: [postgres://ksa_monitor@10.0.0.2:5432/orders]
+    auth: { passwordFile: /run/secrets/pg }
+    options: { sslmode: require }
+  - name: billing-mysql
+    type: mysql
+    endpoints: [10.0.0.3:3306]
+    auth: { username: monitor, passwordEnv: MYSQL_MONITOR_PASSWORD }
+  - name: events
+    type: kafka
+    endpoints: [10.0.0.4:9092, 10.0.0.5:9092]
+    options: { group: [billing, audit] }
+    timeout: 20s
+plugins:
+  redis-diagnostics: { enabled: true, config: {} }
+  discovery: { directories: [./ksa-plugins] }   # external plugin packages
+`;

@@ -1,0 +1,40 @@
+// Finds and validates ksa.yaml: --config, then KSA_CONFIG, then ./ksa.yaml.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { ksaError } from '../core/errors.js';
+import { firstIssue } from '../core/zod-issues.js';
+import { ConfigSchema, type KsaConfig } from './schema.js';
+import { substituteEnv } from './env-substitution.js';
+
+export function findConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string | undefined {
+  if (explicit) return resolve(cwd, explicit);
+  if (env.KSA_CONFIG) return resolve(cwd, env.KSA_CONFIG);
+  const local = resolve(cwd, 'ksa.yaml');
+  return existsSync(local) ? local : undefined;
+}
+
+export function loadConfig(file: string, env: NodeJS.ProcessEnv): KsaConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw ksaError('KSA_ERR_CONFIG_UNREADABLE', `cannot read config ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const doc = parseDocument(text, { uniqueKeys: true });
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const line = yamlError.linePos?.[0];
+    throw ksaError('KSA_ERR_CONFIG_INVALID', `${file}${line ? `:${line.line}:${line.col}` : ''}: invalid YAML: ${yamlError.message.split('\n')[0]}`);
+  }
+  const raw = substituteEnv(doc.toJS(), env, file);
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) throw ksaError('KSA_ERR_CONFIG_INVALID', `${file}: ${firstIssue(parsed.error)}`);
+  const seen = new Map<string, number>();
+  parsed.data.targets.forEach((t, i) => {
+    const first = seen.get(t.name);
+    if (first !== undefined) throw ksaError('KSA_ERR_CONFIG_INVALID', `${file}: targets[${i}].name: duplicate target name ${JSON.stringify(t.name)} (also targets[${first}])`, { fix: 'give every target a unique name' });
+    seen.set(t.name, i);
+  });
+  return parsed.data;
+}

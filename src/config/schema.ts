@@ -1,0 +1,44 @@
+// ksa.yaml: the zod schema is the contract; every error names the path in the file and the fix.
+import { z } from 'zod';
+import { PluginConfigSchema, ThresholdOverrideSchema, TlsOptionsSchema } from '../core/schemas.js';
+
+const duration = z.string().regex(/^\d+(?:\.\d+)?(ms|s|m|h)$/, 'a duration such as 500ms, 10s or 2m');
+
+export const TargetAuthSchema = z.strictObject({
+  username: z.string().optional(),
+  passwordEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name').optional(),
+  passwordFile: z.string().optional(),
+  /** Allowed for `${ENV}` references; a literal secret in a file is the user's call. */
+  password: z.string().optional(),
+  mechanism: z.string().optional(),
+});
+
+export const TargetSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, 'letters, digits and . _ : @ / -'),
+  type: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a middleware type such as redis'),
+  endpoints: z.array(z.string().min(1)).min(1, 'at least one endpoint'),
+  auth: TargetAuthSchema.optional(),
+  tls: TlsOptionsSchema.optional(),
+  options: z.record(z.string(), z.unknown()).optional(),
+  thresholds: z.record(z.string(), ThresholdOverrideSchema).optional(),
+  categories: z.array(z.string()).optional(),
+  timeout: duration.optional(),
+});
+
+export const DiscoverySchema = z.strictObject({
+  directories: z.array(z.string()).default([]),
+  packages: z.array(z.string()).default([]),
+});
+
+export const ConfigSchema = z.strictObject({
+  defaults: z.strictObject({
+    timeout: duration.default('10s'),
+    concurrency: z.number().int().min(1).max(512).default(16),
+    failOn: z.enum(['warning', 'critical']).optional(),
+  }).default({ timeout: '10s', concurrency: 16 }),
+  targets: z.array(TargetSchema).min(1, 'at least one target'),
+  plugins: z.object({ discovery: DiscoverySchema.optional() }).catchall(PluginConfigSchema).default({}),
+});
+
+export type KsaConfig = z.infer<typeof ConfigSchema>;
+export type TargetConfig = z.infer<typeof TargetSchema>;

@@ -1,0 +1,80 @@
+// Turns validated ksa.yaml targets into runnable diagnosis requests: resolves each target's
+// plugin, endpoints (with the plugin's default port), categories, thresholds and secrets, with
+// errors that point at the path in the file.
+import { parseEndpoint, splitEndpointSecret } from '../core/endpoint.js';
+import { KsaError, ksaError } from '../core/errors.js';
+import { parseDuration } from '../core/duration.js';
+import { readPasswordFile } from './secrets.js';
+import type { PluginManager, DiagnoseRequest } from '../core/manager.js';
+import type { DiagnoseOptions, MiddlewareTarget } from '../core/types.js';
+import type { KsaConfig, TargetConfig } from './schema.js';
+
+export interface TargetOverrides {
+  thresholds: DiagnoseOptions['thresholds'];
+  timeoutMs?: number;
+  categories?: string[];
+}
+
+export function requestsFromConfig(config: KsaConfig, file: string, manager: PluginManager, env: NodeJS.ProcessEnv, overrides: TargetOverrides): DiagnoseRequest[] {
+  const defaultTimeout = parseDuration(config.defaults.timeout, 'defaults.timeout');
+  return config.targets.map((t, i) => {
+    const at = (path: string, error: unknown): never => {
+      const message = error instanceof KsaError ? error.message : String(error);
+      throw ksaError('KSA_ERR_CONFIG_INVALID', `${file}: targets[${i}]${path}: ${message}`, { fix: 'see `ksa config example`' });
+    };
+    let entry;
+    try {
+      entry = manager.pluginForType(t.type);
+    } catch (error) {
+      return at('.type', error);
+    }
+    const manifest = entry.manifest;
+    const split = t.endpoints.map((e, j) => {
+      try {
+        return splitEndpointSecret(e, manifest.defaultPort);
+      } catch (error) {
+        return at(`.endpoints[${j}]`, error);
+      }
+    });
+    (t.categories ?? []).forEach((c, j) => {
+      if (!manifest.categories.includes(c)) at(`.categories[${j}]`, `${manifest.id} has no category ${JSON.stringify(c)} (categories: ${manifest.categories.join(', ')})`);
+    });
+    const sentinel = t.options?.sentinel;
+    if (Array.isArray(sentinel)) sentinel.forEach((s, j) => { try { parseEndpoint(String(s), 26379); } catch (error) { at(`.options.sentinel[${j}]`, error); } });
+    const password = resolveTargetPassword(t, split.find((s) => s.password !== undefined)?.password, env, (path, e) => at(path, e));
+    const username = t.auth?.username ?? split.find((s) => s.username)?.username;
+    const target: MiddlewareTarget = {
+      type: t.type,
+      name: t.name,
+      endpoints: split.map((s) => s.endpoint),
+      auth: { ...(username ? { username } : {}), ...(password !== undefined ? { password } : {}), ...(t.auth?.mechanism ? { mechanism: t.auth.mechanism } : {}) },
+      ...(t.tls ? { tls: t.tls } : {}),
+      options: t.options ?? {},
+    };
+    const timeoutMs = overrides.timeoutMs ?? (t.timeout ? parseDuration(t.timeout, `targets[${i}].timeout`) : defaultTimeout);
+    const opts: DiagnoseOptions = {
+      categories: overrides.categories ?? t.categories ?? [],
+      thresholds: { ...(t.thresholds ?? {}), ...overrides.thresholds },
+      timeoutMs,
+      allowWrite: false,
+    };
+    return { pluginId: manifest.id, target, opts };
+  });
+}
+
+function resolveTargetPassword(t: TargetConfig, urlPassword: string | undefined, env: NodeJS.ProcessEnv, at: (path: string, e: unknown) => never): string | undefined {
+  const auth = t.auth;
+  if (auth?.passwordFile !== undefined) {
+    try {
+      return readPasswordFile(auth.passwordFile);
+    } catch (error) {
+      return at('.auth.passwordFile', error);
+    }
+  }
+  if (auth?.passwordEnv !== undefined) {
+    const v = env[auth.passwordEnv];
+    if (v === undefined) return at('.auth.passwordEnv', `environment variable ${auth.passwordEnv} is not set`);
+    return v;
+  }
+  return auth?.password ?? urlPassword;
+}
