@@ -172,16 +172,46 @@ export class PluginManager {
     } catch (error) {
       return { ok: false, error: toErrorInfo(error, 'KSA_ERR_PLUGIN_CRASH') };
     }
+    if (this.needsDedicatedHost(entry, method)) return this.callInDedicatedHost<T>(entry, method, payload, deadline);
     const host = this.hosts.get(id);
     if (!host) return { ok: false, error: ksaError('KSA_ERR_INTERNAL', `plugin ${id} has no host`).toInfo() };
     const outcome = await host.call<T>(method, payload, deadline);
-    if (!outcome.ok && outcome.stack) this.options.logger.debug(`plugin ${id} ${method} failed`, { stack: outcome.stack });
+    this.noteFailure(entry, method, outcome);
     if (!host.alive && this.hosts.get(id) === host) {
       // The host died (crash, exit, OOM, blocked): record why; the next call starts a fresh one.
       this.hosts.delete(id);
       if (this.registry.getState(id) !== 'Failed') this.lifecycle.transition(id, 'Failed', outcome.error);
     }
     return outcome;
+  }
+
+  /**
+   * An external plugin gets a fresh child process for every call that carries a target (and so
+   * its secrets): it can never see another target's credentials, and whatever it leaves behind
+   * (processes, timers, sockets) dies with the process.
+   */
+  private needsDedicatedHost(entry: RegistryEntry, method: HostMethod): boolean {
+    const mode = this.options.isolation ?? 'auto';
+    return entry.source === 'external' && (mode === 'auto' || mode === 'process') && (method === 'diagnose' || method === 'execute' || method === 'metrics');
+  }
+
+  private async callInDedicatedHost<T>(entry: RegistryEntry, method: HostMethod, payload: unknown, deadline: number): Promise<CallOutcome<T>> {
+    const host = new RemoteHost(this.transportFor(entry), (level, message, fields) => this.options.logger[level](message, fields));
+    try {
+      const init = await host.call('init', this.ref(entry), deadline);
+      if (!init.ok) return init as CallOutcome<T>;
+      const outcome = await host.call<T>(method, payload, deadline);
+      this.noteFailure(entry, method, outcome);
+      return outcome;
+    } finally {
+      void host.terminate();
+    }
+  }
+
+  private noteFailure(entry: RegistryEntry, method: HostMethod, outcome: CallOutcome<unknown>): void {
+    if (outcome.ok) return;
+    if (outcome.error) entry.lastError = outcome.error;
+    if (outcome.stack) this.options.logger.debug(`plugin ${entry.manifest.id} ${method} failed`, { stack: outcome.stack });
   }
 
   private ensureRunning(id: string): Promise<void> {
