@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs every benchmark script in bench/ (each needs the servers of scripts/services.sh where it
+# diagnoses one). Results are recorded by hand in bench/RESULTS.md with the date and machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -f dist/src/cli/main.js ] || npm run build
+for b in bench/core.sh bench/redis.sh bench/postgres.sh bench/mysql.sh bench/kafka.sh bench/fleet.sh; do
+  [ -f "$b" ] || continue
+  echo "== $b"
+  bash "$b"
+done
