@@ -89,6 +89,27 @@ export async function main(argv: string[], version: string): Promise<number> {
     });
 
   program
+    .command('action')
+    .description("run a plugin's declared action, e.g. ksa action redis slowlog-reset host:6379 --allow-write")
+    .argument('<type>', 'middleware type')
+    .argument('<action>', 'action name (ksa plugin info <id> lists them)')
+    .argument('<endpoints...>', 'target endpoints')
+    .option('--allow-write', 'allow an action that writes to the target')
+    .option('--param <key=value>', 'action parameter (repeatable)', collect)
+    .option('-t, --timeout <duration>', 'deadline', '10s')
+    .option('--json', 'JSON outcome')
+    .option('-u, --user <user>', 'user name')
+    .option('--password-file <file>', 'read the password from a file')
+    .option('--password-env <var>', 'read the password from this environment variable')
+    .option('--option <key=value>', 'plugin-specific option (repeatable)', collect)
+    .action(async (type: string, action: string, endpoints: string[], flags) => {
+      const { runAction } = await import('./commands/action.js');
+      const { text, ok } = await runAction(runtime(), type, action, endpoints, flags);
+      out(text);
+      exitCode = ok ? 0 : 2;
+    });
+
+  program
     .command('analyze')
     .description('diagnose offline from a file written by `ksa diagnose --save-snapshot`')
     .argument('<file>', 'snapshot file')

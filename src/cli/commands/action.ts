@@ -1,0 +1,27 @@
+// `ksa action <type> <action> <endpoint...>`: runs a plugin's declared action. A mutating action
+// is refused without --allow-write before anything is sent to the target.
+import { ksaError } from '../../core/errors.js';
+import { parseDuration } from '../../core/duration.js';
+import { buildTarget, type TargetFlags } from '../target-from-args.js';
+import type { Runtime } from '../runtime.js';
+
+export async function runAction(rt: Runtime, type: string, action: string, endpoints: string[], flags: TargetFlags & { allowWrite?: boolean; param?: string[]; timeout: string; json?: boolean }): Promise<{ text: string; ok: boolean }> {
+  const timeoutMs = parseDuration(flags.timeout, '--timeout');
+  const params: Record<string, string> = {};
+  for (const kv of flags.param ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw ksaError('KSA_ERR_BAD_INPUT', `--param ${JSON.stringify(kv)} is not key=value`, { fix: 'write --param key=value' });
+    params[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  const manager = await rt.manager();
+  const entry = manager.pluginForType(type);
+  const { target, warnings } = buildTarget(type, endpoints, flags, entry.manifest, process.env);
+  if (target.auth.password) rt.logger.addSecret(target.auth.password);
+  for (const w of warnings) rt.logger.warn(w);
+  try {
+    const outcome = await manager.execute(entry.manifest.id, target, action, params, flags.allowWrite === true, timeoutMs);
+    return { text: flags.json ? `${JSON.stringify(outcome, null, 2)}\n` : `${outcome.ok ? 'ok' : 'failed'}: ${outcome.detail}\n`, ok: outcome.ok };
+  } finally {
+    void manager.close();
+  }
+}
