@@ -49,6 +49,25 @@ free_ports() {
   ' "$1"
 }
 
+# readiness probes (used with wait_for)
+redis_linked() { redis-cli -h 127.0.0.1 -p "$1" info replication | grep -q 'master_link_status:up'; }
+mysql_repl_ok() { # replica-socket primary-gtid-pos
+  local s; s="$(echo 'SHOW SLAVE STATUS\G' | mariadb --no-defaults --socket="$1" -uroot)"
+  grep -q 'Slave_IO_Running: Yes' <<<"$s" && grep -q 'Slave_SQL_Running: Yes' <<<"$s" &&
+    [[ "$(echo "SELECT MASTER_GTID_WAIT('$2', 0.2)" | mysql_root "$1")" == 0 ]]
+}
+pg_streaming() { # bin socket-dir port
+  [[ "$(as_pg "$1/psql" -X -At -h "$2" -p "$3" -U postgres -d postgres \
+    -c "select count(*) from pg_stat_replication where state = 'streaming'")" -ge 1 ]]
+}
+tcp_open() { # host:port,... -> every one accepts TCP
+  local hp; for hp in ${1//,/ }; do (exec 3<>"/dev/tcp/${hp%:*}/${hp##*:}") 2>/dev/null || return 1; done
+}
+zk_ok() { # port
+  local r; exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1
+  printf ruok >&3; r="$(timeout 2 cat <&3)"; exec 3<&-; [[ $r == imok ]]
+}
+
 # ---------------------------------------------------------------- processes
 # pid files: $PIDS/<name>.pid ; expected executable name for PID-reuse safety
 expected_exe() {
@@ -73,12 +92,13 @@ pid_alive() { # name
   exe="$(expected_exe "$1")"
   [[ -z $exe ]] || tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$exe"
 }
-component_up() { local n; for n in $(proc_pids "$1"); do pid_alive "$n" || return 1; done; }
+component_up() { local n; [[ -f $ENVD/$1 ]] || return 1; for n in $(proc_pids "$1"); do pid_alive "$n" || return 1; done; }
 component_recorded() { local n; for n in $(proc_pids "$1"); do [[ -e $PIDS/$n.pid ]] && return 0; done; return 1; }
 
 # run CMD detached (own session, no inherited fds), pid written by the process itself
 spawn() { # pidfile logfile cmd...
   local pidf="$1" logf="$2"; shift 2
+  # shellcheck disable=SC2016  # $$ and $@ are for the inner shell
   ( setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidf" "$@" </dev/null >>"$logf" 2>&1 9>&- & )
 }
 
@@ -138,7 +158,8 @@ install_components() {
 
 # ---------------------------------------------------------------- redis
 start_redis() { # pport rport
-  local pw="$(genpass)" d="$STATE/redis" role port
+  local pw d="$STATE/redis" role port
+  pw="$(genpass)"
   rm -rf "$d"; mkdir -p "$d"
   for role in primary replica; do
     port=$1; [[ $role == replica ]] && port=$2
@@ -154,8 +175,7 @@ start_redis() { # pport rport
     redis-server "$d/$role.conf" 9>&-
   done
   export REDISCLI_AUTH="$pw"
-  redis_linked() { redis-cli -h 127.0.0.1 -p "$2" info replication | grep -q 'master_link_status:up'; }
-  wait_for "redis replica link" redis_linked "$1" "$2"
+  wait_for "redis replica link" redis_linked "$2"
   wait_for "redis pid files" test -s "$PIDS/redis-primary.pid" -a -s "$PIDS/redis-replica.pid"
   printf 'KSA_REDIS_PRIMARY=127.0.0.1:%s\nKSA_REDIS_REPLICA=127.0.0.1:%s\nKSA_REDIS_PASSWORD=%s\n' \
     "$1" "$2" "$pw" >"$ENVD/redis"
@@ -165,7 +185,8 @@ start_redis() { # pport rport
 # ---------------------------------------------------------------- mariadb
 mysql_root() { mariadb --no-defaults --socket="$1" -uroot --batch --skip-column-names; }
 start_mysql() { # pport rport
-  local pw="$(genpass)" rpw="$(genpass)" d="$STATE/mysql" role port id gtid
+  local pw rpw d="$STATE/mysql" role port id gtid
+  pw="$(genpass)"; rpw="$(genpass)"
   local -a common=(--no-defaults --innodb-log-file-size=16M --innodb-buffer-pool-size=64M)
   local -a asuser=(); [[ $(id -u) == 0 ]] && asuser=(--user=root)
   rm -rf "$d"; mkdir -p "$d"
@@ -201,11 +222,6 @@ CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$1, MASTER_USER='repl', MA
 START SLAVE;
 SQL
   gtid="$(echo 'SELECT @@gtid_binlog_pos' | mysql_root "$d/primary/mysql.sock")"
-  mysql_repl_ok() {
-    local s; s="$(echo 'SHOW SLAVE STATUS\G' | mysql_root "$1")"
-    grep -q 'Slave_IO_Running: Yes' <<<"$s" && grep -q 'Slave_SQL_Running: Yes' <<<"$s" &&
-      [[ "$(echo "SELECT MASTER_GTID_WAIT('$2', 0.2)" | mysql_root "$1")" == 0 ]]
-  }
   wait_for "mariadb replication" mysql_repl_ok "$d/replica/mysql.sock" "$gtid"
   {
     printf 'KSA_MYSQL_PRIMARY=127.0.0.1:%s\nKSA_MYSQL_REPLICA=127.0.0.1:%s\n' "$1" "$2"
@@ -216,16 +232,19 @@ SQL
 }
 
 # ---------------------------------------------------------------- postgres
-pg_bin() { local b; b="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)"; [[ -n $b ]] || die "postgresql not installed"; echo "$b"; }
+pg_bin() { # newest installed major version
+  local b; b="$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n1)"
+  [[ -x $b/initdb ]] || die "postgresql not installed"; echo "$b"
+}
 as_pg() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 pg_root() { # data root that the postgres user can traverse
   if [[ $(id -u) != 0 ]] || runuser -u postgres -- test -x "$STATE" 2>/dev/null; then echo "$STATE/pg"
   else echo "/tmp/ksa-pg-$(printf %s "$STATE" | sha1sum | cut -c1-12)"; fi
 }
 start_postgres() { # pport rport
-  local bin pw="$(genpass)" mpw="$(genpass)" root
-  bin="$(pg_bin)"; root="$(pg_root)"
-  as_pg test -d "$root" 2>/dev/null && as_pg rm -rf "$root" 2>/dev/null || rm -rf "$root"
+  local bin pw mpw root
+  pw="$(genpass)"; mpw="$(genpass)"; bin="$(pg_bin)"; root="$(pg_root)"
+  rm -rf "$root"
   mkdir -p "$root"; chmod 700 "$root"
   echo "$root" >"$STATE/pg-root"
   [[ $(id -u) == 0 ]] && chown postgres:postgres "$root"
@@ -262,10 +281,6 @@ SQL
   as_pg "$bin/pg_ctl" -D "$R" -l "$root/replica.log" -w -t 60 start >/dev/null 9>&- ||
     { tail -n 20 "$root/replica.log" >&2; die "postgres replica failed to start"; }
   head -n1 "$R/postmaster.pid" >"$PIDS/pg-replica.pid"
-  pg_streaming() {
-    [[ "$(as_pg "$1/psql" -X -At -h "$2" -p "$3" -U postgres -d postgres \
-      -c "select count(*) from pg_stat_replication where state = 'streaming'")" -ge 1 ]]
-  }
   wait_for "postgres streaming replication" pg_streaming "$bin" "$P" "$1"
   {
     printf 'KSA_PG_PRIMARY=127.0.0.1:%s\nKSA_PG_REPLICA=127.0.0.1:%s\n' "$1" "$2"
@@ -289,10 +304,7 @@ start_kafka() {
   spawn "$PIDS/kafka.pid" "$d/mock.log" "$bin" -b "$KAFKA_BROKERS" -c "$d/control" -r "$d/control.reply" "${KAFKA_TOPICS[@]}"
   wait_for "kafka mock bootstrap" grep -q '^BOOTSTRAP=' "$d/mock.log"
   local bs; bs="$(sed -n 's/^BOOTSTRAP=//p' "$d/mock.log" | head -n1)"
-  kafka_answers() { # every broker accepts TCP
-    local hp; for hp in ${1//,/ }; do (exec 3<>"/dev/tcp/${hp%:*}/${hp##*:}") 2>/dev/null || return 1; done
-  }
-  wait_for "kafka mock brokers" kafka_answers "$bs"
+  wait_for "kafka mock brokers" tcp_open "$bs"
   printf 'KSA_KAFKA_BOOTSTRAP=%s\nKSA_KAFKA_CONTROL=%s\n' "$bs" "$d/control" >"$ENVD/kafka"
   log "kafka      mock ${KAFKA_BROKERS} brokers $bs  control $d/control (topics ${KAFKA_TOPICS[*]})"
 }
@@ -317,15 +329,16 @@ admin.enableServer=false
 CFG
   spawn "$PIDS/zookeeper.pid" "$d/zookeeper.log" java -Xmx256m -Dzookeeper.log.dir="$d" \
     -Dzookeeper.root.logger=INFO,CONSOLE -cp "$cp" org.apache.zookeeper.server.quorum.QuorumPeerMain "$d/zoo.cfg"
-  zk_ok() { local r; exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1; printf ruok >&3; r="$(cat <&3)"; exec 3<&-; [[ $r == imok ]]; }
   wait_for "zookeeper ruok" zk_ok "$1"
   printf 'KSA_ZOOKEEPER=127.0.0.1:%s\n' "$1" >"$ENVD/zookeeper"
   log "zookeeper  127.0.0.1:$1"
 }
 
 # ---------------------------------------------------------------- env / status
-write_env() {
-  local c
+write_env() { # env of the running components; no env file when nothing runs
+  local c up=0
+  for c in "${ALL_COMPONENTS[@]}"; do component_up "$c" && up=1; done
+  ((up)) || { rm -f "$STATE/env"; return 0; }
   {
     for c in "${ALL_COMPONENTS[@]}"; do
       component_up "$c" && [[ -f $ENVD/$c ]] && cat "$ENVD/$c"
@@ -344,7 +357,7 @@ valid_components() {
 }
 
 cmd_start() {
-  local t0 c todo=() ports i=0 pids=() rc=0
+  local t0 c todo=() ports i=0 pids=() rc=0 n
   t0="$(now)"
   (($#)) || set -- "${DEFAULT_COMPONENTS[@]}"
   valid_components "$@"
@@ -353,7 +366,7 @@ cmd_start() {
     if component_up "$c"; then
       log "$(printf '%-10s already running (kept)' "$c")"
     else
-      component_recorded "$c" && kill_names $(proc_pids "$c")
+      if component_recorded "$c"; then read -r -a n <<<"$(proc_pids "$c")"; kill_names "${n[@]}"; fi
       todo+=("$c")
     fi
   done
@@ -377,7 +390,7 @@ cmd_start() {
 }
 
 cmd_stop() {
-  local c names=()
+  local c names=() n
   (($#)) || set -- "${ALL_COMPONENTS[@]}"
   valid_components "$@"
   for c in "$@"; do read -r -a n <<<"$(proc_pids "$c")"; names+=("${n[@]}"); done

@@ -53,7 +53,7 @@ static int parse_topic_spec(const char *spec, char *name, size_t namesz, int *pa
 }
 
 static void handle(rd_kafka_mock_cluster_t *mc, char *line, int *quit) {
-        char cmd[32], s1[256], s2[256];
+        char cmd[32], s1[256];
         int a, b, c;
         line[strcspn(line, "\r\n")] = '\0';
         if (sscanf(line, "%31s", cmd) != 1)
@@ -80,8 +80,8 @@ static void handle(rd_kafka_mock_cluster_t *mc, char *line, int *quit) {
                 reply("ok", NULL);
                 *quit = 1;
         } else {
-                snprintf(s2, sizeof(s2), "%s", line);
-                reply("err bad command: %s", s2);
+                line[200] = '\0';
+                reply("err bad command: %s", line);
         }
 }
 
