@@ -33,6 +33,7 @@ export async function main(argv: string[], version: string): Promise<number> {
     .option('--isolation <mode>', 'auto | worker | process | none (none: debugging only)', 'auto')
     .option('--plugin <path|package>', 'load an external plugin (repeatable)', collect)
     .option('--plugin-dir <dir>', 'load every plugin package in a directory (repeatable)', collect)
+    .option('--plugin-home <dir>', "ksa's plugin directory for `plugin install` (default: KSA_PLUGIN_DIR or ~/.ksa/plugins)")
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: () => undefined, writeOut: out });
@@ -169,6 +170,23 @@ export async function main(argv: string[], version: string): Promise<number> {
       const { runPluginValidate } = await import('./commands/plugin.js');
       runtime();
       out(await runPluginValidate(path));
+    });
+  plugin
+    .command('new')
+    .description('scaffold an external plugin package (manifest, sources, contract test)')
+    .argument('<name>', 'middleware type the plugin diagnoses, e.g. memcached')
+    .option('--dir <dir>', 'target directory (default: ./<name>-diagnostics)')
+    .action(async (name: string, flags) => {
+      const { runPluginNew } = await import('./commands/plugin-new.js');
+      out(runPluginNew(runtime(), name, flags));
+    });
+  plugin
+    .command('install')
+    .description("install a plugin into ksa's plugin directory (npm install --ignore-scripts) and lock its files")
+    .argument('<package|path>', 'npm package spec or a local plugin directory / .tgz')
+    .action(async (spec: string) => {
+      const { runPluginInstall } = await import('./commands/plugin-install.js');
+      out(await runPluginInstall(runtime(), spec, {}));
     });
   plugin
     .command('health')

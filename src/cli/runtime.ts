@@ -3,6 +3,7 @@ import { PluginManager, type IsolationMode } from '../core/manager.js';
 import { packageRoot } from '../core/package-root.js';
 import { ksaError } from '../core/errors.js';
 import { createCliLogger, type CliLogger } from './logger.js';
+import { installedPackageDirs, pluginHome } from '../install/plugin-home.js';
 import type { LogLevel } from '../core/types.js';
 
 export interface GlobalFlags {
@@ -11,6 +12,8 @@ export interface GlobalFlags {
   isolation: string;
   plugin?: string[];
   pluginDir?: string[];
+  /** ksa's plugin directory (`ksa plugin install`); default KSA_PLUGIN_DIR or ~/.ksa/plugins. */
+  pluginHome?: string;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
@@ -38,11 +41,17 @@ export function createRuntime(flags: GlobalFlags): Runtime {
     logger,
     flags,
     color,
-    manager(extra = {}) {
+    async manager(extra = {}) {
+      // Installed plugins are discovered; each is checked against the lock before its code runs.
+      const home = pluginHome(flags.pluginHome);
+      const installed = installedPackageDirs(home);
+      const verifyExternal = installed.length > 0 ? (await import('../install/verify.js')).createLockVerifier(home) : undefined;
       return new PluginManager({
         packageRoot: packageRoot(),
         externals: [...(flags.plugin ?? []), ...(extra.externals ?? [])],
-        discoveryDirs: [...(flags.pluginDir ?? []), ...(extra.discoveryDirs ?? [])],
+        discoveryDirs: [...(flags.pluginDir ?? []), ...installed, ...(extra.discoveryDirs ?? [])],
+        packageRoots: [home],
+        ...(verifyExternal ? { verifyExternal } : {}),
         isolation: flags.isolation as IsolationMode,
         logger,
         ...(extra.pluginConfig ? { pluginConfig: extra.pluginConfig } : {}),

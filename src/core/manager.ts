@@ -169,13 +169,13 @@ export class PluginManager {
 
   private async callPlugin<T>(entry: RegistryEntry, method: HostMethod, payload: unknown, deadline: number): Promise<CallOutcome<T>> {
     const id = entry.manifest.id;
+    if (this.needsDedicatedHost(entry, method)) return this.callInDedicatedHost<T>(entry, method, payload, deadline);
     this.currentDeadline.set(id, deadline);
     try {
       await this.ensureRunning(id);
     } catch (error) {
       return { ok: false, error: toErrorInfo(error, 'KSA_ERR_PLUGIN_CRASH') };
     }
-    if (this.needsDedicatedHost(entry, method)) return this.callInDedicatedHost<T>(entry, method, payload, deadline);
     const host = this.hosts.get(id);
     if (!host) return { ok: false, error: ksaError('KSA_ERR_INTERNAL', `plugin ${id} has no host`).toInfo() };
     const outcome = await host.call<T>(method, payload, deadline);
@@ -199,6 +199,11 @@ export class PluginManager {
   }
 
   private async callInDedicatedHost<T>(entry: RegistryEntry, method: HostMethod, payload: unknown, deadline: number): Promise<CallOutcome<T>> {
+    try {
+      this.options.verifyExternal?.(entry);
+    } catch (error) {
+      return { ok: false, error: toErrorInfo(error) };
+    }
     const host = new RemoteHost(this.transportFor(entry), (level, message, fields) => this.options.logger[level](message, fields));
     try {
       const init = await host.call('init', this.ref(entry), deadline);

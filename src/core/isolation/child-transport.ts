@@ -1,6 +1,7 @@
 // Child-process transport for external plugins: an allowlisted environment, a heap limit, stdio
 // captured as logs (so a plugin writing to fd 1 cannot corrupt ksa's JSON), killed at terminate.
 import { fork } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ksaError } from '../errors.js';
 import { hostEntryUrl } from './host-entry-url.js';
@@ -10,6 +11,80 @@ import type { HostTransport } from './remote-host.js';
 
 export interface ChildLimits {
   maxOldSpaceSizeMb: number;
+  /** Resident memory bound (off-heap Buffers included, which --max-old-space-size ignores). */
+  maxRssMb?: number;
+}
+
+const RSS_SAMPLE_MS = 50;
+/** Process groups of live plugin hosts: killed when ksa exits or is interrupted. */
+const liveGroups = new Set<number>();
+let exitHooksInstalled = false;
+
+/** Kills a host's whole process group, so processes the plugin spawned die with it. */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
+}
+
+/** A host lives in its own process group (so terminate reaches what it spawned); ksa reaps them on exit and on SIGINT/SIGTERM/SIGHUP, then dies by the same signal. */
+function installExitHooks(): void {
+  if (exitHooksInstalled) return;
+  exitHooksInstalled = true;
+  process.on('exit', () => { for (const pid of liveGroups) killGroup(pid); });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      for (const pid of liveGroups) killGroup(pid);
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
+/** Live descendants of pid, from /proc (a plugin's setsid() children escape the group kill, not this). */
+function descendantsOf(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  const children = new Map<number, number[]>();
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  const out: number[] = [];
+  for (let frontier = [pid]; frontier.length > 0;) {
+    const next = children.get(frontier.pop()!) ?? [];
+    out.push(...next);
+    frontier.push(...next);
+  }
+  return out;
+}
+
+/** VmRSS of a process in MB; undefined where /proc is unavailable. */
+function rssMb(pid: number): number | undefined {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Plugin output goes to ksa's stderr as log lines: strip terminal control bytes (escape sequences, NULs). */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
 }
 
 const ENV_ALLOWLIST = ['PATH', 'LANG', 'TZ'] as const;
@@ -25,22 +100,43 @@ export function createChildTransport(limits: ChildLimits, log: (level: LogLevel,
     execArgv: [`--max-old-space-size=${limits.maxOldSpaceSizeMb}`],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'advanced',
+    detached: true,
   });
+  installExitHooks();
+  if (child.pid !== undefined) liveGroups.add(child.pid);
+  const maxRssMb = limits.maxRssMb ?? limits.maxOldSpaceSizeMb * 2 + 128;
+  let rssOver: number | undefined;
+  const rssWatch = setInterval(() => {
+    const rss = child.pid === undefined ? undefined : rssMb(child.pid);
+    if (rss !== undefined && rss > maxRssMb && rssOver === undefined) {
+      rssOver = rss;
+      killGroup(child.pid);
+    }
+  }, RSS_SAMPLE_MS);
+  rssWatch.unref();
   let terminating = false;
   let sawOom = false;
   const exitListeners: Array<(why: ErrorInfo) => void> = [];
-  child.stdout?.on('data', (chunk: Buffer) => log('debug', `plugin stdout: ${chunk.toString().trimEnd()}`));
+  child.stdout?.on('data', (chunk: Buffer) => log('debug', `plugin stdout: ${printable(chunk.toString().trimEnd())}`));
   child.stderr?.on('data', (chunk: Buffer) => {
     const text = chunk.toString();
     if (/heap out of memory|Allocation failed/i.test(text)) sawOom = true;
-    log('debug', `plugin stderr: ${text.trimEnd()}`);
+    log('debug', `plugin stderr: ${printable(text.trimEnd())}`);
   });
   child.on('error', (error) => log('debug', `plugin host error: ${error.message}`));
+  // A process the plugin spawned may hold the stdio pipes open: kill the group at 'exit' so 'close' follows.
+  child.on('exit', () => killGroup(child.pid));
   // 'close' (not 'exit'): stderr is fully read by then, so an OOM message is not missed.
   child.on('close', (code, signal) => {
+    clearInterval(rssWatch);
+    // Whatever the plugin spawned dies with its host, however the host ended.
+    killGroup(child.pid);
+    if (child.pid !== undefined) liveGroups.delete(child.pid);
     const why = terminating
       ? ksaError('KSA_ERR_INTERNAL', 'host terminated').toInfo()
-      : sawOom || signal === 'SIGABRT' || code === 134
+      : rssOver !== undefined
+        ? ksaError('KSA_ERR_OUT_OF_MEMORY', `plugin exceeded its ${maxRssMb} MB memory limit (resident ${Math.round(rssOver)} MB, off-heap buffers included)`).toInfo()
+        : sawOom || signal === 'SIGABRT' || code === 134
         ? ksaError('KSA_ERR_OUT_OF_MEMORY', `plugin exceeded its ${limits.maxOldSpaceSizeMb} MB heap limit`).toInfo()
         : ksaError('KSA_ERR_PLUGIN_EXIT', `plugin host exited (${signal ?? `code ${code}`}) during the call`).toInfo();
     for (const l of exitListeners.splice(0)) l(why);
@@ -55,9 +151,18 @@ export function createChildTransport(limits: ChildLimits, log: (level: LogLevel,
       terminating = true;
       if (child.exitCode === null && child.signalCode === null) {
         const gone = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGKILL');
+        const spawned = descendantsOf(child.pid);
+        killGroup(child.pid);
+        for (const pid of spawned) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            /* already gone */
+          }
+        }
         await gone;
       }
+      killGroup(child.pid);
     },
   };
 }

@@ -1,0 +1,15 @@
+// "Connecting" to ZooKeeper over the four-letter words is a `ruok` probe: each word uses its own
+// TCP connection, so the connection object only holds the address, the guard and the probe result.
+import { createOperationGuard, parseEndpoint } from 'ksa/sdk';
+import { sendWord } from './four-letter-word.js';
+
+export const DEFAULT_PORT = 2181;
+
+export async function connect(ctx, target) {
+  const { host, port } = parseEndpoint(target.endpoints[0], DEFAULT_PORT);
+  const guard = createOperationGuard(ctx.pluginId, ctx.operations);
+  // A refused or silent server fails here (KSA_ERR_CONNECT / KSA_ERR_TIMEOUT): the result is unknown.
+  const ruok = (await sendWord(ctx, guard, { host, port }, 'ruok')).trim();
+  const maxClientCnxns = Number(target.options.maxClientCnxns ?? 60);
+  return { address: { host, port }, guard, ruok, maxClientCnxns: Number.isFinite(maxClientCnxns) && maxClientCnxns > 0 ? maxClientCnxns : 60 };
+}

@@ -1,0 +1,5 @@
+// `ksa plugin new`: the plugin package scaffold.
+export { scaffoldPlugin } from './generate.js';
+export type { ScaffoldRequest, ScaffoldResult } from './generate.js';
+export { namesOf } from './names.js';
+export type { PluginNames } from './names.js';

@@ -1,0 +1,104 @@
+// Package-level files of a scaffolded plugin: package.json, plugin.yaml, tsconfig, README.
+import type { PluginNames } from './names.js';
+
+export interface ScaffoldContext extends PluginNames {
+  /** The running ksa's root: the dev dependency `ksa` points here (the npm registry's `ksa` is unrelated). */
+  ksaRoot: string;
+  ksaVersion: string;
+}
+
+export function packageJson(c: ScaffoldContext): string {
+  return `${JSON.stringify({
+    name: c.id,
+    version: '0.1.0',
+    description: `ksa plugin: ${c.title} diagnostics`,
+    type: 'module',
+    license: 'Apache-2.0',
+    keywords: ['ksa-plugin', c.middleware],
+    files: ['dist', 'plugin.yaml', 'README.md'],
+    engines: { node: '>=20' },
+    scripts: {
+      build: 'tsc -p tsconfig.json',
+      test: 'vitest run',
+      prepublishOnly: 'npm run build && npm test',
+    },
+    peerDependencies: { ksa: `>=${c.ksaVersion}` },
+    devDependencies: {
+      ksa: `file:${c.ksaRoot}`,
+      '@types/node': '^20.19.0',
+      typescript: '^5.9.0',
+      vitest: '^4.1.0',
+    },
+  }, null, 2)}\n`;
+}
+
+export function pluginYaml(c: ScaffoldContext): string {
+  return `# The manifest: ksa reads and validates it before any plugin code runs.
+# Field reference: ksa's docs/PLUGINS.md ("Manifest fields").
+id: ${c.id}
+name: ${c.title} Diagnostics
+version: 0.1.0
+apiVersion: 1
+type: middleware
+middleware: ${c.middleware}
+# Port used when an endpoint has none (ksa diagnose ${c.middleware} host). Change it to your service's.
+defaultPort: 9000
+entry: ./dist/index.js
+description: ${c.title} reachability and connect latency (scaffolded by ksa plugin new)
+capabilities: [health-check, metrics, diagnose]
+categories: [connection]
+# Every check id in the code; the contract test fails when they drift apart.
+checks: [${c.middleware}.connection.latency]
+# Every operation the plugin sends; the guard refuses anything else.
+operations: [TCP_CONNECT]
+actions: []
+requires: []
+supportedVersions: []
+`;
+}
+
+export function tsconfig(): string {
+  return `${JSON.stringify({
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      skipLibCheck: true,
+      outDir: 'dist',
+      rootDir: 'src',
+      types: ['node'],
+    },
+    include: ['src/**/*.ts'],
+  }, null, 2)}\n`;
+}
+
+export function gitignore(): string {
+  return 'node_modules/\ndist/\n';
+}
+
+export function readme(c: ScaffoldContext): string {
+  return `# ${c.id}
+
+A [ksa](https://github.com/) plugin that diagnoses **${c.title}**. Scaffolded by \`ksa plugin new ${c.middleware}\`:
+it measures TCP connect latency, which works against any server, so you can run it right away and
+then replace \`src/collect.ts\` and \`src/checks/\` with ${c.title}'s own protocol.
+
+\`\`\`sh
+npm install          # links the ksa you scaffolded with (devDependency file:...)
+npm run build        # tsc -> dist/
+npm test             # the contract tests (ksa/testing)
+ksa plugin validate .
+ksa --plugin . diagnose ${c.middleware} 127.0.0.1:9000
+\`\`\`
+
+Layout: \`plugin.yaml\` (manifest), \`src/index.ts\` (defineMiddlewarePlugin), \`src/connect.ts\`,
+\`src/collect.ts\` (I/O only, returns plain JSON), \`src/snapshot.ts\` (its type),
+\`src/thresholds.ts\`, \`src/checks/<category>.ts\` (pure checks), \`test/contract.test.ts\`.
+
+Rules the contract test enforces: the manifest lists exactly the code's categories, checks and
+actions; every driver call goes through the operation guard; \`ctx.signal\` cancels I/O; findings
+are schema-valid. Publish with \`npm publish\`; users install with \`ksa plugin install ${c.id}\`.
+`;
+}
