@@ -1,0 +1,209 @@
+// Driver setup: one ioredis client per node, every timeout and retry bounded below the deadline,
+// AUTH sent by us (ioredis would print warnings and keep the password in its options), every
+// command routed through the manifest's operation guard, every client closed on abort.
+import { readFileSync } from 'node:fs';
+import { Redis, type RedisOptions } from 'ioredis';
+import { createOperationGuard, ksaError, KsaError, parseEndpoint, redactSecrets } from '../../src/sdk/index.js';
+import type { ErrorCode, MiddlewareTarget, OperationGuard, PluginContext } from '../../src/sdk/index.js';
+import type { RedisMode } from './snapshot.js';
+
+export const DEFAULT_PORT = 6379;
+export const SENTINEL_PORT = 26379;
+
+export interface NodeClient {
+  address: string;
+  redis: Redis;
+  authUsed: boolean;
+  /** A password was sent but the server has none configured. */
+  passwordUnneeded: boolean;
+}
+
+/** A seed (an endpoint, or a Sentinel in Sentinel mode): its client, or why it could not be opened. */
+export interface Seed {
+  address: string;
+  client?: NodeClient;
+  error?: KsaError;
+}
+
+export type Reply = { ok: true; value: unknown } | { ok: false; error: string };
+
+export interface RedisConnection {
+  readonly target: MiddlewareTarget;
+  /** Mode forced by options (`mode`, or Sentinel endpoints given); undefined = detect. */
+  readonly mode: RedisMode | undefined;
+  readonly masterName: string | undefined;
+  readonly seeds: readonly Seed[];
+  /** Opens one more node (cluster peers, Sentinel-discovered nodes); closed with the others. */
+  open(ctx: PluginContext, address: string): Promise<NodeClient>;
+  /** Sends commands in one pipelined round trip, each checked by the guard first. */
+  pipeline(client: NodeClient, commands: ReadonlyArray<readonly string[]>): Promise<Reply[]>;
+  closeAll(): void;
+}
+
+const MODES: Record<RedisMode, true> = { standalone: true, sentinel: true, cluster: true };
+
+/** Commands whose first argument names a subcommand; the guard checks `CONFIG GET`, never arguments. */
+const CONTAINER = new Set(['ACL', 'CLIENT', 'CLUSTER', 'COMMAND', 'CONFIG', 'LATENCY', 'MEMORY', 'SENTINEL', 'SLOWLOG']);
+
+export function operationOf(args: readonly string[]): string {
+  const name = (args[0] ?? '').toUpperCase();
+  return CONTAINER.has(name) && args[1] !== undefined ? `${name} ${args[1].toUpperCase()}` : name;
+}
+
+export async function connectRedis(ctx: PluginContext, target: MiddlewareTarget): Promise<RedisConnection> {
+  const mode = modeOption(target.options.mode);
+  const sentinelList = listOption(target.options.sentinel);
+  const masterName = typeof target.options.masterName === 'string' && target.options.masterName !== '' ? target.options.masterName : undefined;
+  const sentinelMode = mode === 'sentinel' || (mode === undefined && sentinelList.length > 0);
+  const guard = createOperationGuard(ctx.pluginId, ctx.operations);
+  const secrets = target.auth.password ? [target.auth.password] : [];
+  const tls = tlsOptions(target);
+  const clients: Redis[] = [];
+  const closeAll = () => { for (const r of clients.splice(0)) r.disconnect(); };
+
+  const open = async (c: PluginContext, address: string, defaultPort = DEFAULT_PORT): Promise<NodeClient> => {
+    if (c.signal.aborted) throw ksaError('KSA_ERR_TIMEOUT', `${address}: the deadline passed before connecting`);
+    const ep = endpointOptions(address, defaultPort);
+    const remaining = Math.max(50, c.deadline - Date.now());
+    const options: RedisOptions = {
+      ...ep.options,
+      ...(tls || ep.tls ? { tls: tls ?? {} } : {}),
+      lazyConnect: true,
+      connectTimeout: clamp(remaining * 0.6, 50, 10_000),
+      commandTimeout: clamp(remaining - 50, 50, 60_000),
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      reconnectOnError: () => false,
+      enableOfflineQueue: false,
+      // The ready check sends INFO and CLIENT SETINFO writes connection metadata: neither is wanted.
+      enableReadyCheck: false,
+      disableClientInfo: true,
+      autoResubscribe: false,
+      showFriendlyErrorStack: false,
+    };
+    const redis = new Redis(options);
+    let lastError: Error | undefined;
+    // ioredis prints unhandled 'error' events; the awaited calls report the failure instead.
+    redis.on('error', (e: Error) => { lastError = e; });
+    clients.push(redis);
+    const onAbort = () => redis.disconnect();
+    c.signal.addEventListener('abort', onAbort, { once: true });
+    redis.once('end', () => c.signal.removeEventListener('abort', onAbort));
+    try {
+      await redis.connect();
+    } catch (e) {
+      redis.disconnect();
+      throw connectError(address, lastError ?? e, secrets);
+    }
+    const client: NodeClient = { address, redis, authUsed: false, passwordUnneeded: false };
+    if (target.auth.password !== undefined) await authenticate(guard, client, target, secrets);
+    return client;
+  };
+
+  const seedAddresses = sentinelMode ? (sentinelList.length > 0 ? sentinelList : target.endpoints) : target.endpoints;
+  const seeds: Seed[] = await Promise.all(seedAddresses.map(async (address): Promise<Seed> => {
+    try {
+      return { address, client: await open(ctx, address, sentinelMode ? SENTINEL_PORT : DEFAULT_PORT) };
+    } catch (e) {
+      return { address, error: e instanceof KsaError ? e : ksaError('KSA_ERR_CONNECT', `${address}: ${redactSecrets(String(e), secrets)}`) };
+    }
+  }));
+  // Wrong credentials or a bad TLS setup will not get better on another seed: report them as such.
+  const fatal = seeds.find((s) => s.error && s.error.code !== 'KSA_ERR_CONNECT')?.error;
+  if (fatal || seeds.every((s) => s.error)) {
+    closeAll();
+    throw fatal ?? seeds[0]!.error!;
+  }
+
+  return {
+    target,
+    mode: sentinelMode ? 'sentinel' : mode,
+    masterName,
+    seeds,
+    open: (c, address) => open(c, address),
+    closeAll,
+    async pipeline(client, commands) {
+      for (const args of commands) guard.assert(operationOf(args));
+      const pipe = client.redis.pipeline();
+      for (const [name, ...args] of commands) pipe.call(name!, ...args);
+      const results = (await pipe.exec()) ?? [];
+      return commands.map((_, i): Reply => {
+        const [err, value] = results[i] ?? [new Error('no reply'), null];
+        return err ? { ok: false, error: redactSecrets(err.message, secrets) } : { ok: true, value };
+      });
+    },
+  };
+}
+
+async function authenticate(guard: OperationGuard, client: NodeClient, target: MiddlewareTarget, secrets: string[]): Promise<void> {
+  guard.assert('AUTH');
+  const { username, password } = target.auth;
+  try {
+    await client.redis.call('AUTH', ...(username ? [username, password!] : [password!]));
+    client.authUsed = true;
+  } catch (e) {
+    const message = redactSecrets(e instanceof Error ? e.message : String(e), secrets);
+    if (/without any password configured|no password is set/i.test(message)) {
+      client.passwordUnneeded = true;
+      return;
+    }
+    client.redis.disconnect();
+    // ioredis errors carry the command arguments (the password): never chain them as a cause.
+    if (/wrong number of arguments/i.test(message)) {
+      throw ksaError('KSA_ERR_AUTH', `${client.address}: AUTH with a user name needs Redis 6+ ACLs`, { fix: 'drop --user for Redis 5 and older' });
+    }
+    throw ksaError('KSA_ERR_AUTH', `${client.address}: ${message}`);
+  }
+}
+
+function connectError(address: string, error: unknown, secrets: string[]): KsaError {
+  const e = error as { message?: string; code?: string };
+  const message = redactSecrets(`${address}: ${e.code && !String(e.message).includes(e.code) ? `${e.code} ` : ''}${e.message ?? String(error)}`, secrets);
+  const code: ErrorCode = /certificate|ssl|tls|self.signed|CERT_|ERR_TLS|EPROTO/i.test(`${e.code ?? ''} ${e.message ?? ''}`) ? 'KSA_ERR_TLS' : 'KSA_ERR_CONNECT';
+  return ksaError(code, message);
+}
+
+function endpointOptions(address: string, defaultPort: number): { options: RedisOptions; tls: boolean } {
+  if (address.startsWith('unix:')) return { options: { path: address.slice('unix:'.length) }, tls: false };
+  const ep = parseEndpoint(address, defaultPort);
+  if (ep.scheme !== undefined && ep.scheme !== 'redis' && ep.scheme !== 'rediss') {
+    throw ksaError('KSA_ERR_BAD_ENDPOINT', `${address}: scheme ${ep.scheme} is not redis:// or rediss://`);
+  }
+  return { options: { host: ep.host, port: ep.port }, tls: ep.scheme === 'rediss' };
+}
+
+function tlsOptions(target: MiddlewareTarget): RedisOptions['tls'] | undefined {
+  const t = target.tls;
+  if (!t?.enabled) return undefined;
+  const read = (file: string | undefined, what: string) => {
+    if (file === undefined) return undefined;
+    try {
+      return readFileSync(file);
+    } catch (e) {
+      throw ksaError('KSA_ERR_TLS', `cannot read the TLS ${what} ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  };
+  return {
+    ca: read(t.caFile, 'CA file'),
+    cert: read(t.certFile, 'certificate file'),
+    key: read(t.keyFile, 'key file'),
+    ...(t.servername ? { servername: t.servername } : {}),
+    rejectUnauthorized: t.rejectUnauthorized,
+  };
+}
+
+function modeOption(value: unknown): RedisMode | undefined {
+  if (value === undefined || value === 'auto') return undefined;
+  if (typeof value === 'string' && Object.hasOwn(MODES, value)) return value as RedisMode;
+  throw ksaError('KSA_ERR_BAD_INPUT', `mode ${JSON.stringify(String(value).slice(0, 20))} is not standalone, sentinel or cluster`, { fix: 'use --mode standalone|sentinel|cluster or leave it out to detect' });
+}
+
+/** `--sentinel a:26379,b:26379` arrives as a list; ksa.yaml may give a comma string. */
+function listOption(value: unknown): string[] {
+  const items = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value.split(',') : [];
+  return items.map((s) => s.trim()).filter(Boolean);
+}
+
+function clamp(n: number, lo: number, hi: number): number {
+  return Math.round(Math.min(hi, Math.max(lo, n)));
+}

@@ -1,0 +1,129 @@
+// Throwaway redis-server processes for the Redis integration tests: free loopback ports, data in a
+// tmp dir, killed by the test (each scenario breaks its own servers, never the shared ones).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export function redisInstalled(): boolean {
+  return spawnSync('redis-server', ['--version']).status === 0;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => { s.destroy(); resolve(true); });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > until) throw new Error(`redis-server did not listen on ${port} within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface RedisProcess {
+  port: number;
+  endpoint: string;
+  dir: string;
+  /** redis-cli against this server (with the password when it has one); returns stdout. */
+  cli(...args: string[]): string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  args?: string[];
+  password?: string;
+  /** Write this text as a config file and start from it (Sentinel). */
+  configText?: (port: number, dir: string) => string;
+  sentinel?: boolean;
+  /** The server listens with TLS on this port (and `--port 0`): wait on it, no redis-cli helper. */
+  tlsPort?: number;
+}
+
+const running = new Set<ChildProcess>();
+process.once('exit', () => { for (const p of running) p.kill('SIGKILL'); });
+
+export async function startRedis(options: StartOptions = {}): Promise<RedisProcess> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'ksa-redis-'));
+  const base = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--repl-diskless-sync-delay', '0', '--logfile', join(dir, 'redis.log')];
+  let argv: string[];
+  if (options.configText) {
+    const file = join(dir, options.sentinel ? 'sentinel.conf' : 'redis.conf');
+    writeFileSync(file, options.configText(port, dir));
+    argv = [file, ...(options.sentinel ? ['--sentinel'] : []), ...(options.args ?? [])];
+  } else {
+    argv = [...base, ...(options.password ? ['--requirepass', options.password] : []), ...(options.args ?? [])];
+  }
+  const child = spawn('redis-server', argv, { stdio: 'ignore' });
+  running.add(child);
+  let exited = false;
+  const exitedP = new Promise<void>((resolve) => child.once('exit', () => { exited = true; running.delete(child); resolve(); }));
+  await waitForPort(options.tlsPort ?? port);
+  const auth = options.password ? ['-a', options.password, '--no-auth-warning'] : [];
+  return {
+    port,
+    endpoint: `127.0.0.1:${port}`,
+    dir,
+    cli: (...args) => {
+      const r = spawnSync('redis-cli', ['-p', String(port), ...auth, ...args], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`redis-cli ${args.join(' ')}: ${r.stderr}`);
+      return r.stdout.trim();
+    },
+    async stop() {
+      if (!exited) {
+        child.kill('SIGKILL');
+        await exitedP;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** Three Sentinels monitoring `master` as `name` with quorum 2 and a 2 s down-after (a margin for a loaded test machine). */
+export async function startSentinels(master: RedisProcess, name: string, count = 3): Promise<RedisProcess[]> {
+  return Promise.all(Array.from({ length: count }, () => startRedis({
+    sentinel: true,
+    configText: (port, dir) => [
+      `port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `logfile ${join(dir, 'sentinel.log')}`,
+      `sentinel monitor ${name} 127.0.0.1 ${master.port} 2`,
+      `sentinel down-after-milliseconds ${name} 2000`,
+      `sentinel failover-timeout ${name} 60000`,
+    ].join('\n') + '\n',
+  })));
+}
+
+/** A Redis Cluster of `count` masters without replicas, cluster_state:ok on every node. */
+export async function startCluster(count = 3): Promise<RedisProcess[]> {
+  const nodes = await Promise.all(Array.from({ length: count }, () => startRedis({
+    args: ['--cluster-enabled', 'yes', '--cluster-node-timeout', '1000'],
+  })));
+  const r = spawnSync('redis-cli', ['--cluster', 'create', ...nodes.map((n) => n.endpoint), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`redis-cli --cluster create failed: ${r.stdout}${r.stderr}`);
+  await waitFor('cluster_state:ok on every node', () => nodes.every((n) => n.cli('CLUSTER', 'INFO').includes('cluster_state:ok')));
+  return nodes;
+}
