@@ -1,0 +1,68 @@
+// Where and how to connect: endpoint (host:port, postgres:// URL, unix:DIR) plus target options
+// and TLS files -> host, port, database, user and libpq sslmode semantics over node's TLS options.
+import { readFileSync } from 'node:fs';
+import { ksaError, parseEndpoint } from '../../src/sdk/index.js';
+import type { MiddlewareTarget } from '../../src/sdk/index.js';
+import type { ConnectionOptions } from 'node:tls';
+
+export const DEFAULT_PORT = 5432;
+const SSL_MODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
+export type SslMode = (typeof SSL_MODES)[number];
+
+export interface ConnectSettings {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  sslmode: SslMode;
+}
+
+/** Endpoint + options -> where and how to connect (options win over the URL). */
+export function settingsOf(endpoint: string, target: Pick<MiddlewareTarget, 'auth' | 'options' | 'tls'>): ConnectSettings {
+  const opt = target.options;
+  // `--socket DIR` arrives as `unix:DIR`: pg connects to DIR/.s.PGSQL.<port>; TLS does not apply.
+  const parsed = endpoint.startsWith('unix:')
+    ? { host: endpoint.slice(5), port: Number(opt.port) || DEFAULT_PORT, path: '', username: undefined, params: { sslmode: 'disable' } as Record<string, string> }
+    : parseEndpoint(endpoint, DEFAULT_PORT);
+  const sslmode = (typeof opt.sslmode === 'string' ? opt.sslmode : parsed.params.sslmode)
+    ?? (target.tls?.enabled ? (target.tls.rejectUnauthorized ? 'verify-full' : 'require') : 'prefer');
+  if (!(SSL_MODES as readonly string[]).includes(sslmode)) {
+    throw ksaError('KSA_ERR_BAD_INPUT', `sslmode ${JSON.stringify(sslmode.slice(0, 20))} is not one of ${SSL_MODES.join(', ')}`, { fix: 'use --sslmode require (or verify-full with --tls-ca)' });
+  }
+  return {
+    host: parsed.host,
+    port: parsed.port,
+    database: (typeof opt.database === 'string' && opt.database) || parsed.path || 'postgres',
+    user: target.auth.username ?? parsed.username ?? 'postgres',
+    sslmode: sslmode as SslMode,
+  };
+}
+
+function readPem(file: string | undefined, what: string): string | undefined {
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw ksaError('KSA_ERR_TLS', `cannot read the ${what} file ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+/** libpq sslmode semantics over node's TLS options; `prefer` starts like `require`. */
+export function sslOptionsOf(mode: SslMode, host: string, tls: MiddlewareTarget['tls']): ConnectionOptions | false {
+  if (mode === 'disable') return false;
+  const files = {
+    ...(tls?.caFile ? { ca: readPem(tls.caFile, 'CA') } : {}),
+    ...(tls?.certFile ? { cert: readPem(tls.certFile, 'certificate') } : {}),
+    ...(tls?.keyFile ? { key: readPem(tls.keyFile, 'key') } : {}),
+  };
+  const verify: Record<SslMode, ConnectionOptions> = {
+    disable: {},
+    prefer: { rejectUnauthorized: false },
+    require: { rejectUnauthorized: false },
+    // verify-ca: the chain is checked, the host name is not.
+    'verify-ca': { rejectUnauthorized: true, checkServerIdentity: () => undefined },
+    'verify-full': { rejectUnauthorized: true, servername: tls?.servername ?? host },
+  };
+  return { ...files, ...verify[mode] };
+}
+

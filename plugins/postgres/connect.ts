@@ -1,0 +1,136 @@
+// One pg Client per diagnosis: read-only session, every timeout below the deadline, every statement
+// through the operation guard, closed on ctx.signal abort. Endpoints are tried in order (libpq's
+// multi-host behaviour) until one accepts the connection.
+import pg from 'pg';
+import { createOperationGuard, ksaError, redactEndpoint, sqlOperationOf } from '../../src/sdk/index.js';
+import type { KsaError, MiddlewareTarget, PluginContext } from '../../src/sdk/index.js';
+import type { ConnectionOptions } from 'node:tls';
+import { settingsOf, sslOptionsOf, type ConnectSettings } from './connect-settings.js';
+import { isSqlState, toKsaError } from './pg-errors.js';
+
+export interface PgConn {
+  /** Runs one guarded statement; rows as plain objects. */
+  query<R = Record<string, unknown>>(sql: string): Promise<R[]>;
+  close(): Promise<void>;
+  endpoint: string;
+  options: Record<string, unknown>;
+}
+
+function isKsaError(error: unknown): error is KsaError {
+  return error instanceof Error && error.name === 'KsaError';
+}
+
+function abortError(): KsaError {
+  return ksaError('KSA_ERR_TIMEOUT', 'cancelled: the diagnosis was aborted (deadline or interrupt)');
+}
+
+/** Rejects as soon as ctx.signal aborts, whatever the driver does. */
+function raceAbort<T>(ctx: PluginContext, work: Promise<T>): Promise<T> {
+  if (ctx.signal.aborted) return Promise.reject(abortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => { ctx.signal.removeEventListener('abort', onAbort); resolve(v); },
+      (e) => { ctx.signal.removeEventListener('abort', onAbort); reject(e); },
+    );
+  });
+}
+
+async function openClient(ctx: PluginContext, s: ConnectSettings, ssl: ConnectionOptions | false, password: string | undefined): Promise<pg.Client> {
+  const remaining = Math.max(1, ctx.deadline - Date.now());
+  const client = new pg.Client({
+    host: s.host,
+    port: s.port,
+    database: s.database,
+    user: s.user,
+    ...(password !== undefined ? { password } : {}),
+    ssl,
+    application_name: 'ksa',
+    // Half the budget to connect, the rest for the statements; server-side timeout fires first.
+    connectionTimeoutMillis: Math.max(50, Math.floor(remaining / 2)),
+    query_timeout: Math.max(50, remaining - 100),
+    statement_timeout: Math.max(25, remaining - 300),
+    // Read-only from the first statement: the startup packet sets it, the probe verifies it.
+    options: '-c default_transaction_read_only=on',
+  });
+  client.on('error', () => undefined); // a dropped socket surfaces as the pending query's rejection
+  const onAbort = () => { void client.end().catch(() => undefined); };
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    await raceAbort(ctx, client.connect());
+  } catch (error) {
+    ctx.signal.removeEventListener('abort', onAbort);
+    void client.end().catch(() => undefined);
+    throw error;
+  }
+  client.once('end', () => ctx.signal.removeEventListener('abort', onAbort));
+  return client;
+}
+
+async function connectOne(ctx: PluginContext, endpoint: string, target: MiddlewareTarget): Promise<pg.Client> {
+  const s = settingsOf(endpoint, target);
+  const secrets = target.auth.password ? [target.auth.password] : [];
+  const ssl = sslOptionsOf(s.sslmode, s.host, target.tls);
+  try {
+    return await openClient(ctx, s, ssl, target.auth.password);
+  } catch (error) {
+    if (isKsaError(error)) throw error;
+    // sslmode=prefer: a server without TLS gets a plain connection, as libpq does.
+    if (s.sslmode === 'prefer' && /does not support SSL/i.test((error as Error)?.message ?? '')) {
+      ctx.logger.debug('server does not offer TLS; sslmode=prefer continues without it', { host: s.host, port: s.port });
+      try {
+        return await openClient(ctx, s, false, target.auth.password);
+      } catch (retryError) {
+        throw isKsaError(retryError) ? retryError : toKsaError(retryError, secrets, `connect to ${s.host}:${s.port}`);
+      }
+    }
+    throw toKsaError(error, secrets, `connect to ${s.host}:${s.port}`);
+  }
+}
+
+export async function connectPostgres(ctx: PluginContext, target: MiddlewareTarget, firstStatement: string): Promise<PgConn> {
+  const guard = createOperationGuard(ctx.pluginId, ctx.operations);
+  // Refuse before any I/O when the manifest does not allow the first statement.
+  guard.assert(sqlOperationOf(firstStatement));
+  if (ctx.signal.aborted) throw abortError();
+  let client: pg.Client | undefined;
+  let endpoint = target.endpoints[0] ?? '';
+  let lastError: KsaError | undefined;
+  for (const candidate of target.endpoints) {
+    try {
+      client = await connectOne(ctx, candidate, target);
+      endpoint = candidate;
+      break;
+    } catch (error) {
+      lastError = error as KsaError;
+      ctx.logger.debug('endpoint failed', { endpoint: redactEndpoint(candidate), code: lastError.code });
+      // Only network failures move on to the next host; auth and TLS errors are final.
+      if (lastError.code !== 'KSA_ERR_CONNECT' || ctx.signal.aborted) throw lastError;
+    }
+  }
+  if (!client) throw lastError ?? ksaError('KSA_ERR_BAD_ENDPOINT', 'no endpoint given');
+  const c = client;
+  const secrets = target.auth.password ? [target.auth.password] : [];
+  return {
+    endpoint,
+    options: target.options,
+    async query<R>(sql: string): Promise<R[]> {
+      guard.assert(sqlOperationOf(sql));
+      try {
+        // Each statement gets what is left of the budget (the connect-time value only bounds one).
+        const res = await raceAbort(ctx, c.query({ text: sql, query_timeout: Math.max(25, ctx.deadline - Date.now() - 100) } as pg.QueryConfig));
+        return res.rows as R[];
+      } catch (error) {
+        if (ctx.signal.aborted) throw abortError();
+        // SQL errors stay pg errors (collect decides which mean "skipped"); a statement timeout
+        // or a lost connection is the run's failure and gets its code here.
+        if (isSqlState(error) && error.code !== '57014') throw error;
+        throw toKsaError(error, secrets, 'query');
+      }
+    },
+    async close() {
+      await c.end().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,32 @@
+// postgres-diagnostics: PostgreSQL 12-17 over one read-only pg Client.
+import { defineMiddlewarePlugin } from '../../src/sdk/index.js';
+import { actions } from './actions.js';
+import { CATEGORIES, collectPostgres } from './collect.js';
+import { connectPostgres, type PgConn } from './connect.js';
+import { metricsOf } from './metrics.js';
+import { PROBE_SQL } from './queries.js';
+import { connectionChecks } from './checks/connection.js';
+import { replicationChecks } from './checks/replication.js';
+import { lockChecks } from './checks/locks.js';
+import { performanceChecks } from './checks/performance.js';
+import { maintenanceChecks } from './checks/maintenance.js';
+import { securityChecks } from './checks/security.js';
+import type { PgSnapshot } from './snapshot.js';
+
+export default defineMiddlewarePlugin<PgConn, PgSnapshot>({
+  info: {
+    id: 'postgres-diagnostics',
+    version: '1.0.0',
+    middleware: 'postgres',
+    name: 'PostgreSQL Diagnostics',
+    description: 'Connections, replication, locks, performance, maintenance and security of PostgreSQL 12-17',
+    supportedVersions: ['12', '13', '14', '15', '16', '17'],
+  },
+  categories: CATEGORIES,
+  connect: (ctx, target) => connectPostgres(ctx, target, PROBE_SQL),
+  disconnect: (_ctx, conn) => conn.close(),
+  collect: (_ctx, conn, request) => collectPostgres(conn, request),
+  checks: [...connectionChecks, ...replicationChecks, ...lockChecks, ...performanceChecks, ...maintenanceChecks, ...securityChecks],
+  metrics: metricsOf,
+  actions,
+});
