@@ -1,0 +1,168 @@
+// One mysql2 connection, bounded by the call's deadline, made read-only right after the handshake.
+// Every statement goes through the manifest's operation guard.
+import { readFileSync } from 'node:fs';
+import { createConnection, type ConnectionOptions } from 'mysql2';
+import type { Connection as PromiseConnection } from 'mysql2/promise';
+import { KsaError, createOperationGuard, ksaError, parseEndpoint, redactSecrets, sqlOperationOf } from '../../src/sdk/index.js';
+import type { ErrorCode, MiddlewareTarget, PluginContext } from '../../src/sdk/index.js';
+import { dialectOf, flavorOf, versionNumbers, type Dialect } from './dialect.js';
+import type { Row, ServerInfo } from './snapshot.js';
+
+export const DEFAULT_PORT = 3306;
+/** Kept free before the deadline so the plugin can still answer with what it has. */
+const MARGIN_MS = 150;
+
+export interface MysqlSession {
+  server: Omit<ServerInfo, 'now'>;
+  dialect: Dialect;
+  connectionId: number;
+  /** Runs one guarded statement with a timeout below the deadline. */
+  query(sql: string, values?: unknown[]): Promise<Row[]>;
+  close(): Promise<void>;
+}
+
+interface DriverError { code?: string; errno?: number; message?: string }
+
+// mysql2 error codes -> ksa error codes; anything else is a protocol error.
+const ERROR_MAP: Record<string, ErrorCode> = {
+  ER_ACCESS_DENIED_ERROR: 'KSA_ERR_AUTH',
+  ER_DBACCESS_DENIED_ERROR: 'KSA_ERR_AUTH',
+  ER_NOT_SUPPORTED_AUTH_MODE: 'KSA_ERR_AUTH',
+  ECONNREFUSED: 'KSA_ERR_CONNECT',
+  ETIMEDOUT: 'KSA_ERR_CONNECT',
+  ENOTFOUND: 'KSA_ERR_CONNECT',
+  EAI_AGAIN: 'KSA_ERR_CONNECT',
+  EHOSTUNREACH: 'KSA_ERR_CONNECT',
+  ENOENT: 'KSA_ERR_CONNECT',
+  ECONNRESET: 'KSA_ERR_CONNECT',
+  PROTOCOL_CONNECTION_LOST: 'KSA_ERR_CONNECT',
+  PROTOCOL_SEQUENCE_TIMEOUT: 'KSA_ERR_TIMEOUT',
+  HANDSHAKE_NO_SSL_SUPPORT: 'KSA_ERR_TLS',
+  HANDSHAKE_SSL_ERROR: 'KSA_ERR_TLS',
+  DEPTH_ZERO_SELF_SIGNED_CERT: 'KSA_ERR_TLS',
+  SELF_SIGNED_CERT_IN_CHAIN: 'KSA_ERR_TLS',
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'KSA_ERR_TLS',
+  ERR_TLS_CERT_ALTNAME_INVALID: 'KSA_ERR_TLS',
+  CERT_HAS_EXPIRED: 'KSA_ERR_TLS',
+  ER_SECURE_TRANSPORT_REQUIRED: 'KSA_ERR_TLS',
+};
+
+/** A driver error as a coded KsaError whose message holds no secret. */
+export function driverError(error: unknown, secrets: readonly string[], what: string, hint = ''): Error {
+  const e = (error ?? {}) as DriverError;
+  // Node's certificate errors have many codes (UNABLE_TO_GET_ISSUER_CERT_LOCALLY, ...): all are TLS.
+  const code = (e.code && ERROR_MAP[e.code]) || (/CERT|SSL|TLS/.test(e.code ?? '') ? 'KSA_ERR_TLS' : 'KSA_ERR_PROTOCOL');
+  const detail = redactSecrets(`${e.code ?? 'error'}${e.errno ? ` (${e.errno})` : ''}: ${e.message ?? String(error)}`, secrets);
+  return ksaError(code, `${what}: ${detail}${hint}`, { cause: error });
+}
+
+function remaining(ctx: PluginContext): number {
+  return ctx.deadline - Date.now() - MARGIN_MS;
+}
+
+function connectionOptions(target: MiddlewareTarget, connectTimeout: number): ConnectionOptions {
+  const socket = typeof target.options.socket === 'string' ? target.options.socket : undefined;
+  const endpoint = socket ? undefined : parseEndpoint(target.endpoints[0] ?? '', DEFAULT_PORT);
+  const database = typeof target.options.database === 'string' ? target.options.database : endpoint?.path || undefined;
+  const tls = target.tls?.enabled ? target.tls : undefined;
+  return {
+    ...(socket ? { socketPath: socket } : { host: endpoint?.host, port: endpoint?.port }),
+    user: target.auth.username ?? endpoint?.username ?? 'root',
+    ...(target.auth.password !== undefined ? { password: target.auth.password } : {}),
+    ...(database ? { database } : {}),
+    connectTimeout,
+    // Numbers as numbers where exact, dates as the server's own text (its clock, its zone).
+    supportBigNumbers: true,
+    decimalNumbers: true,
+    dateStrings: true,
+    // One statement per call: the guard judges the whole text, so `SELECT 1; DROP ...` must be impossible.
+    multipleStatements: false,
+    ...(tls ? {
+      ssl: {
+        ...(tls.caFile ? { ca: readFileSync(tls.caFile) } : {}),
+        ...(tls.certFile ? { cert: readFileSync(tls.certFile) } : {}),
+        ...(tls.keyFile ? { key: readFileSync(tls.keyFile) } : {}),
+        rejectUnauthorized: tls.rejectUnauthorized,
+      },
+    } : {}),
+  };
+}
+
+export async function connectMysql(ctx: PluginContext, target: MiddlewareTarget): Promise<MysqlSession> {
+  const secrets = target.auth.password ? [target.auth.password] : [];
+  const guard = createOperationGuard(ctx.pluginId, ctx.operations);
+  const budget = remaining(ctx);
+  if (budget <= 0) throw ksaError('KSA_ERR_TIMEOUT', 'no time left to connect');
+  // Refuse before any I/O when the manifest does not declare what the session setup sends.
+  for (const op of ['SELECT', 'SET SESSION TRANSACTION READ ONLY']) guard.assert(op);
+  if (ctx.signal.aborted) throw ksaError('KSA_ERR_TIMEOUT', 'aborted before connecting');
+  let options: ConnectionOptions;
+  try {
+    options = connectionOptions(target, Math.max(100, Math.floor(budget * 0.8)));
+  } catch (error) {
+    if (error instanceof KsaError) throw error;
+    throw ksaError('KSA_ERR_TLS', `cannot read a TLS file: ${(error as Error).message}`);
+  }
+  // The core connection (not mysql2/promise's createConnection) so an abort can destroy the socket
+  // while the handshake is still pending; the promise wrapper is used once connected.
+  const core = createConnection(options);
+  core.on('error', () => undefined);
+  const aborted = new Promise<never>((_, reject) => {
+    const onAbort = () => {
+      core.destroy();
+      reject(ksaError('KSA_ERR_TIMEOUT', 'the call was aborted (deadline reached or cancelled)'));
+    };
+    if (ctx.signal.aborted) onAbort();
+    else ctx.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => undefined);
+  try {
+    await Promise.race([
+      new Promise<void>((resolve, reject) => {
+        core.once('connect', () => resolve());
+        core.once('error', reject);
+      }),
+      aborted,
+    ]);
+  } catch (error) {
+    core.destroy();
+    // MariaDB answers a plain-text login under require_secure_transport=ON with "Access denied".
+    const hint = !target.tls?.enabled && (error as DriverError)?.errno === 1045 ? ' (if the server requires TLS, add --tls)' : '';
+    throw error instanceof KsaError ? error : driverError(error, secrets, 'cannot connect', hint);
+  }
+  const conn: PromiseConnection = core.promise();
+
+  const query = async (sql: string, values?: unknown[]): Promise<Row[]> => {
+    guard.assert(sqlOperationOf(sql));
+    const timeout = remaining(ctx);
+    if (timeout <= 0) throw ksaError('KSA_ERR_TIMEOUT', `no time left for ${sqlOperationOf(sql).split(/\s+/).slice(0, 4).join(' ')}`);
+    const [rows] = await Promise.race([conn.query({ sql, timeout, ...(values ? { values } : {}) }), aborted]);
+    return Array.isArray(rows) ? (rows as Row[]) : [];
+  };
+  const close = async () => {
+    await Promise.race([conn.end(), new Promise((r) => setTimeout(r, 500).unref())]).catch(() => undefined);
+    core.destroy();
+  };
+
+  try {
+    const [info] = await query('SELECT VERSION() AS versionText, @@version_comment AS versionComment, CURRENT_USER() AS currentUser, CONNECTION_ID() AS id');
+    const versionText = String(info?.versionText ?? '');
+    const versionComment = String(info?.versionComment ?? '');
+    const flavor = flavorOf(versionText, versionComment);
+    const version = versionNumbers(versionText).join('.');
+    const dialect = dialectOf(flavor, version);
+    // Read-only before anything else; the server then refuses writes even if a bug tried one.
+    await query('SET SESSION TRANSACTION READ ONLY');
+    await query(dialect.statementTimeoutSql(Math.max(0.1, remaining(ctx) / 1000)));
+    return {
+      server: { flavor, version, versionText, versionComment, currentUser: String(info?.currentUser ?? '') },
+      dialect,
+      connectionId: Number(info?.id ?? 0),
+      query,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error instanceof KsaError ? error : driverError(error, secrets, 'session setup failed');
+  }
+}

@@ -1,0 +1,30 @@
+// mysql-diagnostics: MySQL 8 and MariaDB over one read-only mysql2 connection.
+import { defineMiddlewarePlugin } from '../../src/sdk/index.js';
+import { connectMysql, type MysqlSession } from './connect.js';
+import { collectMysql } from './collect.js';
+import { mysqlMetrics } from './metrics.js';
+import { actions } from './actions.js';
+import type { MysqlSnapshot } from './snapshot.js';
+import { connectionChecks } from './checks/connection.js';
+import { replicationChecks } from './checks/replication.js';
+import { performanceChecks } from './checks/performance.js';
+import { innodbChecks } from './checks/innodb.js';
+import { securityChecks } from './checks/security.js';
+
+export default defineMiddlewarePlugin<MysqlSession, MysqlSnapshot>({
+  info: {
+    id: 'mysql-diagnostics',
+    version: '1.0.0',
+    middleware: 'mysql',
+    name: 'MySQL / MariaDB Diagnostics',
+    description: 'Connections, replication, statement performance, InnoDB and account security of MySQL 8 and MariaDB servers',
+    supportedVersions: ['mysql >=8.0', 'mariadb >=10.4'],
+  },
+  categories: ['connection', 'replication', 'performance', 'innodb', 'security'],
+  connect: connectMysql,
+  disconnect: async (_ctx, session) => session.close(),
+  collect: collectMysql,
+  checks: [...connectionChecks, ...replicationChecks, ...performanceChecks, ...innodbChecks, ...securityChecks],
+  metrics: mysqlMetrics,
+  actions,
+});
