@@ -1,0 +1,158 @@
+// Connects to the bootstrap servers with timeouts derived from the deadline and hands out guarded
+// per-broker clients (one connection per host:port, reused for every request to that broker).
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions as TlsConnectOptions } from 'node:tls';
+import { createOperationGuard, ksaError, parseEndpoint, type KsaError, type MiddlewareTarget, type PluginContext } from '../../src/sdk/index.js';
+import { createWireBroker, type RequestName, type WireBroker, type WireOptions, type WireRequests } from './kafka-wire.js';
+import { describeError, toKsaError } from './driver-errors.js';
+import { readKafkaOptions, type KafkaOptions } from './options.js';
+
+export const DEFAULT_PORT = 9092;
+
+export interface OpenedBroker {
+  address: string;
+  broker: WireBroker;
+  connectMs: number;
+}
+
+export interface KafkaConnection {
+  /** The bootstrap endpoint that accepted the first connection. */
+  bootstrap: OpenedBroker;
+  options: KafkaOptions;
+  /** Secrets to scrub from any text that leaves the plugin. */
+  secrets: readonly string[];
+  /** Requests sent, by Kafka API name (includes ApiVersions and SASL from connects). */
+  requests: Record<string, number>;
+  /** Set when the guard refused an operation: a plugin bug that must fail the run, not become a finding. */
+  readonly denied: KsaError | null;
+  /** Connects (once) to host:port; rejects with the driver error when unreachable. */
+  open(host: string, port: number): Promise<OpenedBroker>;
+  /** Sends one request through the operation guard. */
+  send<K extends RequestName>(to: OpenedBroker, api: K, args: WireRequests[K]['args']): Promise<WireRequests[K]['response']>;
+  close(): Promise<void>;
+}
+
+/** Which bootstrap failure to report: an auth or TLS failure says more than "refused" from another server. */
+const BOOTSTRAP_ERROR_RANK: Record<string, number> = { KSA_ERR_AUTH: 0, KSA_ERR_TLS: 1, KSA_ERR_CONNECT: 2 };
+
+type SaslMechanism = NonNullable<WireOptions['sasl']>['mechanism'];
+const SASL_MECHANISMS: Record<string, SaslMechanism> = {
+  'plain': 'plain', 'scram-sha-256': 'scram-sha-256', 'scram-sha-512': 'scram-sha-512',
+};
+
+/** Per-request timeouts leave room under the deadline for the rest of the run (notes/drivers.md). */
+export function timeoutsFor(remainingMs: number): Pick<WireOptions, 'connectionTimeout' | 'requestTimeout' | 'authenticationTimeout'> {
+  const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, Math.floor(v)));
+  const connectionTimeout = clamp(remainingMs * 0.25, 50, 5_000);
+  return { connectionTimeout, authenticationTimeout: connectionTimeout, requestTimeout: clamp(remainingMs * 0.4, 100, 30_000) };
+}
+
+function saslOf(target: MiddlewareTarget): WireOptions['sasl'] {
+  const { username, password, mechanism } = target.auth;
+  if (username === undefined && password === undefined && mechanism === undefined) return null;
+  const name = (mechanism ?? 'plain').toLowerCase();
+  const m = SASL_MECHANISMS[name];
+  if (!m) throw ksaError('KSA_ERR_BAD_INPUT', `SASL mechanism ${JSON.stringify(name.slice(0, 30))} is not supported`, { fix: 'use plain, scram-sha-256 or scram-sha-512' });
+  if (!username || password === undefined) throw ksaError('KSA_ERR_AUTH', `SASL ${m} needs a user name and a password`);
+  return { mechanism: m, username, password };
+}
+
+function sslOf(target: MiddlewareTarget): TlsConnectOptions | null {
+  const tls = target.tls;
+  if (!tls?.enabled) return null;
+  const read = (what: string, path: string | undefined) => {
+    if (path === undefined) return undefined;
+    try {
+      return readFileSync(path);
+    } catch (error) {
+      throw ksaError('KSA_ERR_TLS', `cannot read the TLS ${what} file ${path}: ${(error as Error).message}`);
+    }
+  };
+  const ssl: TlsConnectOptions = { rejectUnauthorized: tls.rejectUnauthorized };
+  const ca = read('CA', tls.caFile); const cert = read('certificate', tls.certFile); const key = read('key', tls.keyFile);
+  if (ca) ssl.ca = ca;
+  if (cert) ssl.cert = cert;
+  if (key) ssl.key = key;
+  if (tls.servername) ssl.servername = tls.servername;
+  return ssl;
+}
+
+export async function connectKafka(ctx: PluginContext, target: MiddlewareTarget): Promise<KafkaConnection> {
+  const options = readKafkaOptions(target.options);
+  const sasl = saslOf(target);
+  const ssl = sslOf(target);
+  const secrets = [target.auth.password].filter((s): s is string => typeof s === 'string' && s !== '');
+  const timeouts = timeoutsFor(ctx.deadline - Date.now());
+  const guard = createOperationGuard(ctx.pluginId, ctx.operations);
+  const requests: Record<string, number> = {};
+  let denied: KsaError | null = null;
+  const count = (api: string) => {
+    try {
+      guard.assert(api);
+    } catch (error) {
+      denied ??= error as KsaError;
+      throw error;
+    }
+    requests[api] = (requests[api] ?? 0) + 1;
+  };
+  const pool = new Map<string, Promise<OpenedBroker>>();
+  const clients: WireBroker[] = [];
+  let closed = false;
+
+  const open = (host: string, port: number): Promise<OpenedBroker> => {
+    const address = `${host}:${port}`;
+    let opened = pool.get(address);
+    if (!opened) {
+      opened = (async () => {
+        if (closed || ctx.signal.aborted) throw ksaError('KSA_ERR_TIMEOUT', `not connecting to ${address}: the run was aborted`);
+        const broker = createWireBroker({
+          host, port, clientId: 'ksa', ssl, sasl, ...timeouts,
+          // kafkajs logs every failure it throws; the result carries those, so its lines are debug detail.
+          log: (_level, message, fields) => ctx.logger.debug(describeError({ message }, secrets), fields),
+        });
+        clients.push(broker);
+        count('ApiVersions');
+        if (sasl) { count('SaslHandshake'); count('SaslAuthenticate'); }
+        const t0 = performance.now();
+        try {
+          await broker.connect();
+        } catch (error) {
+          await broker.disconnect().catch(() => undefined);
+          throw toKsaError(error, `broker ${address}`, secrets, { sasl: sasl !== null, tls: ssl !== null });
+        }
+        return { address, broker, connectMs: Math.round(performance.now() - t0) };
+      })();
+      opened.catch(() => undefined); // failures are read by whoever awaits; never unhandled
+      pool.set(address, opened);
+    }
+    return opened;
+  };
+
+  const close = async () => {
+    closed = true;
+    await Promise.all(clients.map((c) => c.disconnect().catch(() => undefined)));
+  };
+  ctx.signal.addEventListener('abort', () => { void close(); }, { once: true });
+
+  const endpoints = target.endpoints.map((raw) => parseEndpoint(raw, DEFAULT_PORT));
+  let bootstrap: OpenedBroker;
+  try {
+    // Every bootstrap server at once; the first that answers is used, the others stay pooled.
+    bootstrap = await Promise.any(endpoints.map((e) => open(e.host, e.port)));
+  } catch (error) {
+    await close();
+    const errors = error instanceof AggregateError ? error.errors : [error];
+    const rank = (e: unknown) => BOOTSTRAP_ERROR_RANK[(e as { code?: string }).code ?? ''] ?? 9;
+    const best = [...errors].sort((a, b) => rank(a) - rank(b))[0];
+    throw best instanceof Error ? best : toKsaError(best, 'no bootstrap server answered', secrets);
+  }
+
+  return {
+    bootstrap, options, secrets, requests, open, close,
+    get denied() { return denied; },
+    async send(to, api, args) {
+      count(api);
+      return to.broker.send(api, args);
+    },
+  };
+}
