@@ -43,9 +43,28 @@ function installExitHooks(): void {
   }
 }
 
-/** Live descendants of pid, from /proc (a plugin's setsid() children escape the group kill, not this). */
+/** Direct children of pid from /proc/<pid>/task/<tid>/children (cheap); undefined where unavailable. */
+function childrenOf(pid: number): number[] | undefined {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) => readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Live descendants of pid (a plugin's setsid() children escape the group kill, not this). */
 function descendantsOf(pid: number | undefined): number[] {
   if (pid === undefined) return [];
+  const direct = childrenOf(pid);
+  if (direct !== undefined) {
+    const out: number[] = [];
+    for (let frontier = direct; frontier.length > 0;) {
+      out.push(...frontier);
+      frontier = frontier.flatMap((p) => childrenOf(p) ?? []);
+    }
+    return out;
+  }
+  // No per-task children files (older kernels): scan every process's parent.
   const children = new Map<number, number[]>();
   let names: string[];
   try {

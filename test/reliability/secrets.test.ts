@@ -1,0 +1,153 @@
+// Cases 9 and 10: a unique canary password, given through every supported channel, goes through
+// every output path a plugin can reach (findings, metrics, logs, its stdout/stderr, error
+// messages, a timeout, a crash) and every renderer. It must never appear in ksa's stdout or
+// stderr, nor in /proc/<pid>/cmdline of ksa and its children (nor in the children's environ)
+// while they run. Endpoints show `user:***@`.
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadServicesEnv } from '../support/services.js';
+import { removeTempDirs, builtPlugin, descendants, fixturePlugin, hostilePlugin, measurements, parseReport, procText, runKsa, tempDir, writeConfig, type KsaRun } from './support/ksa.js';
+
+const m = measurements('secrets (reliability cases 9, 10)');
+afterAll(() => { m.print(); removeTempDirs(); });
+
+const dir = tempDir();
+const CANARY = `cnry+${randomBytes(6).toString('hex')}/k=Z`;
+/** Every form in which the canary could leak: raw, URL-encoded, JSON-escaped. */
+const FORMS = [...new Set([CANARY, encodeURIComponent(CANARY), JSON.stringify(CANARY).slice(1, -1)])];
+const secretFile = join(dir, 'pw');
+writeFileSync(secretFile, `${CANARY}\n`, { mode: 0o600 });
+
+const leaks = (text: string) => FORMS.some((f) => text.includes(f));
+
+interface Source {
+  name: string;
+  /** argv after `diagnose` for a single target of `type`, or a config file. */
+  args(type: string, behavior: string): string[];
+  env: Record<string, string>;
+}
+
+const ENDPOINT: Record<string, string> = { hostile: 'hostile://canaryuser@127.0.0.1:7100', fixture: 'fixture://canaryuser@127.0.0.1:7000' };
+const single = (extra: string[]) => (type: string, behavior: string) => [type, ENDPOINT[type]!, '--option', `behavior=${behavior}`, ...extra];
+const viaConfig = (auth: Record<string, string>) => (type: string, behavior: string) => [
+  '--config', writeConfig(dir, [{ name: `canary-${behavior}`, type, endpoints: [ENDPOINT[type]!], auth, options: { behavior } }], { packages: [hostilePlugin, fixturePlugin], timeout: '1500ms' }),
+];
+
+const SOURCES: Source[] = [
+  { name: 'env KSA_PASSWORD', args: single([]), env: { KSA_PASSWORD: CANARY } },
+  { name: '--password-env', args: single(['--password-env', 'REL_CANARY']), env: { REL_CANARY: CANARY } },
+  { name: '--password-file', args: single(['--password-file', secretFile]), env: {} },
+  { name: 'config passwordEnv', args: viaConfig({ passwordEnv: 'REL_CANARY' }), env: { REL_CANARY: CANARY } },
+  { name: 'config passwordFile', args: viaConfig({ passwordFile: secretFile }), env: {} },
+  { name: 'config ${ENV}', args: viaConfig({ password: '${REL_CANARY}' }), env: { REL_CANARY: CANARY } },
+];
+
+/** What each scenario makes the plugin do with the password, and the status it must end in. */
+const SCENARIOS = [
+  { behavior: 'secret-echo', type: 'hostile', status: 'warning' },
+  { behavior: 'secret-wrong-password', type: 'hostile', status: 'unknown' },
+  { behavior: 'secret-hang', type: 'hostile', status: 'unknown' },
+  { behavior: 'secret-crash', type: 'hostile', status: 'unknown' },
+  { behavior: 'warning', type: 'fixture', status: 'warning' },
+] as const;
+
+/** Runs ksa while scanning /proc of ksa and every descendant for the canary. */
+async function runWatched(args: string[], env: Record<string, string>): Promise<{ run: KsaRun; procLeaks: string[]; scans: number }> {
+  const procLeaks: string[] = [];
+  let scans = 0;
+  const run = await runKsa(args, {
+    env,
+    watchEveryMs: 15,
+    watch: (pid) => {
+      scans++;
+      const own = procText(pid, 'cmdline');
+      if (leaks(own)) procLeaks.push(`ksa ${pid} cmdline`);
+      for (const child of descendants(pid)) {
+        // Between fork() and exec() a child is a copy of ksa (same cmdline and environ): no plugin
+        // code runs there yet, so only exec'd children count.
+        if (procText(child, 'cmdline') === own) continue;
+        if (leaks(procText(child, 'cmdline'))) procLeaks.push(`child ${child} cmdline`);
+        if (leaks(procText(child, 'environ'))) procLeaks.push(`child ${child} environ`);
+      }
+    },
+  });
+  return { run, procLeaks, scans };
+}
+
+async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
+}
+
+describe('case 9: secret canary', () => {
+  it('never appears in stdout, stderr or /proc of ksa and its children, for every source x scenario (--json --log-level debug)', async () => {
+    const cases = SOURCES.flatMap((source) => SCENARIOS.map((scenario) => ({ source, scenario })));
+    const failures: string[] = [];
+    let totalScans = 0;
+    await inBatches(cases, 4, async ({ source, scenario }) => {
+      const plugins = source.name.startsWith('config') ? [] : ['--plugin', hostilePlugin, '--plugin', fixturePlugin];
+      const args = [...plugins, '--log-level', 'debug', 'diagnose', ...source.args(scenario.type, scenario.behavior), '--timeout', '1500ms', '--json'];
+      const { run, procLeaks, scans } = await runWatched(args, source.env);
+      totalScans += scans;
+      const label = `${source.name} / ${scenario.behavior}`;
+      if (leaks(run.stdout)) failures.push(`${label}: stdout`);
+      if (leaks(run.stderr)) failures.push(`${label}: stderr`);
+      failures.push(...procLeaks.map((p) => `${label}: ${p}`));
+      let result;
+      try {
+        result = parseReport(run.stdout).results[0]!;
+      } catch {
+        failures.push(`${label}: exit ${run.code}, no JSON report (${run.stderr.split('\n')[0]})`);
+        return;
+      }
+      if (result.status !== scenario.status) failures.push(`${label}: status ${result.status}, expected ${scenario.status} (${run.stderr.split('\n')[0]})`);
+      if (!result.target.endpoints.every((e) => e.includes('canaryuser:***@'))) failures.push(`${label}: endpoint shown as ${result.target.endpoints.join(',')}`);
+    });
+    m.record('case 9 source x scenario runs', `${cases.length} runs, ${totalScans} /proc scans, ${failures.length} leaks`);
+    expect(failures).toEqual([]);
+  }, 120_000);
+
+  it.concurrent.each(['table', 'json', 'nagios', 'junit'])('renderer %s: the echoed secret is redacted', async (format) => {
+    const { run, procLeaks } = await runWatched(['--plugin', hostilePlugin, 'diagnose', 'hostile', ENDPOINT.hostile!, '--option', 'behavior=secret-echo', '--password-file', secretFile, '-o', format], {});
+    expect(run.code).toBe(1);
+    if (format !== 'nagios') expect(run.stdout).toContain('***'); // nagios prints no finding detail
+    expect(leaks(run.stdout)).toBe(false);
+    expect(leaks(run.stderr)).toBe(false);
+    expect(procLeaks).toEqual([]);
+  });
+});
+
+describe('case 9 with the real drivers: a wrong canary password', () => {
+  const DRIVERS = [
+    { type: 'redis', env: 'KSA_REDIS_PRIMARY', user: undefined },
+    { type: 'postgres', env: 'KSA_PG_PRIMARY', user: 'KSA_PG_USER' },
+    { type: 'mysql', env: 'KSA_MYSQL_PRIMARY', user: 'KSA_MYSQL_USER' },
+  ] as const;
+
+  it.concurrent.each(DRIVERS.filter((d) => builtPlugin(d.type)))('$type: AUTH fails, the canary is nowhere (DEBUG=* and --log-level debug)', async (d) => {
+    const services = loadServicesEnv();
+    const user = d.user ? ['--user', services[d.user]!] : [];
+    const { run, procLeaks } = await runWatched(['--log-level', 'debug', 'diagnose', d.type, services[d.env]!, ...user, '--password-env', 'REL_CANARY', '--timeout', '5s', '--json'], { REL_CANARY: CANARY, DEBUG: '*', NODE_DEBUG: 'net' });
+    const result = parseReport(run.stdout).results[0]!;
+    expect(result.status).toBe('unknown');
+    expect(result.errors[0]?.code).toBe('KSA_ERR_AUTH');
+    expect(leaks(run.stdout)).toBe(false);
+    expect(leaks(run.stderr)).toBe(false);
+    expect(procLeaks).toEqual([]);
+    m.record(`case 9 ${d.type} wrong password`, `${result.errors[0]?.code}: ${result.errors[0]?.message.slice(0, 90)}`);
+  });
+});
+
+describe('case 10: --password on argv', () => {
+  it('works, and warns that argv is visible to other users', async () => {
+    const pw = `argv-${randomBytes(4).toString('hex')}`;
+    const run = await runKsa(['--plugin', fixturePlugin, 'diagnose', 'fixture', '127.0.0.1:7000', '--option', 'behavior=healthy', '--password', pw, '--json']);
+    expect(run.code).toBe(0);
+    expect(parseReport(run.stdout).status).toBe('healthy');
+    expect(run.stderr).toMatch(/--password.*visible to other users/);
+    expect(run.stdout).not.toContain(pw);
+    expect(run.stderr).not.toContain(pw);
+    m.record('case 10 warning', run.stderr.trim().split('\n')[0]!);
+  });
+});
