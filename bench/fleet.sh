@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Fleet benchmark (issue 7): 200 targets (20 real redis-server instances x 10 names each) in one
+# run vs a single target's run, side by side; plus the peak RSS of the 200-target run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+ports=()
+for i in $(seq 1 20); do
+  p=$(free_port)
+  mkdir -p "$work/r$i"
+  redis-server --port "$p" --bind 127.0.0.1 --dir "$work/r$i" --save '' --appendonly no --requirepass benchpw --maxmemory 64mb --daemonize no --logfile "$work/r$i/log" &
+  pids+=($!)
+  ports+=("$p")
+done
+sleep 0.5
+{
+  echo "defaults: { timeout: 10s, concurrency: 32 }"
+  echo "targets:"
+  for i in $(seq 1 20); do for n in $(seq 1 10); do
+    echo "  - { name: r$i-$n, type: redis, endpoints: [127.0.0.1:${ports[$((i-1))]}], auth: { passwordEnv: BENCH_PW } }"
+  done; done
+} > "$work/ksa.yaml"
+{
+  echo "targets:"
+  echo "  - { name: single, type: redis, endpoints: [127.0.0.1:${ports[0]}], auth: { passwordEnv: BENCH_PW } }"
+} > "$work/one.yaml"
+export BENCH_PW=benchpw
+node bin/ksa.js diagnose --config "$work/ksa.yaml" --json > "$work/out.json" || true
+echo "200-target statuses: $(node -e "const r=require('$work/out.json');const c={};for(const x of r.results)c[x.status]=(c[x.status]||0)+1;console.log(JSON.stringify(c))")"
+node bench/compare.mjs -n "${RUNS:-7}" --label '200 redis targets vs 1 target' -- "node bin/ksa.js diagnose --config $work/ksa.yaml --json" "node bin/ksa.js diagnose --config $work/one.yaml --json"
+/usr/bin/time -f '{"label":"200 targets peak RSS","maxRssKB":%M,"wallS":%e}' node bin/ksa.js diagnose --config "$work/ksa.yaml" --json 2>&1 >/dev/null | tail -1
