@@ -19,7 +19,7 @@ STATE="$(cd "$STATE" && pwd)"
 PIDS="$STATE/pids"
 ENVD="$STATE/env.d"
 ALL_COMPONENTS=(redis mysql postgres kafka zookeeper)
-DEFAULT_COMPONENTS=(redis mysql postgres kafka)
+DEFAULT_COMPONENTS=(redis mysql postgres kafka zookeeper)
 KAFKA_TOPICS=(orders:6:3 payments:3:3 audit:2:1)
 KAFKA_BROKERS=3
 

@@ -3,7 +3,7 @@
 import type { CollectOutput, PluginContext } from '../../src/sdk/index.js';
 import type { KafkaConnection, OpenedBroker } from './connect.js';
 import { collectConsumer } from './collect-consumer.js';
-import { describeError } from './driver-errors.js';
+import { describeError, toKsaError } from './driver-errors.js';
 import { topicMatcher } from './options.js';
 import { minIsrFromDescribeConfigs, namedApiVersions, supports, topicsFromMetadata } from './responses.js';
 import type { BrokerState, KafkaSnapshotData, TopicState } from './snapshot.js';
@@ -19,7 +19,10 @@ export async function collectKafka(
   conn: KafkaConnection,
   request: { categories: readonly string[] },
 ): Promise<CollectOutput<KafkaSnapshotData>> {
-  const md = await conn.send(conn.bootstrap, 'Metadata', { topics: [], allowAutoTopicCreation: false });
+  // The bootstrap can drop or stall between connect and Metadata: that is a connect/timeout
+  // error with a code, not a plugin crash.
+  const md = await conn.send(conn.bootstrap, 'Metadata', { topics: [], allowAutoTopicCreation: false })
+    .catch((error: unknown) => { throw toKsaError(error, `Metadata from ${conn.bootstrap.address}`, conn.secrets); });
   const topics = topicsFromMetadata(md, topicMatcher(conn.options.topics));
   const { brokers, clients } = await probeBrokers(conn, md.brokers);
   const data: KafkaSnapshotData = {

@@ -148,6 +148,11 @@ async function authenticate(guard: OperationGuard, client: NodeClient, target: M
       return;
     }
     client.redis.disconnect();
+    // Only a reply from the server is a verdict on the credentials; a stall or a dropped
+    // connection during AUTH is a timeout or a connect error.
+    if ((e as { name?: string } | null)?.name !== 'ReplyError') {
+      throw ksaError(/timed? ?out/i.test(message) ? 'KSA_ERR_TIMEOUT' : 'KSA_ERR_CONNECT', `${client.address}: no answer to AUTH (${message})`);
+    }
     // ioredis errors carry the command arguments (the password): never chain them as a cause.
     if (/wrong number of arguments/i.test(message)) {
       throw ksaError('KSA_ERR_AUTH', `${client.address}: AUTH with a user name needs Redis 6+ ACLs`, { fix: 'drop --user for Redis 5 and older' });

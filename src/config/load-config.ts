@@ -27,7 +27,14 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv): KsaConfig {
     const line = yamlError.linePos?.[0];
     throw ksaError('KSA_ERR_CONFIG_INVALID', `${file}${line ? `:${line.line}:${line.col}` : ''}: invalid YAML: ${yamlError.message.split('\n')[0]}`);
   }
-  const raw = substituteEnv(doc.toJS(), env, file);
+  let js: unknown;
+  try {
+    // toJS enforces maxAliasCount, which stops "billion laughs" alias bombs.
+    js = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw ksaError('KSA_ERR_CONFIG_INVALID', `${file}: invalid YAML: ${String((error as Error).message).split('\n')[0]}`, { fix: 'remove the excessive YAML aliases (*name) from the config' });
+  }
+  const raw = substituteEnv(js, env, file);
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) throw ksaError('KSA_ERR_CONFIG_INVALID', `${file}: ${firstIssue(parsed.error)}`);
   const seen = new Map<string, number>();

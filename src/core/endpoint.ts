@@ -28,7 +28,10 @@ function parseUrl(input: string, defaultPort: number | undefined): ParsedEndpoin
   try {
     url = new URL(input);
   } catch {
-    throw ksaError('KSA_ERR_BAD_ENDPOINT', `endpoint ${JSON.stringify(shown(input))} is not a valid URL`);
+    // WHATWG URL rejects a bad port without saying so; name the port when that is the cause.
+    const portText = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(?:\[[^\]]*\]|[^:/?#@]*):([^/?#]*)/i.exec(input)?.[1];
+    if (portText !== undefined) checkPort(input, portText);
+    throw ksaError('KSA_ERR_BAD_ENDPOINT', `endpoint ${JSON.stringify(shown(input))} is not a valid URL (expected scheme://[user[:password]@]host[:port][/path])`);
   }
   const scheme = url.protocol.replace(/:$/, '');
   const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -38,9 +41,9 @@ function parseUrl(input: string, defaultPort: number | undefined): ParsedEndpoin
   url.searchParams.forEach((v, k) => { params[k] = v; });
   return {
     scheme, host, port,
-    username: url.username ? decodeURIComponent(url.username) : undefined,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
-    path: decodeURIComponent(url.pathname.replace(/^\//, '')),
+    username: url.username ? decodeComponent(input, 'user name', url.username) : undefined,
+    password: url.password ? decodeComponent(input, 'password', url.password) : undefined,
+    path: decodeComponent(input, 'path', url.pathname.replace(/^\//, '')),
     params,
   };
 }
@@ -62,6 +65,14 @@ function parseHostPort(input: string, defaultPort: number | undefined): ParsedEn
   }
   const port = portText === undefined ? requireDefault(input, defaultPort) : checkPort(input, portText);
   return { scheme: undefined, host, port, username: undefined, password: undefined, path: '', params: {} };
+}
+
+function decodeComponent(input: string, part: string, text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw ksaError('KSA_ERR_BAD_ENDPOINT', `endpoint ${JSON.stringify(shown(input))} has a malformed %-escape in its ${part} (write % as %25)`);
+  }
 }
 
 function requireDefault(input: string, defaultPort: number | undefined): number {

@@ -1,6 +1,7 @@
 // PluginManager: the facade the CLI talks to. It owns the registry, the lifecycle manager and one
 // isolation host per running plugin, and turns every plugin outcome (including timeouts, crashes
 // and invalid output) into a DiagnosticResult: plugin failures never throw out of diagnose().
+import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ksaError, toErrorInfo } from './errors.js';
 import { LifecycleManager } from './lifecycle.js';
@@ -75,8 +76,13 @@ export class PluginManager {
       ...externals.map((spec) => reader!.resolveExternal(spec, cwd, this.options.packageRoots)),
     ];
     const disabled = new Set(this.options.disabled ?? []);
+    const seen = new Set<string>();
     for (const r of records) {
       if (disabled.has(r.manifest.id)) continue;
+      // The same package named by --plugin and found by discovery is one plugin, not a duplicate.
+      const key = `${r.manifest.id}\0${realpathOr(r.location)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       this.registry.register({ ...r, state: 'Unloaded' });
       this.lifecycle.load(r.manifest.id);
     }
@@ -158,9 +164,14 @@ export class PluginManager {
     return HealthReportSchema.parse({ schemaVersion: SCHEMA_VERSION, plugins });
   }
 
+  /** Stops every running plugin (Running -> Stopped) and terminates every host, in parallel. */
   async close(): Promise<void> {
-    await Promise.all([...this.hosts.values()].map((h) => h.terminate().catch(() => undefined)));
-    this.hosts.clear();
+    const hosts = [...this.hosts.values()];
+    this.hosts.clear(); // first, so these deliberate terminations do not read as deaths
+    for (const entry of this.registry.list()) {
+      if (entry.state === 'Running') this.lifecycle.transition(entry.manifest.id, 'Stopped');
+    }
+    await Promise.all(hosts.map((h) => h.terminate().catch(() => undefined)));
   }
 
   private ref(entry: RegistryEntry): PluginRef {
@@ -171,6 +182,9 @@ export class PluginManager {
     const id = entry.manifest.id;
     if (this.needsDedicatedHost(entry, method)) return this.callInDedicatedHost<T>(entry, method, payload, deadline);
     this.currentDeadline.set(id, deadline);
+    // A host whose last call timed out is first checked (ping, <= 150 ms): a blocked one is
+    // retired here instead of failing this call.
+    await this.hosts.get(id)?.settled();
     try {
       await this.ensureRunning(id);
     } catch (error) {
@@ -180,11 +194,6 @@ export class PluginManager {
     if (!host) return { ok: false, error: ksaError('KSA_ERR_INTERNAL', `plugin ${id} has no host`).toInfo() };
     const outcome = await host.call<T>(method, payload, deadline);
     this.noteFailure(entry, method, outcome);
-    if (!host.alive && this.hosts.get(id) === host) {
-      // The host died (crash, exit, OOM, blocked): record why; the next call starts a fresh one.
-      this.hosts.delete(id);
-      if (this.registry.getState(id) !== 'Failed') this.lifecycle.transition(id, 'Failed', outcome.error);
-    }
     return outcome;
   }
 
@@ -223,7 +232,9 @@ export class PluginManager {
   }
 
   private ensureRunning(id: string): Promise<void> {
-    if (this.registry.getState(id) === 'Running' && this.hosts.get(id)?.alive) return Promise.resolve();
+    const state = this.registry.getState(id);
+    if (state === 'Running' && this.hosts.get(id)?.alive) return Promise.resolve();
+    if (state === 'Running') this.retireHost(id, this.hosts.get(id)?.deathReason ?? ksaError('KSA_ERR_INTERNAL', `plugin ${id} lost its host`).toInfo());
     let p = this.starting.get(id);
     if (!p) {
       p = this.lifecycle.ensureRunning(id).finally(() => this.starting.delete(id));
@@ -237,6 +248,7 @@ export class PluginManager {
     if (entry.source === 'external') this.options.verifyExternal?.(entry);
     const host = new RemoteHost(this.transportFor(entry), (level, message, fields) => this.options.logger[level](message, fields));
     this.hosts.set(id, host);
+    host.onDeath((why) => { if (this.hosts.get(id) === host) this.retireHost(id, why); });
     const deadline = this.currentDeadline.get(id) ?? Date.now() + 10_000;
     const outcome = await host.call('init', this.ref(entry), deadline);
     if (!outcome.ok) {
@@ -244,6 +256,13 @@ export class PluginManager {
       await host.terminate();
       throw Object.assign(new Error(outcome.error?.message ?? 'init failed'), outcome.error);
     }
+  }
+
+  /** The host died (crash, exit, OOM, blocked): record why; the next call starts a fresh one. */
+  private retireHost(id: string, why: ErrorInfo): void {
+    this.hosts.delete(id);
+    const state = this.registry.getState(id);
+    if (state !== 'Failed' && this.lifecycle.canTransition(state, 'Failed')) this.lifecycle.transition(id, 'Failed', why);
   }
 
   private async stopHost(id: string): Promise<void> {
@@ -268,4 +287,12 @@ export class PluginManager {
 
 function redactError(error: ErrorInfo, secrets: readonly string[]): ErrorInfo {
   return secrets.length === 0 ? error : { ...error, message: redactSecrets(error.message, secrets) };
+}
+
+function realpathOr(location: string): string {
+  try {
+    return realpathSync(location);
+  } catch {
+    return location;
+  }
 }

@@ -38,10 +38,10 @@ export interface PluginTestSpec {
   live?: LiveSpec;
 }
 
-type Fn = () => unknown;
+// Shaped like vitest's and mocha's describe/it, so either can be passed in.
 export interface TestRunner {
-  describe(name: string, fn: Fn): unknown;
-  it(name: string, fn: Fn, timeout?: number): unknown;
+  describe(name: string, fn: () => void): unknown;
+  it(name: string, fn: () => Promise<void> | void, timeout?: number): unknown;
 }
 
 async function resolveLazy<T>(v: Lazy<T>): Promise<T> {

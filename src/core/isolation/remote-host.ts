@@ -25,13 +25,17 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-const PING_GRACE_MS = 60;
+// Long enough that a busy but healthy host (GC, JIT, a loaded 2-core machine) is not mistaken
+// for a blocked one and killed with the other targets it is serving; the timed-out call itself
+// has already been answered at its deadline.
+const PING_GRACE_MS = 150;
 
 export class RemoteHost {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly pings = new Map<number, () => void>();
   private dead: ErrorInfo | undefined;
+  private readonly deathListeners: Array<(why: ErrorInfo) => void> = [];
 
   constructor(
     private readonly transport: HostTransport,
@@ -43,6 +47,30 @@ export class RemoteHost {
 
   get alive(): boolean {
     return this.dead === undefined;
+  }
+
+  /** Why the host died, once it has. */
+  get deathReason(): ErrorInfo | undefined {
+    return this.dead;
+  }
+
+  /** Called once when the host dies, for whatever reason (crash, exit, blocked, terminated). */
+  onDeath(listener: (why: ErrorInfo) => void): void {
+    if (this.dead) listener(this.dead);
+    else this.deathListeners.push(listener);
+  }
+
+  /**
+   * Resolves once every outstanding responsiveness ping has been answered or the host has died:
+   * after a timeout, the caller learns whether the host is still usable before handing it the
+   * next call (which would otherwise be charged for the previous call's blocked host).
+   */
+  settled(): Promise<void> {
+    if (this.dead || this.pings.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => { if (this.dead || this.pings.size === 0) resolve(); else setTimeout(check, 5); };
+      check();
+    });
   }
 
   call<T>(method: HostMethod, payload: unknown, deadline: number): Promise<CallOutcome<T>> {
@@ -100,7 +128,10 @@ export class RemoteHost {
   }
 
   private failAll(error: ErrorInfo, stack?: string): void {
-    if (!this.dead) this.dead = error;
+    if (!this.dead) {
+      this.dead = error;
+      for (const listener of this.deathListeners.splice(0)) listener(error);
+    }
     for (const id of [...this.pending.keys()]) this.settle(id, { ok: false, error, ...(stack ? { stack } : {}) });
   }
 }

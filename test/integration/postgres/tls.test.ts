@@ -48,17 +48,17 @@ describe('postgres sslmode against a TLS-enabled server', () => {
     { mode: 'prefer (the default)', options: {}, tls: undefined, ssl: true },
     { mode: 'require', options: { sslmode: 'require' }, tls: undefined, ssl: true },
     { mode: 'disable', options: { sslmode: 'disable' }, tls: undefined, ssl: false },
-    { mode: 'verify-ca with the CA', options: { sslmode: 'verify-ca' }, tls: () => ({ enabled: true, caFile: join(certs, 'ca.crt') }), ssl: true },
-    { mode: 'verify-full with the CA (from --tls-ca)', options: {}, tls: () => ({ enabled: true, caFile: join(certs, 'ca.crt') }), ssl: true },
+    { mode: 'verify-ca with the CA', options: { sslmode: 'verify-ca' }, tls: (): Record<string, unknown> | undefined => ({ enabled: true, caFile: join(certs, 'ca.crt') }), ssl: true },
+    { mode: 'verify-full with the CA (from --tls-ca)', options: {}, tls: (): Record<string, unknown> | undefined => ({ enabled: true, caFile: join(certs, 'ca.crt') }), ssl: true },
   ])('$mode connects (TLS used: $ssl)', async ({ options, tls, ssl }) => {
     const { snapshot } = await run(options, tls?.());
     expect((snapshot.data as { server: { ssl: boolean } }).server.ssl).toBe(ssl);
   });
 
   it.each([
-    { mode: 'verify-full with another CA', options: {}, tls: () => ({ enabled: true, caFile: join(certs, 'other-ca.crt') }) },
-    { mode: 'verify-full for a name not in the certificate', options: {}, tls: () => ({ enabled: true, caFile: join(certs, 'ca.crt'), servername: 'db.example.com' }) },
-    { mode: 'verify-ca without a CA (system roots)', options: { sslmode: 'verify-ca' }, tls: () => undefined },
+    { mode: 'verify-full with another CA', options: {}, tls: (): Record<string, unknown> | undefined => ({ enabled: true, caFile: join(certs, 'other-ca.crt') }) },
+    { mode: 'verify-full for a name not in the certificate', options: {}, tls: (): Record<string, unknown> | undefined => ({ enabled: true, caFile: join(certs, 'ca.crt'), servername: 'db.example.com' }) },
+    { mode: 'verify-ca without a CA (system roots)', options: { sslmode: 'verify-ca' }, tls: (): Record<string, unknown> | undefined => undefined },
   ])('$mode -> KSA_ERR_TLS', async ({ options, tls }) => {
     await expect(run(options, tls())).rejects.toMatchObject({ code: 'KSA_ERR_TLS' });
   });

@@ -43,7 +43,9 @@ describe('parseEndpoint: malformed -> KSA_ERR_BAD_ENDPOINT', () => {
     { raw: '[zz]:1', why: 'IPv6' },
     { raw: '[::1]:abc', why: 'not 1-65535' },
     { raw: 'http://', why: 'not a valid URL' },
-    { raw: 'redis://h:99999', why: 'not a valid URL' },
+    { raw: 'redis://h:99999', why: 'not 1-65535' },
+    { raw: 'redis://h:port', why: 'not 1-65535' },
+    { raw: 'redis://u:%zz@h:1', why: 'malformed %-escape in its password' },
     { raw: 'redis://h', why: 'no port' },
   ])('$raw ($why)', ({ raw, why }) => {
     let error: unknown;

@@ -1,6 +1,6 @@
 // Loader: manifest validation (before any code is imported), apiVersion, `requires:` ranges,
 // dependency order and cycles, external plugins from a directory and from node_modules.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import type { Logger, Manifest } from '../../../src/core/types.js';
 
 const repo = fileURLToPath(new URL('../../..', import.meta.url));
 const fixtures = join(repo, 'test/fixtures/plugins');
+const FIXTURE_ID = 'fixture-diagnostics';
 const project = join(repo, 'test/fixtures/project');
 const silent: Logger = { error() {}, warn() {}, info() {}, debug() {} };
 
@@ -267,8 +268,20 @@ describe('PluginManager.load: order, dependencies and no code imported', () => {
     await expect(load({ discoveryDirs: [join(fixtures, dir)] })).rejects.toMatchObject({ code, message: expect.stringContaining(text) });
   });
 
-  it('the same plugin twice -> KSA_ERR_DUPLICATE_PLUGIN', async () => {
-    await expect(load({ externals: [join(fixtures, 'fixture'), join(fixtures, 'fixture')] })).rejects.toMatchObject({ code: 'KSA_ERR_DUPLICATE_PLUGIN' });
+  it('the same package named twice (e.g. --plugin and discovery) is loaded once', async () => {
+    const m = await load({ externals: [join(fixtures, 'fixture'), join(fixtures, 'fixture', '.')] });
+    expect(m.registry.list().filter((e) => e.source === 'external').map((e) => e.manifest.id)).toEqual([FIXTURE_ID]);
+    await m.close();
+  });
+
+  it('two packages with the same plugin id -> KSA_ERR_DUPLICATE_PLUGIN naming both locations', async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'ksa-dup-'));
+    cpSync(join(fixtures, 'fixture'), copy, { recursive: true });
+    try {
+      await expect(load({ externals: [join(fixtures, 'fixture'), copy] })).rejects.toMatchObject({ code: 'KSA_ERR_DUPLICATE_PLUGIN', message: expect.stringContaining(copy) });
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 
   it('an npm package name resolves from cwd', async () => {

@@ -43,7 +43,7 @@ const table = (live: number, dead: number, over: Record<string, unknown> = {}) =
   name: 'public.orders', live, dead, modSinceAnalyze: 0, lastVacuumSeconds: null, lastAutovacuumSeconds: 60,
   lastAnalyzeSeconds: null, lastAutoanalyzeSeconds: 60, ...over,
 });
-const slot = (over: Record<string, unknown>) => ({ name: 's1', type: 'logical', database: 'app', active: false, temporary: false, retainedBytes: 1, walStatus: 'reserved', ...over });
+const slot = (over: Partial<import('../../../plugins/postgres/snapshot.js').Slot>): import('../../../plugins/postgres/snapshot.js').Slot => ({ name: 's1', type: 'logical', database: 'app', active: false, temporary: false, retainedBytes: 1, walStatus: 'reserved', ...over });
 const hba = (over: Record<string, unknown>) => ({ line: 99, type: 'host', database: ['all'], users: ['all'], address: '0.0.0.0', netmask: '0.0.0.0', method: 'scram-sha-256', error: null, ...over });
 const usage = (total: number): Patch => (d) => { Object.assign(d.connection!, { maxConnections: 103, superuserReserved: 3, reserved: 0, total }); };
 const MiB = 1024 * 1024;
