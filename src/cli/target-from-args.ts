@@ -38,7 +38,9 @@ export interface BuiltTarget {
   warnings: string[];
 }
 
-export function buildTarget(type: string, endpoints: readonly string[], flags: TargetFlags, manifest: Manifest, env: NodeJS.ProcessEnv): BuiltTarget {
+export function buildTarget(type: string, endpointArgs: readonly string[], flags: TargetFlags, manifest: Manifest, env: NodeJS.ProcessEnv): BuiltTarget {
+  // `a:9092,b:9092` is how Kafka (and most tools) write a bootstrap list: same as separate args.
+  const endpoints = endpointArgs.flatMap((e) => (e.includes('://') ? [e] : e.split(',').filter((x) => x !== '')));
   if (endpoints.length === 0 && !flags.socket) throw ksaError('KSA_ERR_BAD_ENDPOINT', `ksa diagnose ${type} needs at least one endpoint`);
   const split = endpoints.map((e) => splitEndpointSecret(e, manifest.defaultPort));
   const urlPassword = split.find((s) => s.password !== undefined)?.password;

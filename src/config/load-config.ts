@@ -1,18 +1,12 @@
 // Finds and validates ksa.yaml: --config, then KSA_CONFIG, then ./ksa.yaml.
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { ksaError } from '../core/errors.js';
 import { firstIssue } from '../core/zod-issues.js';
 import { ConfigSchema, type KsaConfig } from './schema.js';
 import { substituteEnv } from './env-substitution.js';
 
-export function findConfigFile(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd: string): string | undefined {
-  if (explicit) return resolve(cwd, explicit);
-  if (env.KSA_CONFIG) return resolve(cwd, env.KSA_CONFIG);
-  const local = resolve(cwd, 'ksa.yaml');
-  return existsSync(local) ? local : undefined;
-}
+export { findConfigFile } from './config-file.js';
 
 export function loadConfig(file: string, env: NodeJS.ProcessEnv): KsaConfig {
   let text: string;

@@ -57,6 +57,7 @@ function parseHostPort(input: string, defaultPort: number | undefined): ParsedEn
     portText = v6[2];
     if (!IPV6.test(host)) throw ksaError('KSA_ERR_BAD_ENDPOINT', `${JSON.stringify(shown(input))} is not a valid IPv6 address`);
   } else {
+    if (input.includes('@')) throw ksaError('KSA_ERR_BAD_ENDPOINT', `${JSON.stringify(shown(input))} has a user name but no scheme`, { fix: 'use host:port with --user, or a URL such as mysql://user@host:3306' });
     const parts = input.split(':');
     if (parts.length > 2) throw ksaError('KSA_ERR_BAD_ENDPOINT', `${JSON.stringify(shown(input))} has several colons (write IPv6 as [addr]:port)`);
     host = parts[0] ?? '';

@@ -1,5 +1,6 @@
 // Built-in plugins come from the manifest index written at build time (validated then, so
 // listing plugins needs neither zod nor yaml); `requires:` ranges and dependency order are here.
+import { builtinEntryPath } from './builtin-entry.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -21,7 +22,7 @@ export function readBuiltinIndex(packageRoot: string): ManifestRecord[] | undefi
   if (!existsSync(file)) return undefined;
   const manifests = JSON.parse(readFileSync(file, 'utf8')) as Manifest[];
   const dir = join(packageRoot, 'manifests');
-  return manifests.map((manifest) => ({ manifest, source: 'builtin', location: dir, entryPath: resolve(packageRoot, 'dist', manifest.entry) }));
+  return manifests.map((manifest) => ({ manifest, source: 'builtin', location: dir, entryPath: builtinEntryPath(packageRoot, manifest) }));
 }
 
 type Satisfies = (version: string, range: string) => boolean;

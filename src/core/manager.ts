@@ -12,6 +12,7 @@ import { unknownResult } from '../sdk/define-plugin.js';
 import { redactSecrets } from './redact.js';
 import { RemoteHost, type CallOutcome, type HostTransport } from './isolation/remote-host.js';
 import { createWorkerTransport } from './isolation/worker-transport.js';
+import { DEFAULT_HEAP_MB, discardPrewarmed, takePrewarmed } from './isolation/prewarm.js';
 import { createChildTransport } from './isolation/child-transport.js';
 import { createInProcessTransport } from './isolation/in-process-transport.js';
 import { firstIssue } from './zod-issues.js';
@@ -171,7 +172,7 @@ export class PluginManager {
     for (const entry of this.registry.list()) {
       if (entry.state === 'Running') this.lifecycle.transition(entry.manifest.id, 'Stopped');
     }
-    await Promise.all(hosts.map((h) => h.terminate().catch(() => undefined)));
+    await Promise.all([...hosts.map((h) => h.terminate().catch(() => undefined)), discardPrewarmed()]);
   }
 
   private ref(entry: RegistryEntry): PluginRef {
@@ -273,11 +274,11 @@ export class PluginManager {
 
   private transportFor(entry: RegistryEntry): HostTransport {
     const mode = this.options.isolation ?? 'auto';
-    const heap = this.options.heapLimitMb ?? 256;
+    const heap = this.options.heapLimitMb ?? DEFAULT_HEAP_MB;
     const log = (level: 'error' | 'warn' | 'info' | 'debug', message: string) => this.options.logger[level](message);
     const kind = mode === 'auto' ? (entry.source === 'builtin' ? 'worker' : 'process') : mode;
     const factories: Record<'worker' | 'process' | 'none', () => HostTransport> = {
-      worker: () => createWorkerTransport({ maxOldGenerationSizeMb: heap }, log),
+      worker: () => takePrewarmed(pathToFileURL(entry.entryPath).href, heap, log) ?? createWorkerTransport({ maxOldGenerationSizeMb: heap }, log),
       process: () => createChildTransport({ maxOldSpaceSizeMb: heap }, log),
       none: () => createInProcessTransport(),
     };

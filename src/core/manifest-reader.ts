@@ -1,6 +1,7 @@
 // Reads and validates plugin manifests (YAML or package.json `ksa` field) with zod, before any
 // plugin code is imported. Loaded only when a YAML manifest or an external plugin is involved,
 // so `ksa plugin list` over the built-in index does not pay for zod and yaml.
+import { builtinEntryPath } from './builtin-entry.js';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import semver from 'semver';
@@ -49,7 +50,7 @@ export function readBuiltinYaml(packageRoot: string): ManifestRecord[] {
   return files.map((f) => {
     const file = join(dir, f);
     const manifest = validateManifest(readManifestFile(file), file);
-    return { manifest, source: 'builtin', location: dir, entryPath: resolve(packageRoot, 'dist', manifest.entry) };
+    return { manifest, source: 'builtin', location: dir, entryPath: builtinEntryPath(packageRoot, manifest) };
   });
 }
 

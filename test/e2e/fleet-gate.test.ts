@@ -98,13 +98,24 @@ describe('output formats', () => {
     expect(JSON.stringify(suites[2]!.testcase)).toContain('KSA_ERR_CONNECT');
   });
 
-  it('nagios prints one status line with perfdata per target', () => {
+  it('nagios: a worst-status first line, one long-output line per target, perfdata per target after the last |', () => {
     const r = ksa(['diagnose', '--config', file, '--output', 'nagios']);
+    expect(r.code).toBe(3);
     const lines = r.stdout.trim().split('\n');
-    expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^KSA OK - ok \(fixture\): .* \| 'duration'=\d+ms;;;0;$/);
-    expect(lines[1]).toMatch(/^KSA WARNING - warn .*'fixture\.alpha\.level'=80%;70;90;;$/);
-    expect(lines[2]).toMatch(/^KSA UNKNOWN - down .*KSA_ERR_CONNECT/);
+    expect(lines[0]).toBe('KSA UNKNOWN - 3 targets: 0 critical, 1 unknown, 1 warning, 1 healthy (down, warn)');
+    expect(lines[1]).toMatch(/^KSA OK - ok \(fixture\): [^|]*$/);
+    expect(lines[2]).toMatch(/^KSA WARNING - warn \(fixture\): [^|]*$/);
+    expect(lines[3]).toMatch(/^KSA UNKNOWN - down \(fixture\): .*KSA_ERR_CONNECT.* \| 'ok:duration'=\d+ms;;;0;$/);
+    expect(lines[4]).toMatch(/^'warn:duration'=\d+ms;;;0; 'warn:fixture\.alpha\.level'=80%;70;90;;$/);
+    expect(lines[5]).toMatch(/^'down:duration'=\d+ms;;;0;$/);
+    expect(lines).toHaveLength(6);
+  });
+
+  it('nagios with one target: a single line with its perfdata', () => {
+    const one = writeConfig('nagios-one.yaml', [{ name: 'warn', behavior: 'warning' }]);
+    const r = ksa(['diagnose', '--config', one, '--output', 'nagios']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^KSA WARNING - warn \(fixture\): 0 critical, 1 warning; [^|\n]+ \| 'duration'=\d+ms;;;0; 'fixture\.alpha\.level'=80%;70;90;;\n$/);
   });
 
   it('--json is an alias of --output json and validates against the schema', () => {

@@ -13,6 +13,8 @@ const DRIVERS = ['redis', 'postgres', 'mysql', 'kafka'] as const;
 type Driver = (typeof DRIVERS)[number];
 const present = DRIVERS.filter((d) => builtPlugin(d));
 const DEADLINE_MS = 2000;
+/** The largest margin a built-in plugin keeps before the deadline (plugins/mysql/connect.ts MARGIN_MS). */
+const PLUGIN_MARGIN_MS = 150;
 const dir = tempDir();
 
 let env: Record<string, string>;
@@ -100,9 +102,10 @@ describe.runIf(present.length > 0)('case 6: each driver against a refused port, 
   it('the error code names the fault: refused -> KSA_ERR_CONNECT, silent/black hole -> KSA_ERR_TIMEOUT or KSA_ERR_CONNECT', () => {
     expect(codes.length).toBeGreaterThan(0);
     // A refused port may still end as a timeout when a loaded machine spent the whole budget
-    // before the connect (host start-up, driver import): only at the deadline.
+    // before the connect (host start-up, driver import): only at the deadline, which for a
+    // plugin is its own give-up time (the SQL plugins keep 150 ms before the deadline to answer).
     const wrong = codes.filter(({ fault, code, durationMs }) => (fault === 'refused'
-      ? !(code === 'KSA_ERR_CONNECT' || (code === 'KSA_ERR_TIMEOUT' && durationMs >= DEADLINE_MS - 50))
+      ? !(code === 'KSA_ERR_CONNECT' || (code === 'KSA_ERR_TIMEOUT' && durationMs >= DEADLINE_MS - PLUGIN_MARGIN_MS - 20))
       : !['KSA_ERR_TIMEOUT', 'KSA_ERR_CONNECT'].includes(code)));
     expect(wrong.map((w) => `${w.label}: ${w.code}`)).toEqual([]);
   });

@@ -1,18 +1,15 @@
 // `ksa diagnose <type> <endpoint...>`: one target from argv, diagnosed in its plugin's host.
 import { ksaError } from '../../core/errors.js';
 import { parseDuration } from '../../core/duration.js';
-import { DiagnoseOptionsSchema } from '../../core/schemas.js';
 import { buildTarget, type TargetFlags } from '../target-from-args.js';
 import { buildReport } from '../report.js';
-import { managerForConfig } from '../config-manager.js';
-import { findConfigFile, loadConfig } from '../../config/load-config.js';
-import { requestsFromConfig } from '../../config/targets-from-config.js';
+import { findConfigFile } from '../../config/config-file.js';
 import { runTargets, type FleetProgress } from '../../fleet/run-targets.js';
-import { applyBaseline, readBaseline, writeBaseline } from '../../fleet/baseline.js';
-import { writeSnapshots } from '../../fleet/snapshot-file.js';
+// ksa.yaml, baselines and snapshots (zod, yaml) are imported only when used: a single-target
+// diagnosis starts without them.
 import type { DiagnoseRequest, PluginManager } from '../../core/manager.js';
 import type { Runtime } from '../runtime.js';
-import type { Manifest, Report } from '../../core/types.js';
+import type { DiagnoseOptions, Manifest, Report } from '../../core/types.js';
 import type { FailOn } from '../../core/status.js';
 
 export interface DiagnoseFlags extends TargetFlags {
@@ -78,6 +75,9 @@ export async function runDiagnose(rt: Runtime, type: string | undefined, endpoin
   let manager: PluginManager;
   if (configFile) {
     if (type !== undefined) throw ksaError('KSA_ERR_BAD_INPUT', `give either <type> <endpoint> or --config, not both`, { fix: 'drop the positional arguments when using --config' });
+    const [{ loadConfig }, { managerForConfig }, { requestsFromConfig }] = await Promise.all([
+      import('../../config/load-config.js'), import('../config-manager.js'), import('../../config/targets-from-config.js'),
+    ]);
     const config = loadConfig(configFile, process.env);
     manager = await managerForConfig(rt, config, configFile);
     const timeoutMs = flags.timeoutGiven ? parseDuration(flags.timeout, '--timeout') : undefined;
@@ -96,10 +96,13 @@ export async function runDiagnose(rt: Runtime, type: string | undefined, endpoin
     const categories = parseCategories(flags.category, entry.manifest);
     const { target, warnings } = buildTarget(type!, endpoints, flags, entry.manifest, process.env);
     for (const w of warnings) rt.logger.warn(w);
-    requests = [{ pluginId: entry.manifest.id, target, opts: DiagnoseOptionsSchema.parse({ categories, thresholds, timeoutMs }) }];
+    // Each field is validated by its own parser above; the manager validates the plugin's result.
+    const opts: DiagnoseOptions = { categories, thresholds, timeoutMs, allowWrite: false };
+    requests = [{ pluginId: entry.manifest.id, target, opts }];
   }
   for (const r of requests) if (r.target.auth.password) rt.logger.addSecret(r.target.auth.password);
-  const known = flags.baseline ? readBaseline(flags.baseline) : undefined;
+  const baselines = flags.baseline || flags.writeBaseline ? await import('../../fleet/baseline.js') : undefined;
+  const known = flags.baseline ? baselines!.readBaseline(flags.baseline) : undefined;
   const progress = flags.progress && requests.length > 1 ? progressPrinter() : undefined;
   let outcome;
   try {
@@ -108,9 +111,9 @@ export async function runDiagnose(rt: Runtime, type: string | undefined, endpoin
     progress?.end();
     void manager.close();
   }
-  if (flags.saveSnapshot) writeSnapshots(flags.saveSnapshot, outcome.snapshots);
-  if (flags.writeBaseline) rt.logger.info(`baseline: ${writeBaseline(flags.writeBaseline, outcome.results)} findings written to ${flags.writeBaseline}`);
-  const suppressed = known ? applyBaseline(outcome.results, known) : undefined;
+  if (flags.saveSnapshot) (await import('../../fleet/snapshot-file.js')).writeSnapshots(flags.saveSnapshot, outcome.snapshots);
+  if (flags.writeBaseline) rt.logger.info(`baseline: ${baselines!.writeBaseline(flags.writeBaseline, outcome.results)} findings written to ${flags.writeBaseline}`);
+  const suppressed = known ? baselines!.applyBaseline(outcome.results, known) : undefined;
   return buildReport(outcome.results, failOn, flags.baseline && suppressed !== undefined ? { file: flags.baseline, suppressed } : undefined);
 }
 

@@ -73,6 +73,7 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
   return (message) => {
     if (message.type === 'ping') return send({ type: 'pong', id: message.id });
     if (message.type === 'abort') return controllers.get(message.id)?.abort(ksaError('KSA_ERR_TIMEOUT', 'call aborted'));
+    if (message.type === 'preload') return void import(message.entryUrl).catch(() => undefined);
     const controller = new AbortController();
     controllers.set(message.id, controller);
     const timer = setTimeout(() => controller.abort(ksaError('KSA_ERR_TIMEOUT', 'deadline reached')), Math.max(0, message.deadline - Date.now()));

@@ -39,7 +39,9 @@ export interface ExecutePayload {
 export type ToHost =
   | { type: 'call'; id: number; method: HostMethod; payload: unknown; deadline: number }
   | { type: 'abort'; id: number }
-  | { type: 'ping'; id: number };
+  | { type: 'ping'; id: number }
+  /** Start importing a plugin module now (start-up overlap); errors surface at the first call. */
+  | { type: 'preload'; entryUrl: string };
 
 export type FromHost =
   | { type: 'reply'; id: number; ok: true; value: unknown }

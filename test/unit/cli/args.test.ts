@@ -32,6 +32,8 @@ describe('buildTarget: endpoints', () => {
     { endpoints: ['h:1'], m: manifest, want: ['h:1'], name: 'h:1' },
     { endpoints: ['h'], m: manifest, want: ['h'], name: 'h' },
     { endpoints: ['a:1', 'b:2', '[::1]:3'], m: manifest, want: ['a:1', 'b:2', '[::1]:3'], name: 'a:1' },
+    { endpoints: ['a:1,b:2,c:3'], m: manifest, want: ['a:1', 'b:2', 'c:3'], name: 'a:1' },
+    { endpoints: ['a:1,', 'b:2'], m: manifest, want: ['a:1', 'b:2'], name: 'a:1' },
   ])('$endpoints', ({ endpoints, m, want, name }) => {
     const { target, warnings } = buildTarget('fixture', endpoints, {}, m, {});
     expect(target).toMatchObject({ type: 'fixture', endpoints: want, name, auth: {}, options: {} });
@@ -44,6 +46,8 @@ describe('buildTarget: endpoints', () => {
     { endpoints: ['h:1', 'h:99999'], m: manifest },
     { endpoints: ['a:b:c'], m: manifest },
     { endpoints: [''], m: manifest },
+    { endpoints: ['user@h:1'], m: manifest },
+    { endpoints: ['a:1,b:x'], m: manifest },
   ])('$endpoints (defaultPort $m.defaultPort) -> KSA_ERR_BAD_ENDPOINT', ({ endpoints, m }) => {
     expect(codeOf(() => buildTarget('fixture', endpoints, {}, m, {}))).toBe('KSA_ERR_BAD_ENDPOINT');
   });

@@ -44,6 +44,7 @@ describe('parseEndpoint: malformed -> KSA_ERR_BAD_ENDPOINT', () => {
     { raw: '[::1]:abc', why: 'not 1-65535' },
     { raw: 'http://', why: 'not a valid URL' },
     { raw: 'redis://h:99999', why: 'not 1-65535' },
+    { raw: 'ksa@h:3306', why: 'has a user name but no scheme' },
     { raw: 'redis://h:port', why: 'not 1-65535' },
     { raw: 'redis://u:%zz@h:1', why: 'malformed %-escape in its password' },
     { raw: 'redis://h', why: 'no port' },
