@@ -16,4 +16,16 @@ MYSQL_PWD=$KSA_MYSQL_PASSWORD ksa diagnose mysql "$KSA_MYSQL_PRIMARY" --user "$K
 echo; echo "== ksa diagnose kafka $KSA_KAFKA_BOOTSTRAP"
 # shellcheck disable=SC2086
 ksa diagnose kafka ${KSA_KAFKA_BOOTSTRAP//,/ }
+echo; echo "== ksa diagnose --config (all four in one CI-style run; worst status = exit code)"
+cfg="${KSA_SERVICES_DIR:-.services}/demo-ksa.yaml"
+cat >"$cfg" <<YAML
+defaults: { timeout: 10s, concurrency: 4 }
+targets:
+  - { name: cache, type: redis, endpoints: ["$KSA_REDIS_PRIMARY"], auth: { passwordEnv: KSA_REDIS_PASSWORD } }
+  - { name: orders-db, type: mysql, endpoints: ["$KSA_MYSQL_PRIMARY"], auth: { username: $KSA_MYSQL_USER, passwordEnv: KSA_MYSQL_PASSWORD } }
+  - { name: billing-db, type: postgres, endpoints: ["postgres://$KSA_PG_USER@$KSA_PG_PRIMARY/postgres"], auth: { passwordEnv: KSA_PG_PASSWORD } }
+  - { name: events, type: kafka, endpoints: ["$KSA_KAFKA_BOOTSTRAP"] }
+YAML
+node bin/ksa.js diagnose --config "$cfg" --output nagios && code=0 || code=$?
+echo "exit code: $code"
 echo; echo "Servers keep running for you to explore; stop them with: bash scripts/services.sh stop"

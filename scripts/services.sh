@@ -135,6 +135,9 @@ install_components() {
   local -a want=()
   for c in "$@"; do read -r -a p <<<"$(pkgs_for "$c")"; want+=("${p[@]}"); done
   ((${#want[@]})) || return 0
+  # Not servers, but what the reliability suite builds its network faults with: a SYN black hole
+  # is a network namespace (iproute2) whose nftables input policy drops everything.
+  want+=(nftables iproute2)
   for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done

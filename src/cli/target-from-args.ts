@@ -1,7 +1,7 @@
 // Builds the MiddlewareTarget of `ksa diagnose <type> <endpoint...>` from argv: validates every
 // endpoint before any plugin runs, moves URL passwords into auth (never into endpoints), and maps
 // the type-specific flags into target.options.
-import { parseEndpoint, splitEndpointSecret } from '../core/endpoint.js';
+import { expandEndpointList, parseEndpoint, splitEndpointSecret } from '../core/endpoint.js';
 import { ksaError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { resolvePassword } from '../config/secrets.js';
@@ -39,8 +39,7 @@ export interface BuiltTarget {
 }
 
 export function buildTarget(type: string, endpointArgs: readonly string[], flags: TargetFlags, manifest: Manifest, env: NodeJS.ProcessEnv): BuiltTarget {
-  // `a:9092,b:9092` is how Kafka (and most tools) write a bootstrap list: same as separate args.
-  const endpoints = endpointArgs.flatMap((e) => (e.includes('://') ? [e] : e.split(',').filter((x) => x !== '')));
+  const endpoints = expandEndpointList(endpointArgs);
   if (endpoints.length === 0 && !flags.socket) throw ksaError('KSA_ERR_BAD_ENDPOINT', `ksa diagnose ${type} needs at least one endpoint`);
   const split = endpoints.map((e) => splitEndpointSecret(e, manifest.defaultPort));
   const urlPassword = split.find((s) => s.password !== undefined)?.password;

@@ -1,7 +1,7 @@
 // Turns validated ksa.yaml targets into runnable diagnosis requests: resolves each target's
 // plugin, endpoints (with the plugin's default port), categories, thresholds and secrets, with
 // errors that point at the path in the file.
-import { parseEndpoint, splitEndpointSecret } from '../core/endpoint.js';
+import { expandEndpointList, parseEndpoint, splitEndpointSecret } from '../core/endpoint.js';
 import { KsaError, ksaError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { readPasswordFile } from './secrets.js';
@@ -29,13 +29,13 @@ export function requestsFromConfig(config: KsaConfig, file: string, manager: Plu
       return at('.type', error);
     }
     const manifest = entry.manifest;
-    const split = t.endpoints.map((e, j) => {
+    const split = t.endpoints.flatMap((e, j) => expandEndpointList([e]).map((item) => {
       try {
-        return splitEndpointSecret(e, manifest.defaultPort);
+        return splitEndpointSecret(item, manifest.defaultPort);
       } catch (error) {
         return at(`.endpoints[${j}]`, error);
       }
-    });
+    }));
     (t.categories ?? []).forEach((c, j) => {
       if (!manifest.categories.includes(c)) at(`.categories[${j}]`, `${manifest.id} has no category ${JSON.stringify(c)} (categories: ${manifest.categories.join(', ')})`);
     });

@@ -15,6 +15,11 @@ export interface ParsedEndpoint {
 const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*\.?$/;
 const IPV6 = /^[0-9a-fA-F:.]+$/;
 
+/** `a:9092,b:9092` is how Kafka (and most tools) write a bootstrap list: one endpoint per item. URLs are kept whole. */
+export function expandEndpointList(items: readonly string[]): string[] {
+  return items.flatMap((e) => (e.includes('://') ? [e] : e.split(',').filter((x) => x.trim() !== '')));
+}
+
 /** Parses `host:port`, `[v6]:port`, `host` (with defaultPort) or `scheme://[user[:pw]@]host[:port][/path][?k=v]`. */
 export function parseEndpoint(raw: string, defaultPort?: number): ParsedEndpoint {
   const input = raw.trim();

@@ -18,6 +18,11 @@ const SEVERITY_STYLE: Record<Severity, (s: string) => string> = {
   critical: (s) => chalk.red.bold(s),
 };
 
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
+
+/** No separator lines between rows: one line per category. */
+const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
 export function renderTable(report: Report, options: RenderOptions): string {
   if (!options.color) chalk.level = 0;
   const parts = report.results.map(renderResult);
@@ -32,14 +37,20 @@ function renderResult(r: DiagnosticResult): string {
   const lines: string[] = [];
   lines.push(`${chalk.bold(r.target.name)} (${r.target.type} via ${r.plugin.id} ${r.plugin.version}): ${STATUS_STYLE[r.status](r.status.toUpperCase())} in ${r.durationMs} ms`);
   for (const e of r.errors) lines.push(`  ${chalk.magenta(e.code)} ${e.message}`);
-  if (r.categories.length > 0) {
-    const cats = new Table({ head: ['category', 'status', 'ms', 'note'], style: { head: [], border: [] } });
-    for (const c of r.categories) cats.push([c.name, STATUS_STYLE[c.status](c.status), String(c.durationMs), c.skipped ? `skipped: ${c.skipped}` : '']);
+  // When nothing could be evaluated the error line above says why; a table of identical
+  // "not evaluated" rows would only bury it.
+  const evaluated = r.categories.some((c) => !c.skipped);
+  if (r.categories.length > 0 && (evaluated || r.errors.length === 0)) {
+    const cats = new Table({ head: ['category', 'status', 'ms', 'note'], style: { head: [], border: [] }, chars: COMPACT });
+    for (const c of r.categories) {
+      cats.push([c.name, c.skipped ? chalk.dim('skipped') : STATUS_STYLE[c.status](c.status), c.skipped ? '' : String(c.durationMs), c.skipped ?? '']);
+    }
     lines.push(cats.toString());
   }
   if (r.findings.length > 0) {
     const table = new Table({ head: ['severity', 'finding', 'observed', 'threshold', 'what to do'], style: { head: [], border: [] }, wordWrap: true, colWidths: [10, 34, 14, 22, 60] });
-    for (const f of r.findings) table.push([SEVERITY_STYLE[f.severity](f.severity), `${f.id}${f.node ? ` @${f.node}` : ''}\n${f.title}`, observedText(f), thresholdText(f), `${f.detail}\n→ ${f.suggestion}`]);
+    const bySeverity = [...r.findings].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
+    for (const f of bySeverity) table.push([SEVERITY_STYLE[f.severity](f.severity), `${f.id}${f.node ? ` @${f.node}` : ''}\n${f.title}`, observedText(f), thresholdText(f), `${f.detail}\n→ ${f.suggestion}`]);
     lines.push(table.toString());
   } else if (r.status === 'healthy') {
     lines.push(chalk.green('  no findings'));

@@ -38,6 +38,7 @@ const TARGETS: Record<string, string> = {
   // ksa's own session is not counted (0 % on an idle server): -1 makes any usage a warning.
   'pg-busy': `{ name: pg-busy, type: postgres, endpoints: ["postgres://${env.KSA_PG_USER}@${env.KSA_PG_PRIMARY}/postgres"], auth: { passwordEnv: FLEET_PG_PASSWORD }, categories: [connection], thresholds: { postgres.connection.usage: { warning: -1, critical: null } } }`,
   'kafka-ok': `{ name: kafka-ok, type: kafka, endpoints: [${env.KSA_KAFKA_BOOTSTRAP!.split(',').map((e) => `"${e}"`).join(', ')}], categories: [broker] }`,
+  'kafka-csv': `{ name: kafka-csv, type: kafka, endpoints: ["${env.KSA_KAFKA_BOOTSTRAP}"], categories: [broker] }`,
   // Port 1 on loopback: refused at once, so the run stays fast.
   'redis-gone': '{ name: redis-gone, type: redis, endpoints: ["127.0.0.1:1"], categories: [connection] }',
 };
@@ -61,6 +62,14 @@ describe('ksa diagnose --config across redis, mysql, postgres and kafka (real se
     expect(statusOf(rep)).toEqual({ 'redis-ok': 'healthy', 'mysql-ok': 'healthy', 'pg-ok': 'healthy', 'kafka-ok': 'healthy' });
     expect(rep.results.map((x) => x.plugin.id)).toEqual(['redis-diagnostics', 'mysql-diagnostics', 'postgres-diagnostics', 'kafka-diagnostics']);
     expect(rep.status).toBe('healthy');
+    expect(r.code).toBe(0);
+  });
+
+  it('a comma-separated bootstrap list in ksa.yaml is one deployment with every broker', () => {
+    const r = ksa(['diagnose', '--config', config('csv.yaml', ['kafka-csv']), '--json']);
+    const rep = report(r.stdout);
+    expect(rep.results[0]!.target.endpoints).toEqual(env.KSA_KAFKA_BOOTSTRAP!.split(','));
+    expect(rep.results[0]!.status).toBe('healthy');
     expect(r.code).toBe(0);
   });
 

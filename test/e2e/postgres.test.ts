@@ -1,33 +1,20 @@
 // `ksa diagnose postgres` spawned as a user runs it (built dist/), against real servers: the JSON
 // report validates, and the exit code follows the status (0 healthy, 1 warning, 2 critical,
 // 3 unknown). Needs `npm run build`.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { ReportSchema } from '../../src/core/schemas.js';
+import { spawnKsa, type KsaRun } from '../support/spawn-ksa.js';
 import type { Report } from '../../src/core/types.js';
 import { freePort, MONITOR, startPrimary, type PgServer } from '../integration/postgres/pg-cluster.js';
 
-const repo = fileURLToPath(new URL('../..', import.meta.url));
 
-interface Run { code: number | null; stdout: string; stderr: string }
+type Run = KsaRun;
 
-function ksa(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(KSA_|PGPASSWORD$)/.test(k)));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repo, 'bin/ksa.js'), ...args], { cwd: repo, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const ksa = (args: readonly string[], env: Record<string, string> = {}): Promise<Run> => spawnKsa(args, env, /^(KSA_|PGPASSWORD$)/);
 
 function report(run: Run): Report {
   return ReportSchema.parse(JSON.parse(run.stdout));

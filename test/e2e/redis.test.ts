@@ -2,32 +2,21 @@
 // started here: the JSON report validates, the exit code follows the status (0 healthy, 1 warning,
 // 2 critical, 3 unknown), secrets never reach the output, the mutating action needs --allow-write.
 // Needs `npm run build`.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportSchema } from '../../src/core/schemas.js';
+import { spawnKsa, type KsaRun } from '../support/spawn-ksa.js';
 import type { Report } from '../../src/core/types.js';
 import { startCluster, startRedis, waitFor, type RedisProcess } from '../integration/redis/redis-servers.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const PASSWORD = 'e2e-Secret-pw-5150';
 
-interface Run { code: number | null; stdout: string; stderr: string }
+type Run = KsaRun;
 
-function ksa(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(KSA_|REDISCLI_AUTH$)/.test(k)));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repo, 'bin/ksa.js'), ...args], { cwd: repo, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const ksa = (args: readonly string[], env: Record<string, string> = {}): Promise<Run> => spawnKsa(args, env, /^(KSA_|REDISCLI_AUTH$)/);
 
 const report = (run: Run): Report => ReportSchema.parse(JSON.parse(run.stdout));
 const servers: RedisProcess[] = [];

@@ -1,6 +1,6 @@
 // Endpoint parsing: host:port, [v6]:port, bare host with a default port, URLs with credentials.
 import { describe, expect, it } from 'vitest';
-import { parseEndpoint } from '../../../src/core/endpoint.js';
+import { expandEndpointList, parseEndpoint } from '../../../src/core/endpoint.js';
 import { KsaError } from '../../../src/core/errors.js';
 
 describe('parseEndpoint: valid', () => {
@@ -82,5 +82,16 @@ describe('parseEndpoint: malformed -> KSA_ERR_BAD_ENDPOINT', () => {
     } catch (e) {
       expect((e as Error).message.length).toBeLessThan(400);
     }
+  });
+});
+
+describe('expandEndpointList', () => {
+  it.each([
+    [['a:1,b:2,c:3'], ['a:1', 'b:2', 'c:3']],
+    [['a:1,', ' ', 'b:2'], ['a:1', 'b:2']],
+    [['redis://u:p,w@h:1/0'], ['redis://u:p,w@h:1/0']],
+    [['a:1', 'b:2'], ['a:1', 'b:2']],
+  ])('%j -> %j', (input, output) => {
+    expect(expandEndpointList(input)).toEqual(output);
   });
 });
