@@ -1,20 +1,14 @@
 // Finds and validates ksa.yaml: --config, then KSA_CONFIG, then ./ksa.yaml.
-import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { ksaError } from '../core/errors.js';
 import { firstIssue } from '../core/zod-issues.js';
 import { ConfigSchema, type KsaConfig } from './schema.js';
 import { substituteEnv } from './env-substitution.js';
+import { readConfigText } from './config-file.js';
 
 export { findConfigFile } from './config-file.js';
 
-export function loadConfig(file: string, env: NodeJS.ProcessEnv): KsaConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw ksaError('KSA_ERR_CONFIG_UNREADABLE', `cannot read config ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
+export function loadConfig(file: string, env: NodeJS.ProcessEnv, text: string = readConfigText(file)): KsaConfig {
   const doc = parseDocument(text, { uniqueKeys: true });
   const yamlError = doc.errors[0];
   if (yamlError) {

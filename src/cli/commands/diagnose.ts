@@ -3,7 +3,7 @@ import { ksaError } from '../../core/errors.js';
 import { parseDuration } from '../../core/duration.js';
 import { buildTarget, type TargetFlags } from '../target-from-args.js';
 import { buildReport } from '../report.js';
-import { findConfigFile } from '../../config/config-file.js';
+import { findConfigFile, readConfigText } from '../../config/config-file.js';
 import { runTargets, type FleetProgress } from '../../fleet/run-targets.js';
 // ksa.yaml, baselines and snapshots (zod, yaml) are imported only when used: a single-target
 // diagnosis starts without them.
@@ -75,10 +75,11 @@ export async function runDiagnose(rt: Runtime, type: string | undefined, endpoin
   let manager: PluginManager;
   if (configFile) {
     if (type !== undefined) throw ksaError('KSA_ERR_BAD_INPUT', `give either <type> <endpoint> or --config, not both`, { fix: 'drop the positional arguments when using --config' });
+    const text = readConfigText(configFile);
     const [{ loadConfig }, { managerForConfig }, { requestsFromConfig }] = await Promise.all([
       import('../../config/load-config.js'), import('../config-manager.js'), import('../../config/targets-from-config.js'),
     ]);
-    const config = loadConfig(configFile, process.env);
+    const config = loadConfig(configFile, process.env, text);
     manager = await managerForConfig(rt, config, configFile);
     const timeoutMs = flags.timeoutGiven ? parseDuration(flags.timeout, '--timeout') : undefined;
     requests = requestsFromConfig(config, configFile, manager, process.env, { thresholds, ...(timeoutMs ? { timeoutMs } : {}) });
