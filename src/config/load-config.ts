@@ -24,7 +24,7 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv, text: string = 
   }
   const raw = substituteEnv(js, env, file);
   const parsed = ConfigSchema.safeParse(raw);
-  if (!parsed.success) throw ksaError('KSA_ERR_CONFIG_INVALID', `${file}: ${firstIssue(parsed.error)}`);
+  if (!parsed.success) throw ksaError('KSA_ERR_CONFIG_INVALID', `${file}: ${firstIssue(parsed.error, ConfigSchema)}`);
   const seen = new Map<string, number>();
   parsed.data.targets.forEach((t, i) => {
     const first = seen.get(t.name);

@@ -46,6 +46,9 @@ export interface DiagnoseRequest {
   withSnapshot?: boolean;
 }
 
+/** A host start (~130 ms) plus a diagnosis: below this a retry could only time out. */
+const RETRY_MIN_MS = 500;
+
 export class PluginManager {
   readonly registry = new PluginRegistry();
   readonly lifecycle: LifecycleManager;
@@ -194,8 +197,20 @@ export class PluginManager {
     const host = this.hosts.get(id);
     if (!host) return { ok: false, error: ksaError('KSA_ERR_INTERNAL', `plugin ${id} has no host`).toInfo() };
     const outcome = await host.call<T>(method, payload, deadline);
+    if (!outcome.ok && outcome.error !== undefined && outcome.error === host.deathReason && this.retryable(method, deadline)) {
+      // The shared host died under this call (a crash, OOM or exit caused by this call or by
+      // another target's call on the same plugin). Diagnosis is read-only, so run it once more in
+      // a host of its own: an innocent target gets its real result, a culprit fails alone.
+      this.options.logger.debug(`plugin ${id} host died during ${method} (${outcome.error.code}); retrying in a dedicated host`);
+      return this.callInDedicatedHost<T>(entry, method, payload, deadline);
+    }
     this.noteFailure(entry, method, outcome);
     return outcome;
+  }
+
+  /** Read-only calls with enough time left for a host start and a diagnosis. */
+  private retryable(method: HostMethod, deadline: number): boolean {
+    return (method === 'diagnose' || method === 'metrics') && deadline - Date.now() >= RETRY_MIN_MS;
   }
 
   /**
@@ -210,7 +225,7 @@ export class PluginManager {
 
   private async callInDedicatedHost<T>(entry: RegistryEntry, method: HostMethod, payload: unknown, deadline: number): Promise<CallOutcome<T>> {
     try {
-      this.options.verifyExternal?.(entry);
+      if (entry.source === 'external') this.options.verifyExternal?.(entry);
     } catch (error) {
       return { ok: false, error: toErrorInfo(error) };
     }

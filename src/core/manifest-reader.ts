@@ -16,7 +16,7 @@ export const SUPPORTED_API_VERSIONS: readonly number[] = [PLUGIN_API_VERSION];
 
 export function validateManifest(raw: unknown, file: string): Manifest {
   const parsed = ManifestSchema.safeParse(raw);
-  if (!parsed.success) throw ksaError('KSA_ERR_MANIFEST_INVALID', `${file}: ${firstIssue(parsed.error)}`);
+  if (!parsed.success) throw ksaError('KSA_ERR_MANIFEST_INVALID', `${file}: ${firstIssue(parsed.error, ManifestSchema)}`);
   const manifest = parsed.data;
   if (!SUPPORTED_API_VERSIONS.includes(manifest.apiVersion)) {
     throw ksaError('KSA_ERR_API_VERSION', `${file}: plugin ${manifest.id} needs plugin API ${manifest.apiVersion}, this ksa supports ${SUPPORTED_API_VERSIONS.join(', ')}`);

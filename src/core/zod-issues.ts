@@ -1,4 +1,5 @@
-// One line from a zod error: the path in the input (`targets[2].endpoints[0]`) and the problem.
+// One line from a zod error: the path in the input (`targets[2].endpoints[0]`) and the problem;
+// for an unknown key, the closest allowed key when the schema is given (`did you mean "username"?`).
 import type { z } from 'zod';
 
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
@@ -7,10 +8,53 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out || '(root)';
 }
 
-export function firstIssue(error: z.ZodError): string {
+export function firstIssue(error: z.ZodError, schema?: z.ZodType): string {
   const issue = error.issues[0];
   if (!issue) return 'invalid value';
   const keys = (issue as { keys?: string[] }).keys;
-  const message = issue.code === 'unrecognized_keys' && keys ? `unknown key ${keys.map((k) => JSON.stringify(k)).join(', ')}` : issue.message;
-  return `${formatPath(issue.path)}: ${message}`;
+  if (issue.code !== 'unrecognized_keys' || !keys) return `${formatPath(issue.path)}: ${issue.message}`;
+  const allowed = schema ? keysAt(schema, issue.path) : [];
+  const hints = keys.map((k) => closest(k, allowed)).filter((h): h is string => h !== undefined);
+  const hint = hints.length > 0 ? ` (did you mean ${hints.map((h) => JSON.stringify(h)).join(', ')}?)` : '';
+  return `${formatPath(issue.path)}: unknown key ${keys.map((k) => JSON.stringify(k)).join(', ')}${hint}`;
+}
+
+interface Def { type?: string; shape?: Record<string, z.ZodType>; element?: z.ZodType; innerType?: z.ZodType; valueType?: z.ZodType; in?: z.ZodType }
+const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+/** The keys an object schema allows at `path`, through arrays, records and optional/default wrappers. */
+function keysAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): string[] {
+  let s: z.ZodType | undefined = schema;
+  let i = 0;
+  while (s) {
+    const def = defOf(s);
+    if (def.innerType) s = def.innerType;
+    else if (def.in) s = def.in;
+    else if (i === path.length) return def.shape ? Object.keys(def.shape) : [];
+    else if (def.shape) s = def.shape[String(path[i++])];
+    else if (def.element) { s = def.element; i++; } else if (def.valueType) { s = def.valueType; i++; } else return [];
+  }
+  return [];
+}
+
+/** The allowed key nearest to `key`: a prefix either way, or at most 2 edits away. */
+function closest(key: string, allowed: readonly string[]): string | undefined {
+  const k = key.toLowerCase();
+  let best: { key: string; d: number } | undefined;
+  for (const a of allowed) {
+    const x = a.toLowerCase();
+    const d = x.startsWith(k) || k.startsWith(x) ? 1 : editDistance(k, x);
+    if (d <= 2 && (!best || d < best.d)) best = { key: a, d };
+  }
+  return best?.key;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
 }

@@ -198,14 +198,16 @@ describe.each(MODES)('%s isolation', (mode) => {
     manager = await newManager(mode);
     await timed(manager, FIXTURE, target('healthy')); // warm host
     const t0 = performance.now();
-    const deadline = 1200;
+    // Long enough that "prompt" (well before the hang's deadline) cannot be confused with
+    // waiting for it, even when five child processes start at once on a busy 2-core machine.
+    const deadline = mode === 'worker' ? 1200 : 4000;
     const calls = ['hang', 'healthy', 'warning', 'healthy', 'critical'].map((b) =>
       manager.diagnose({ pluginId: FIXTURE, target: target(b), opts: opts(deadline) }).then(({ result }) => ({ b, result, ms: performance.now() - t0 })),
     );
     const done = await Promise.all(calls);
     // Prompt: well before the hanging call's deadline (a worker call is sub-millisecond; a child
     // process per call costs a process start on a busy 2-core machine).
-    const byBehavior = done.map(({ b, result, ms }) => ({ b, status: result.status, prompt: ms < (mode === 'worker' ? 300 : deadline - 300) }));
+    const byBehavior = done.map(({ b, result, ms }) => ({ b, status: result.status, prompt: ms < (mode === 'worker' ? 300 : deadline - 1000) }));
     expect(byBehavior).toEqual([
       { b: 'hang', status: 'unknown', prompt: false },
       { b: 'healthy', status: 'healthy', prompt: true },
@@ -214,6 +216,18 @@ describe.each(MODES)('%s isolation', (mode) => {
       { b: 'critical', status: 'critical', prompt: true },
     ]);
     expect(done[0]?.result.errors[0]?.code).toBe('KSA_ERR_TIMEOUT');
+  });
+
+  it('a crash in one target\'s call does not take the other in-flight targets of the plugin with it', async () => {
+    manager = await newManager(mode);
+    await timed(manager, FIXTURE, target('healthy')); // warm host: both calls share it in worker mode
+    const [crash, slow, healthy] = await Promise.all(['async-throw', 'slow', 'healthy'].map((b) =>
+      manager.diagnose({ pluginId: FIXTURE, target: target(b), opts: opts(LONG_MS) }).then(({ result }) => result)));
+    expect(crash!.status).toBe('unknown');
+    expect(crash!.errors[0]?.code).toBe('KSA_ERR_PLUGIN_CRASH');
+    // In worker mode the slow call was in flight when the shared worker died: it is run again in
+    // a host of its own and gets its real result.
+    expect([slow!.status, healthy!.status]).toEqual(['healthy', 'healthy']);
   });
 
   it(mode === 'worker' ? 'concurrent calls on a cold plugin share one host start' : 'every diagnose call gets its own child process', async () => {
