@@ -166,6 +166,8 @@ export const PluginListingSchema = z.object({
   plugins: z.array(
     PluginInfoSchema.extend({
       state: PluginStateSchema,
+      /** Check ids: the finding ids (and threshold override keys) are these or `<id>.<suffix>`. */
+      checks: z.array(z.string()),
       operations: z.array(z.string()),
       actions: z.array(ActionSpecSchema),
       requires: z.array(z.string()),

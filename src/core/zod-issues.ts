@@ -1,6 +1,7 @@
 // One line from a zod error: the path in the input (`targets[2].endpoints[0]`) and the problem;
 // for an unknown key, the closest allowed key when the schema is given (`did you mean "username"?`).
 import type { z } from 'zod';
+import { closestName } from './closest-name.js';
 
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
@@ -14,7 +15,7 @@ export function firstIssue(error: z.ZodError, schema?: z.ZodType): string {
   const keys = (issue as { keys?: string[] }).keys;
   if (issue.code !== 'unrecognized_keys' || !keys) return `${formatPath(issue.path)}: ${issue.message}`;
   const allowed = schema ? keysAt(schema, issue.path) : [];
-  const hints = keys.map((k) => closest(k, allowed)).filter((h): h is string => h !== undefined);
+  const hints = keys.map((k) => closestName(k, allowed)).filter((h): h is string => h !== undefined);
   const hint = hints.length > 0 ? ` (did you mean ${hints.map((h) => JSON.stringify(h)).join(', ')}?)` : '';
   return `${formatPath(issue.path)}: unknown key ${keys.map((k) => JSON.stringify(k)).join(', ')}${hint}`;
 }
@@ -35,26 +36,4 @@ function keysAt(schema: z.ZodType, path: ReadonlyArray<PropertyKey>): string[] {
     else if (def.element) { s = def.element; i++; } else if (def.valueType) { s = def.valueType; i++; } else return [];
   }
   return [];
-}
-
-/** The allowed key nearest to `key`: a prefix either way, or at most 2 edits away. */
-function closest(key: string, allowed: readonly string[]): string | undefined {
-  const k = key.toLowerCase();
-  let best: { key: string; d: number } | undefined;
-  for (const a of allowed) {
-    const x = a.toLowerCase();
-    const d = x.startsWith(k) || k.startsWith(x) ? 1 : editDistance(k, x);
-    if (d <= 2 && (!best || d < best.d)) best = { key: a, d };
-  }
-  return best?.key;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length]!;
 }

@@ -144,6 +144,8 @@ describe('snapshots: ksa analyze gives the same findings as live', () => {
 describe('bad configs: one line naming the file, the path and the fix; exit 3', () => {
   const cases: Array<{ name: string; yaml: string; env?: Record<string, string>; match: RegExp }> = [
     { name: 'unknown key', yaml: 'targets:\n  - { name: a, type: fixture, endpoints: [h:1], colour: red }\n', match: /targets\[0\]: unknown key "colour"/ },
+    { name: 'misspelt key', yaml: 'targets:\n  - { name: a, type: fixture, endpoints: [h:1], auth: { user: x } }\n', match: /targets\[0\]\.auth: unknown key "user" \(did you mean "username"\?\)/ },
+    { name: 'threshold matching no check', yaml: `targets:\n  - { name: a, type: fixture, endpoints: [h:1], thresholds: { fixture.alpha.levl: { warning: 1 } } }\nplugins:\n  discovery: { packages: [${JSON.stringify(fixture)}] }\n`, match: /targets\[0\]\.thresholds: threshold "fixture\.alpha\.levl" matches no check of fixture-diagnostics \(did you mean "fixture\.alpha\.level"\?\)/ },
     { name: 'wrong type', yaml: 'targets:\n  - { name: a, type: fixture, endpoints: h:1 }\n', match: /targets\[0\]\.endpoints: .*expected array/ },
     { name: 'missing env var', yaml: 'targets:\n  - { name: a, type: fixture, endpoints: ["${KSA_TEST_UNSET_VAR}:1"] }\n', match: /targets\[0\]\.endpoints\[0\]: environment variable KSA_TEST_UNSET_VAR is not set: export/ },
     { name: 'duplicate target name', yaml: 'targets:\n  - { name: a, type: fixture, endpoints: [h:1] }\n  - { name: a, type: fixture, endpoints: [h:2] }\n', match: /targets\[1\]\.name: duplicate target name "a"/ },

@@ -4,7 +4,7 @@ import { readSnapshots } from '../../fleet/snapshot-file.js';
 import { buildReport } from '../report.js';
 import { findConfigFile, loadConfig } from '../../config/load-config.js';
 import { managerForConfig } from '../config-manager.js';
-import { parseFailOn, parseThresholdFlags } from './diagnose.js';
+import { parseFailOn, parseThresholdFlags, rejectUnknownThresholds } from './diagnose.js';
 import type { Runtime } from '../runtime.js';
 import type { Report } from '../../core/types.js';
 
@@ -15,6 +15,7 @@ export async function runAnalyze(rt: Runtime, file: string, flags: { threshold?:
   // External plugins come from --plugin or from the ksa.yaml that produced the snapshots.
   const configFile = findConfigFile(flags.config, process.env, process.cwd());
   const manager = configFile ? await managerForConfig(rt, loadConfig(configFile, process.env), configFile) : await rt.manager();
+  rejectUnknownThresholds(opts.thresholds, manager.registry.list().map((e) => e.manifest));
   try {
     const results = [];
     for (const s of snapshots) results.push(await manager.analyze(s, opts));

@@ -2,6 +2,7 @@
 import { ksaError } from '../../core/errors.js';
 import { parseDuration } from '../../core/duration.js';
 import { buildTarget, type TargetFlags } from '../target-from-args.js';
+import { describeUnknownThresholdKey, findUnknownThresholdKey } from '../../core/threshold-keys.js';
 import { buildReport } from '../report.js';
 import { findConfigFile, readConfigText } from '../../config/config-file.js';
 import { runTargets, type FleetProgress } from '../../fleet/run-targets.js';
@@ -83,6 +84,7 @@ export async function runDiagnose(rt: Runtime, type: string | undefined, endpoin
     manager = await managerForConfig(rt, config, configFile);
     const timeoutMs = flags.timeoutGiven ? parseDuration(flags.timeout, '--timeout') : undefined;
     requests = requestsFromConfig(config, configFile, manager, process.env, { thresholds, ...(timeoutMs ? { timeoutMs } : {}) });
+    rejectUnknownThresholds(thresholds, manager.registry.list().map((e) => e.manifest));
     if (flags.target && flags.target.length > 0) {
       const names = new Set(requests.map((r) => r.target.name));
       for (const n of flags.target) if (!names.has(n)) throw ksaError('KSA_ERR_BAD_INPUT', `--target ${JSON.stringify(n)} is not in ${configFile}`, { fix: `use one of ${[...names].slice(0, 8).join(', ')}` });
@@ -95,6 +97,7 @@ export async function runDiagnose(rt: Runtime, type: string | undefined, endpoin
     manager = await rt.manager();
     const entry = manager.pluginForType(type!);
     const categories = parseCategories(flags.category, entry.manifest);
+    rejectUnknownThresholds(thresholds, [entry.manifest]);
     const { target, warnings } = buildTarget(type!, endpoints, flags, entry.manifest, process.env);
     for (const w of warnings) rt.logger.warn(w);
     // Each field is validated by its own parser above; the manager validates the plugin's result.
@@ -116,6 +119,14 @@ export async function runDiagnose(rt: Runtime, type: string | undefined, endpoin
   if (flags.writeBaseline) rt.logger.info(`baseline: ${baselines!.writeBaseline(flags.writeBaseline, outcome.results)} findings written to ${flags.writeBaseline}`);
   const suppressed = known ? baselines!.applyBaseline(outcome.results, known) : undefined;
   return buildReport(outcome.results, failOn, flags.baseline && suppressed !== undefined ? { file: flags.baseline, suppressed } : undefined);
+}
+
+/** `--threshold` keys must name a check of one of the plugins in play (else they would do nothing). */
+export function rejectUnknownThresholds(thresholds: Record<string, unknown>, manifests: readonly Manifest[]): void {
+  const unknown = findUnknownThresholdKey(Object.keys(thresholds), manifests.flatMap((m) => m.checks));
+  if (unknown) {
+    throw ksaError('KSA_ERR_BAD_INPUT', `--threshold: ${describeUnknownThresholdKey(unknown, manifests.map((m) => m.id).join(', ') || 'any plugin')}`, { fix: `run \`ksa plugin info ${manifests[0]?.id ?? '<id>'}\` to list the check ids` });
+  }
 }
 
 function parseConcurrency(text: string): number {

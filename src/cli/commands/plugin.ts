@@ -15,7 +15,7 @@ function listingOf(entries: RegistryEntry[]): PluginListing {
       id: e.manifest.id, name: e.manifest.name, version: e.manifest.version, type: e.manifest.type,
       ...(e.manifest.middleware ? { middleware: e.manifest.middleware } : {}),
       description: e.manifest.description, capabilities: e.manifest.capabilities, categories: e.manifest.categories,
-      source: e.source, location: e.location, state: e.state, operations: e.manifest.operations,
+      source: e.source, location: e.location, state: e.state, checks: e.manifest.checks, operations: e.manifest.operations,
       actions: e.manifest.actions, requires: e.manifest.requires, ...(e.lastError ? { lastError: e.lastError } : {}),
     })),
   };
@@ -46,6 +46,8 @@ export async function runPluginInfo(rt: Runtime, id: string, flags: { json?: boo
     `type:         ${p.type}${p.middleware ? ` (${p.middleware})` : ''}`,
     `state:        ${p.state}`, `source:       ${p.source} ${p.location}`,
     `capabilities: ${p.capabilities.join(', ')}`, `categories:   ${p.categories.join(', ')}`,
+    `checks:       ${p.checks.join(', ')}`,
+    '              (finding ids and threshold override keys are a check id or <check id>.<suffix>)',
     `operations:   ${p.operations.join(', ')}`,
     `actions:      ${p.actions.map((a) => `${a.name}${a.mutating ? ' (mutating)' : ''}`).join(', ') || 'none'}`,
     `requires:     ${p.requires.join(', ') || 'none'}`,
