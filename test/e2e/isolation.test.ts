@@ -230,6 +230,22 @@ describe.each(MODES)('%s isolation', (mode) => {
     expect([slow!.status, healthy!.status]).toEqual(['healthy', 'healthy']);
   });
 
+  // Worker mode only: with process isolation every call has its own process, so nothing is
+  // shared to recover, and the looping call would only burn a core until the deadline.
+  if (mode === 'worker') it('a synchronous loop in one target\'s call: the plugin\'s other targets get their results well before the deadline', async () => {
+    manager = await newManager(mode);
+    await timed(manager, FIXTURE, target('healthy')); // warm host: in worker mode all three share it
+    const deadline = 5000; // the looping call burns a core until then: keep it short
+    const t0 = performance.now();
+    const done = await Promise.all(['loop', 'slow', 'healthy'].map((b) =>
+      manager.diagnose({ pluginId: FIXTURE, target: target(b), opts: opts(deadline) }).then(({ result }) => ({ result, ms: performance.now() - t0 }))));
+    expect(done.map((d) => d.result.status)).toEqual(['unknown', 'healthy', 'healthy']);
+    expect(done[0]!.result.errors[0]?.code).toBe('KSA_ERR_TIMEOUT');
+    // Worker mode: the blocked worker is found by its missed heartbeat (~2 s), not at the deadline,
+    // and the two innocent calls run again in workers of their own.
+    for (const d of done.slice(1)) expect(d.ms).toBeLessThan(deadline - 1500);
+  });
+
   it(mode === 'worker' ? 'concurrent calls on a cold plugin share one host start' : 'every diagnose call gets its own child process', async () => {
     manager = await newManager(mode);
     const results = await Promise.all([1, 2, 3, 4].map(() => timed(manager, PROBE, PROBE_TARGET, LONG_MS)));

@@ -29,12 +29,22 @@ interface Pending {
 // for a blocked one and killed with the other targets it is serving; the timed-out call itself
 // has already been answered at its deadline.
 const PING_GRACE_MS = 150;
+/**
+ * While a shared host serves two or more calls it is pinged every HEARTBEAT_MS; unanswered for
+ * STALL_MS it is blocked (one call's synchronous loop) and is terminated at once, so the other
+ * calls can be run again elsewhere (manager) instead of all waiting for the deadline. With a
+ * single call in flight nothing is gained, so a long synchronous stretch is left alone.
+ */
+const HEARTBEAT_MS = 500;
+const STALL_MS = 2000;
 
 export class RemoteHost {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly pings = new Map<number, () => void>();
   private dead: ErrorInfo | undefined;
+  private heartbeat: { id: number; sentAt: number } | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
   private readonly deathListeners: Array<(why: ErrorInfo) => void> = [];
 
   constructor(
@@ -80,6 +90,10 @@ export class RemoteHost {
       const timer = setTimeout(() => this.expire(id, method), Math.max(0, deadline - Date.now()));
       this.pending.set(id, { resolve: resolve as Pending['resolve'], timer });
       this.transport.send({ type: 'call', id, method, payload, deadline });
+      if (this.pending.size >= 2 && !this.heartbeatTimer) {
+        this.heartbeatTimer = setInterval(() => this.beat(), HEARTBEAT_MS);
+        this.heartbeatTimer.unref();
+      }
     });
   }
 
@@ -90,7 +104,10 @@ export class RemoteHost {
 
   private receive(message: FromHost): void {
     if (message.type === 'log') return this.log(message.level, message.message, message.fields);
-    if (message.type === 'pong') return this.pings.get(message.id)?.();
+    if (message.type === 'pong') {
+      if (message.id === this.heartbeat?.id) this.heartbeat = undefined;
+      return this.pings.get(message.id)?.();
+    }
     if (message.type === 'fatal') return this.failAll(message.error, message.stack);
     const pending = this.pending.get(message.id);
     if (!pending) return; // already timed out
@@ -101,6 +118,24 @@ export class RemoteHost {
     this.settle(id, { ok: false, error: timeoutError(method).toInfo() });
     this.transport.send({ type: 'abort', id });
     this.checkResponsive();
+  }
+
+  private beat(): void {
+    if (this.dead || this.pending.size < 2) {
+      clearInterval(this.heartbeatTimer);
+      this.heartbeatTimer = undefined;
+      this.heartbeat = undefined;
+      return;
+    }
+    if (this.heartbeat) {
+      const silentMs = Date.now() - this.heartbeat.sentAt;
+      if (silentMs < STALL_MS) return;
+      this.failAll(ksaError('KSA_ERR_TIMEOUT', `plugin blocked its host for ${silentMs} ms (synchronous code); host terminated`).toInfo());
+      void this.transport.terminate();
+      return;
+    }
+    this.heartbeat = { id: this.nextId++, sentAt: Date.now() };
+    this.transport.send({ type: 'ping', id: this.heartbeat.id });
   }
 
   /** A host that cannot answer a ping within the grace period is stuck in synchronous code. */
@@ -130,6 +165,8 @@ export class RemoteHost {
   private failAll(error: ErrorInfo, stack?: string): void {
     if (!this.dead) {
       this.dead = error;
+      clearInterval(this.heartbeatTimer);
+      this.heartbeatTimer = undefined;
       for (const listener of this.deathListeners.splice(0)) listener(error);
     }
     for (const id of [...this.pending.keys()]) this.settle(id, { ok: false, error, ...(stack ? { stack } : {}) });
