@@ -259,6 +259,8 @@ describe('case 12: bad input fuzz', () => {
     m.record('case 12 in-process timing judged', note);
     if (quiet) failures.push(...timing);
     times.sort((a, b) => a - b);
+    // The median is judged on any machine: load moves single runs, not the middle of 200.
+    if (times[100]! >= BOUND_MS) failures.push(`median ${times[100]!.toFixed(0)} ms`);
     m.record('case 12 in-process main()', `200 inputs: median ${times[100]!.toFixed(1)} ms, max ${times[199]!.toFixed(1)} ms`);
     m.record('case 12 error codes', [...codes].map(([k, v]) => `${k}=${v}`).join(', '));
     expect(failures).toEqual([]);
@@ -284,6 +286,8 @@ describe('case 12: bad input fuzz', () => {
     if (quiet) failures.push(...timing);
     over.sort((a, b) => a - b);
     walls.sort((a, b) => a - b);
+    // As above: the median cost over a bare node start is judged on any machine.
+    if (over[10]! >= BOUND_MS) failures.push(`median ${over[10]!.toFixed(0)} ms over node -e 0`);
     m.record('case 12 spawned sample', `20 runs: wall median ${walls[10]!.toFixed(0)} ms (max ${walls[19]!.toFixed(0)}); over node -e 0: median ${over[10]!.toFixed(0)} ms, max ${over[19]!.toFixed(0)} ms`);
     expect(failures).toEqual([]);
   }, 60_000);
