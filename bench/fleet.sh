@@ -30,6 +30,6 @@ sleep 0.5
 } > "$work/one.yaml"
 export BENCH_PW=benchpw
 node bin/ksa.js diagnose --config "$work/ksa.yaml" --json > "$work/out.json" || true
-echo "200-target statuses: $(node -e "const r=require('$work/out.json');const c={};for(const x of r.results)c[x.status]=(c[x.status]||0)+1;console.log(JSON.stringify(c))")"
+echo "200-target statuses: $(node -e "const r=require('$work/out.json');const c={},f={};for(const x of r.results){c[x.status]=(c[x.status]||0)+1;for(const g of x.findings)if(g.severity!=='info'){const k=g.id+(g.evidence&&g.evidence.top?' '+g.evidence.top[0].command:'');f[k]=(f[k]||0)+1;}}console.log(JSON.stringify(c),'non-info findings:',JSON.stringify(f))")"
 node bench/compare.mjs -n "${RUNS:-7}" --label '200 redis targets vs 1 target' -- "node bin/ksa.js diagnose --config $work/ksa.yaml --json >/dev/null; true" "node bin/ksa.js diagnose --config $work/one.yaml --json >/dev/null; true"
 /usr/bin/time -f '{"label":"200 targets peak RSS","maxRssKB":%M,"wallS":%e}' node bin/ksa.js diagnose --config "$work/ksa.yaml" --json 2>&1 >/dev/null | tail -1
