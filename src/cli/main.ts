@@ -21,7 +21,8 @@ export async function main(argv: string[], version: string): Promise<number> {
     return rt;
   };
   const emitReport = async (report: Report, format: OutputFormat, color: boolean) => {
-    out((await RENDERERS[format]())(report, { color }));
+    const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
+    out((await RENDERERS[format]())(report, { color, ...(columns ? { columns } : {}) }));
     exitCode = report.exitCode;
   };
 

@@ -5,6 +5,8 @@ export type OutputFormat = 'table' | 'json' | 'nagios' | 'junit';
 
 export interface RenderOptions {
   color: boolean;
+  /** Terminal width when stdout is a terminal; tables fit it. */
+  columns?: number;
 }
 
 export type Renderer = (report: Report, options: RenderOptions) => string;

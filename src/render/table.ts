@@ -25,7 +25,7 @@ const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
 export function renderTable(report: Report, options: RenderOptions): string {
   if (!options.color) chalk.level = 0;
-  const parts = report.results.map(renderResult);
+  const parts = report.results.map((r) => renderResult(r, findingWidths(options.columns)));
   if (report.results.length > 1) {
     const counts = report.results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
     parts.push(`${report.results.length} targets: ${Object.entries(counts).map(([s, n]) => `${n} ${STATUS_STYLE[s as Status](s)}`).join(', ')}; overall ${STATUS_STYLE[report.status](report.status.toUpperCase())} (exit ${report.exitCode})\n`);
@@ -33,7 +33,24 @@ export function renderTable(report: Report, options: RenderOptions): string {
   return parts.join('\n');
 }
 
-function renderResult(r: DiagnosticResult): string {
+/** Column widths of the findings table: 146 columns wide, narrowed to fit a smaller terminal. */
+const WIDE = [10, 34, 14, 22, 60];
+export function findingWidths(columns: number | undefined): number[] {
+  const borders = WIDE.length + 1;
+  const total = WIDE.reduce((a, b) => a + b, 0) + borders;
+  if (!columns || columns >= total) return WIDE;
+  // Shrink "what to do", then "finding", then "threshold", never below readable minimums.
+  const widths = [...WIDE];
+  let excess = total - columns;
+  for (const [i, min] of [[4, 30], [1, 24], [3, 16]] as const) {
+    const cut = Math.min(excess, widths[i]! - min);
+    widths[i] = widths[i]! - cut;
+    excess -= cut;
+  }
+  return widths;
+}
+
+function renderResult(r: DiagnosticResult, colWidths: number[]): string {
   const lines: string[] = [];
   lines.push(`${chalk.bold(r.target.name)} (${r.target.type} via ${r.plugin.id} ${r.plugin.version}): ${STATUS_STYLE[r.status](r.status.toUpperCase())} in ${r.durationMs} ms`);
   for (const e of r.errors) lines.push(`  ${chalk.magenta(e.code)} ${e.message}`);
@@ -48,7 +65,7 @@ function renderResult(r: DiagnosticResult): string {
     lines.push(cats.toString());
   }
   if (r.findings.length > 0) {
-    const table = new Table({ head: ['severity', 'finding', 'observed', 'threshold', 'what to do'], style: { head: [], border: [] }, wordWrap: true, colWidths: [10, 34, 14, 22, 60] });
+    const table = new Table({ head: ['severity', 'finding', 'observed', 'threshold', 'what to do'], style: { head: [], border: [] }, wordWrap: true, colWidths });
     const bySeverity = [...r.findings].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
     for (const f of bySeverity) table.push([SEVERITY_STYLE[f.severity](f.severity), `${f.id}${f.node ? ` @${f.node}` : ''}\n${f.title}`, observedText(f), thresholdText(f), `${f.detail}\n→ ${f.suggestion}`]);
     lines.push(table.toString());
