@@ -25,7 +25,7 @@ const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
 export function renderTable(report: Report, options: RenderOptions): string {
   if (!options.color) chalk.level = 0;
-  const parts = report.results.map((r) => renderResult(r, findingWidths(options.columns)));
+  const parts = report.results.map((r) => renderResult(r, findingWidths(options.columns), options.columns));
   if (report.results.length > 1) {
     const counts = report.results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
     parts.push(`${report.results.length} targets: ${Object.entries(counts).map(([s, n]) => `${n} ${STATUS_STYLE[s as Status](s)}`).join(', ')}; overall ${STATUS_STYLE[report.status](report.status.toUpperCase())} (exit ${report.exitCode})\n`);
@@ -39,10 +39,11 @@ export function findingWidths(columns: number | undefined): number[] {
   const borders = WIDE.length + 1;
   const total = WIDE.reduce((a, b) => a + b, 0) + borders;
   if (!columns || columns >= total) return WIDE;
-  // Shrink "what to do", then "finding", then "threshold", never below readable minimums.
+  // Shrink "what to do", "threshold", "observed", and last "finding" (ids are override keys and
+  // must not be cut), never below readable minimums.
   const widths = [...WIDE];
   let excess = total - columns;
-  for (const [i, min] of [[4, 30], [1, 24], [3, 16]] as const) {
+  for (const [i, min] of [[4, 30], [3, 16], [2, 10], [1, 32]] as const) {
     const cut = Math.min(excess, widths[i]! - min);
     widths[i] = widths[i]! - cut;
     excess -= cut;
@@ -50,7 +51,12 @@ export function findingWidths(columns: number | undefined): number[] {
   return widths;
 }
 
-function renderResult(r: DiagnosticResult, colWidths: number[]): string {
+/** The category table's note column wraps to the terminal; undefined = natural widths. */
+function categoryWidths(columns: number | undefined): number[] | undefined {
+  return columns ? [15, 9, 8, Math.max(30, columns - 15 - 9 - 8 - 5)] : undefined;
+}
+
+function renderResult(r: DiagnosticResult, colWidths: number[], columns: number | undefined): string {
   const lines: string[] = [];
   lines.push(`${chalk.bold(r.target.name)} (${r.target.type} via ${r.plugin.id} ${r.plugin.version}): ${STATUS_STYLE[r.status](r.status.toUpperCase())} in ${r.durationMs} ms`);
   for (const e of r.errors) lines.push(`  ${chalk.magenta(e.code)} ${e.message}`);
@@ -58,7 +64,8 @@ function renderResult(r: DiagnosticResult, colWidths: number[]): string {
   // "not evaluated" rows would only bury it.
   const evaluated = r.categories.some((c) => !c.skipped);
   if (r.categories.length > 0 && (evaluated || r.errors.length === 0)) {
-    const cats = new Table({ head: ['category', 'status', 'ms', 'note'], style: { head: [], border: [] }, chars: COMPACT });
+    const fit = categoryWidths(columns);
+    const cats = new Table({ head: ['category', 'status', 'ms', 'note'], style: { head: [], border: [] }, chars: COMPACT, ...(fit ? { colWidths: fit, wordWrap: true } : {}) });
     for (const c of r.categories) {
       cats.push([c.name, c.skipped ? chalk.dim('skipped') : STATUS_STYLE[c.status](c.status), c.skipped ? '' : String(c.durationMs), c.skipped ?? '']);
     }

@@ -9,10 +9,10 @@ describe('findingWidths', () => {
   it.each([undefined, 146, 200])('%s columns: the full 146-column table', (columns) => {
     expect(findingWidths(columns)).toEqual([10, 34, 14, 22, 60]);
   });
-  it.each([145, 120, 100])('%i columns: fits exactly', (columns) => {
+  it.each([145, 120, 104])('%i columns: fits exactly', (columns) => {
     expect(total(findingWidths(columns))).toBe(columns);
   });
   it('80 columns: shrinks to the minimums and no further', () => {
-    expect(findingWidths(80)).toEqual([10, 24, 14, 16, 30]);
+    expect(findingWidths(80)).toEqual([10, 32, 10, 16, 30]);
   });
 });
