@@ -3,6 +3,7 @@
 // everything else runs the compiled CLI, then exits explicitly once output is flushed, because
 // drivers can leave sockets open for minutes and a CI gate must not wait for them.
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const argv = process.argv.slice(2);
 // scripts/bundle.mjs output (a few files instead of ~300 modules); dist/src without it.
@@ -37,7 +38,7 @@ async function prewarmDiagnose(args) {
   if (mode !== 'auto' && mode !== 'worker') return;
   try {
     const { prewarmBuiltin } = await import(bundled ? '../dist/bundle/prewarm.js' : '../dist/src/core/isolation/prewarm.js');
-    prewarmBuiltin(new URL('..', import.meta.url).pathname, type);
+    prewarmBuiltin(fileURLToPath(new URL('..', import.meta.url)), type);
   } catch {
     // no build yet: the CLI import below reports it
   }

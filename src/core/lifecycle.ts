@@ -118,8 +118,8 @@ export class LifecycleManager {
     try {
       await work();
     } catch (error) {
-      const info = toErrorInfo(error);
-      this.transition(id, 'Failed', info);
+      // The work may already have recorded the failure (e.g. its host died and was retired).
+      if (this.registry.getState(id) !== 'Failed') this.transition(id, 'Failed', toErrorInfo(error));
       throw error;
     }
     this.transition(id, to);

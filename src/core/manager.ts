@@ -197,7 +197,7 @@ export class PluginManager {
     const host = this.hosts.get(id);
     if (!host) return { ok: false, error: ksaError('KSA_ERR_INTERNAL', `plugin ${id} has no host`).toInfo() };
     const outcome = await host.call<T>(method, payload, deadline);
-    if (!outcome.ok && outcome.error !== undefined && outcome.error === host.deathReason && this.retryable(method, deadline)) {
+    if (!outcome.ok && outcome.error !== undefined && outcome.error === host.deathReason && !host.terminatedByOwner && this.retryable(method, deadline)) {
       // The shared host died under this call (a crash, OOM or exit caused by this call or by
       // another target's call on the same plugin). Diagnosis is read-only, so run it once more in
       // a host of its own: an innocent target gets its real result, a culprit fails alone.
@@ -264,7 +264,6 @@ export class PluginManager {
     if (entry.source === 'external') this.options.verifyExternal?.(entry);
     const host = new RemoteHost(this.transportFor(entry), (level, message, fields) => this.options.logger[level](message, fields));
     this.hosts.set(id, host);
-    host.onDeath((why) => { if (this.hosts.get(id) === host) this.retireHost(id, why); });
     const deadline = this.currentDeadline.get(id) ?? Date.now() + 10_000;
     const outcome = await host.call('init', this.ref(entry), deadline);
     if (!outcome.ok) {
@@ -272,6 +271,8 @@ export class PluginManager {
       await host.terminate();
       throw Object.assign(new Error(outcome.error?.message ?? 'init failed'), outcome.error);
     }
+    // From here on a death is the running plugin's (a failed init is reported by the lifecycle).
+    host.onDeath((why) => { if (this.hosts.get(id) === host) this.retireHost(id, why); });
   }
 
   /** The host died (crash, exit, OOM, blocked): record why; the next call starts a fresh one. */

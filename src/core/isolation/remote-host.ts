@@ -43,7 +43,9 @@ export class RemoteHost {
   private readonly pending = new Map<number, Pending>();
   private readonly pings = new Map<number, () => void>();
   private dead: ErrorInfo | undefined;
+  private terminating = false;
   private heartbeat: { id: number; sentAt: number } | undefined;
+  private lastBeatAt = 0;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private readonly deathListeners: Array<(why: ErrorInfo) => void> = [];
 
@@ -57,6 +59,11 @@ export class RemoteHost {
 
   get alive(): boolean {
     return this.dead === undefined;
+  }
+
+  /** Whether the host was ended by terminate() (a shutdown, not a failure worth a retry). */
+  get terminatedByOwner(): boolean {
+    return this.terminating;
   }
 
   /** Why the host died, once it has. */
@@ -98,6 +105,7 @@ export class RemoteHost {
   }
 
   async terminate(): Promise<void> {
+    if (!this.dead) this.terminating = true;
     this.failAll(ksaError('KSA_ERR_INTERNAL', 'host terminated').toInfo());
     await this.transport.terminate();
   }
@@ -125,10 +133,17 @@ export class RemoteHost {
       clearInterval(this.heartbeatTimer);
       this.heartbeatTimer = undefined;
       this.heartbeat = undefined;
+      this.lastBeatAt = 0;
       return;
     }
+    const now = Date.now();
+    const mainThreadLagged = this.lastBeatAt !== 0 && now - this.lastBeatAt > 2 * HEARTBEAT_MS;
+    this.lastBeatAt = now;
+    // If this thread itself was held up, a pong may be waiting in its queue: restart the clock
+    // rather than blame the host.
+    if (this.heartbeat && mainThreadLagged) this.heartbeat.sentAt = now;
     if (this.heartbeat) {
-      const silentMs = Date.now() - this.heartbeat.sentAt;
+      const silentMs = now - this.heartbeat.sentAt;
       if (silentMs < STALL_MS) return;
       this.failAll(ksaError('KSA_ERR_TIMEOUT', `plugin blocked its host for ${silentMs} ms (synchronous code); host terminated`).toInfo());
       void this.transport.terminate();

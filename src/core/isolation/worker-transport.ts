@@ -22,10 +22,17 @@ export function createWorkerTransport(
   });
   let terminating = false;
   let exitReason: ErrorInfo | undefined;
+  let exited: ErrorInfo | undefined;
   const exitListeners: Array<(why: ErrorInfo) => void> = [];
   const finish = (why: ErrorInfo) => {
+    exited = why;
     for (const l of exitListeners.splice(0)) l(why);
   };
+  // A prewarmed worker (prewarm.ts) runs before anyone listens: keep what it says (a `fatal`
+  // while importing the plugin, say) and how it ended, for the host that adopts it.
+  const early: FromHost[] = [];
+  let deliver: ((m: FromHost) => void) | undefined;
+  worker.on('message', (m: FromHost) => { if (deliver) deliver(m); else early.push(m); });
   // A plugin must not print; whatever it does print becomes a debug log line, never our stdout.
   worker.stdout.on('data', (chunk: Buffer) => log('debug', `plugin stdout: ${chunk.toString().trimEnd()}`));
   worker.stderr.on('data', (chunk: Buffer) => log('debug', `plugin stderr: ${chunk.toString().trimEnd()}`));
@@ -41,8 +48,14 @@ export function createWorkerTransport(
   });
   return {
     send: (message: ToHost) => worker.postMessage(message),
-    onMessage: (listener: (m: FromHost) => void) => worker.on('message', listener),
-    onExit: (listener) => exitListeners.push(listener),
+    onMessage: (listener: (m: FromHost) => void) => {
+      deliver = listener;
+      for (const m of early.splice(0)) listener(m);
+    },
+    onExit: (listener) => {
+      if (exited) listener(exited);
+      else exitListeners.push(listener);
+    },
     async terminate() {
       terminating = true;
       await worker.terminate();
