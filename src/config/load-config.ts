@@ -1,12 +1,10 @@
-// Finds and validates ksa.yaml: --config, then KSA_CONFIG, then ./ksa.yaml.
+// Validates ksa.yaml (finding it is config-file.ts): YAML, ${ENV} substitution, then the zod schema.
 import { parseDocument } from 'yaml';
 import { ksaError } from '../core/errors.js';
 import { firstIssue } from '../core/zod-issues.js';
 import { ConfigSchema, type KsaConfig } from './schema.js';
 import { substituteEnv } from './env-substitution.js';
 import { readConfigText } from './config-file.js';
-
-export { findConfigFile } from './config-file.js';
 
 export function loadConfig(file: string, env: NodeJS.ProcessEnv, text: string = readConfigText(file)): KsaConfig {
   const doc = parseDocument(text, { uniqueKeys: true });

@@ -250,7 +250,6 @@ export class PluginManager {
   private ensureRunning(id: string): Promise<void> {
     const state = this.registry.getState(id);
     if (state === 'Running' && this.hosts.get(id)?.alive) return Promise.resolve();
-    if (state === 'Running') this.retireHost(id, this.hosts.get(id)?.deathReason ?? ksaError('KSA_ERR_INTERNAL', `plugin ${id} lost its host`).toInfo());
     let p = this.starting.get(id);
     if (!p) {
       p = this.lifecycle.ensureRunning(id).finally(() => this.starting.delete(id));

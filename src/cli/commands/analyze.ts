@@ -2,7 +2,8 @@
 import { DiagnoseOptionsSchema } from '../../core/schemas.js';
 import { readSnapshots } from '../../fleet/snapshot-file.js';
 import { buildReport } from '../report.js';
-import { findConfigFile, loadConfig } from '../../config/load-config.js';
+import { findConfigFile } from '../../config/config-file.js';
+import { loadConfig } from '../../config/load-config.js';
 import { managerForConfig } from '../config-manager.js';
 import { parseFailOn, parseThresholdFlags, rejectUnknownThresholds } from './diagnose.js';
 import type { Runtime } from '../runtime.js';

@@ -1,6 +1,7 @@
 // `ksa config validate` and `ksa config example`.
 import { ksaError } from '../../core/errors.js';
-import { findConfigFile, loadConfig } from '../../config/load-config.js';
+import { findConfigFile } from '../../config/config-file.js';
+import { loadConfig } from '../../config/load-config.js';
 import { requestsFromConfig } from '../../config/targets-from-config.js';
 import type { Runtime } from '../runtime.js';
 import { managerForConfig } from '../config-manager.js';

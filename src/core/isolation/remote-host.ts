@@ -42,6 +42,7 @@ export class RemoteHost {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private readonly pings = new Map<number, () => void>();
+  private readonly settledWaiters: Array<() => void> = [];
   private dead: ErrorInfo | undefined;
   private terminating = false;
   private heartbeat: { id: number; sentAt: number } | undefined;
@@ -84,10 +85,11 @@ export class RemoteHost {
    */
   settled(): Promise<void> {
     if (this.dead || this.pings.size === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const check = () => { if (this.dead || this.pings.size === 0) resolve(); else setTimeout(check, 5); };
-      check();
-    });
+    return new Promise((resolve) => { this.settledWaiters.push(resolve); });
+  }
+
+  private wakeIfSettled(): void {
+    if (this.dead || this.pings.size === 0) for (const wake of this.settledWaiters.splice(0)) wake();
   }
 
   call<T>(method: HostMethod, payload: unknown, deadline: number): Promise<CallOutcome<T>> {
@@ -165,6 +167,7 @@ export class RemoteHost {
     this.pings.set(id, () => {
       clearTimeout(timer);
       this.pings.delete(id);
+      this.wakeIfSettled();
     });
     this.transport.send({ type: 'ping', id });
   }
@@ -183,6 +186,7 @@ export class RemoteHost {
       clearInterval(this.heartbeatTimer);
       this.heartbeatTimer = undefined;
       for (const listener of this.deathListeners.splice(0)) listener(error);
+      this.wakeIfSettled();
     }
     for (const id of [...this.pending.keys()]) this.settle(id, { ok: false, error, ...(stack ? { stack } : {}) });
   }
