@@ -1,4 +1,5 @@
 // Per-invocation wiring shared by the commands: global flags -> logger, colour, PluginManager.
+import { chooseColor } from './color-choice.js';
 import { PluginManager, type IsolationMode } from '../core/manager.js';
 import { packageRoot } from '../core/package-root.js';
 import { ksaError } from '../core/errors.js';
@@ -34,8 +35,7 @@ export function createRuntime(flags: GlobalFlags): Runtime {
   if (!ISOLATION.includes(flags.isolation as IsolationMode)) {
     throw ksaError('KSA_ERR_BAD_INPUT', `--isolation ${JSON.stringify(flags.isolation)} is not one of ${ISOLATION.join(', ')}`, { fix: 'use --isolation auto|worker|process|none' });
   }
-  // NO_COLOR (no-color.org), --no-color and non-TTY stdout all mean plain text.
-  const color = flags.color && process.env.NO_COLOR === undefined && process.stdout.isTTY === true;
+  const color = chooseColor({ flag: flags.color, env: process.env, stdoutIsTTY: process.stdout.isTTY === true });
   const logger = createCliLogger(flags.logLevel as LogLevel);
   return {
     logger,

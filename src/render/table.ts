@@ -1,21 +1,21 @@
 // Human output: per target a status line, a category table and the findings sorted by severity,
 // each with observed value, threshold (and its source) and the suggestion.
-import chalk from 'chalk';
+import { Chalk, supportsColor, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { DiagnosticResult, Finding, Report, Severity, Status } from '../core/types.js';
 import type { RenderOptions } from './index.js';
 
-const STATUS_STYLE: Record<Status, (s: string) => string> = {
-  healthy: (s) => chalk.green(s),
-  warning: (s) => chalk.yellow(s),
-  critical: (s) => chalk.red.bold(s),
-  unknown: (s) => chalk.magenta(s),
+const STATUS_STYLE: Record<Status, (c: ChalkInstance) => ChalkInstance> = {
+  healthy: (c) => c.green,
+  warning: (c) => c.yellow,
+  critical: (c) => c.red.bold,
+  unknown: (c) => c.magenta,
 };
 
-const SEVERITY_STYLE: Record<Severity, (s: string) => string> = {
-  info: (s) => chalk.cyan(s),
-  warning: (s) => chalk.yellow(s),
-  critical: (s) => chalk.red.bold(s),
+const SEVERITY_STYLE: Record<Severity, (c: ChalkInstance) => ChalkInstance> = {
+  info: (c) => c.cyan,
+  warning: (c) => c.yellow,
+  critical: (c) => c.red.bold,
 };
 
 const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
@@ -23,12 +23,20 @@ const SEVERITY_RANK: Record<Severity, number> = { critical: 0, warning: 1, info:
 /** No separator lines between rows: one line per category. */
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 
+/**
+ * The CLI decided whether to colour (flags, NO_COLOR, FORCE_COLOR, TTY); chalk's own detection
+ * only picks the depth. It must not veto: it answers 0 under any unknown CI=… even on a terminal.
+ */
+function palette(color: boolean): ChalkInstance {
+  return new Chalk({ level: color ? Math.max(1, supportsColor ? supportsColor.level : 0) as 1 | 2 | 3 : 0 });
+}
+
 export function renderTable(report: Report, options: RenderOptions): string {
-  if (!options.color) chalk.level = 0;
-  const parts = report.results.map((r) => renderResult(r, findingWidths(options.columns), options.columns));
+  const chalk = palette(options.color);
+  const parts = report.results.map((r) => renderResult(chalk, r, findingWidths(options.columns), options.columns));
   if (report.results.length > 1) {
     const counts = report.results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
-    parts.push(`${report.results.length} targets: ${Object.entries(counts).map(([s, n]) => `${n} ${STATUS_STYLE[s as Status](s)}`).join(', ')}; overall ${STATUS_STYLE[report.status](report.status.toUpperCase())} (exit ${report.exitCode})\n`);
+    parts.push(`${report.results.length} targets: ${Object.entries(counts).map(([s, n]) => `${n} ${STATUS_STYLE[s as Status](chalk)(s)}`).join(', ')}; overall ${STATUS_STYLE[report.status](chalk)(report.status.toUpperCase())} (exit ${report.exitCode})\n`);
   }
   return parts.join('\n');
 }
@@ -56,9 +64,9 @@ function categoryWidths(columns: number | undefined): number[] | undefined {
   return columns ? [15, 9, 8, Math.max(30, columns - 15 - 9 - 8 - 5)] : undefined;
 }
 
-function renderResult(r: DiagnosticResult, colWidths: number[], columns: number | undefined): string {
+function renderResult(chalk: ChalkInstance, r: DiagnosticResult, colWidths: number[], columns: number | undefined): string {
   const lines: string[] = [];
-  lines.push(`${chalk.bold(r.target.name)} (${r.target.type} via ${r.plugin.id} ${r.plugin.version}): ${STATUS_STYLE[r.status](r.status.toUpperCase())} in ${r.durationMs} ms`);
+  lines.push(`${chalk.bold(r.target.name)} (${r.target.type} via ${r.plugin.id} ${r.plugin.version}): ${STATUS_STYLE[r.status](chalk)(r.status.toUpperCase())} in ${r.durationMs} ms`);
   for (const e of r.errors) lines.push(`  ${chalk.magenta(e.code)} ${e.message}`);
   // When nothing could be evaluated the error line above says why; a table of identical
   // "not evaluated" rows would only bury it.
@@ -67,14 +75,14 @@ function renderResult(r: DiagnosticResult, colWidths: number[], columns: number 
     const fit = categoryWidths(columns);
     const cats = new Table({ head: ['category', 'status', 'ms', 'note'], style: { head: [], border: [] }, chars: COMPACT, ...(fit ? { colWidths: fit, wordWrap: true } : {}) });
     for (const c of r.categories) {
-      cats.push([c.name, c.skipped ? chalk.dim('skipped') : STATUS_STYLE[c.status](c.status), c.skipped ? '' : String(c.durationMs), c.skipped ?? '']);
+      cats.push([c.name, c.skipped ? chalk.dim('skipped') : STATUS_STYLE[c.status](chalk)(c.status), c.skipped ? '' : String(c.durationMs), c.skipped ?? '']);
     }
     lines.push(cats.toString());
   }
   if (r.findings.length > 0) {
     const table = new Table({ head: ['severity', 'finding', 'observed', 'threshold', 'what to do'], style: { head: [], border: [] }, wordWrap: true, colWidths });
     const bySeverity = [...r.findings].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
-    for (const f of bySeverity) table.push([SEVERITY_STYLE[f.severity](f.severity), `${f.id}${f.node ? ` @${f.node}` : ''}\n${f.title}`, observedText(f), thresholdText(f), `${f.detail}\n→ ${f.suggestion}`]);
+    for (const f of bySeverity) table.push([SEVERITY_STYLE[f.severity](chalk)(f.severity), `${f.id}${f.node ? ` @${f.node}` : ''}\n${f.title}`, observedText(f), thresholdText(f), `${f.detail}\n→ ${f.suggestion}`]);
     lines.push(table.toString());
   } else if (r.status === 'healthy') {
     lines.push(chalk.green('  no findings'));

@@ -407,16 +407,29 @@ describe.concurrent('colour', () => {
     return run('script', ['-qec', cmd, '/dev/null'], { env: { TERM: 'xterm-256color', ...env } });
   };
 
-  it.skipIf(!hasScript)('control: on a terminal the table is coloured', async () => {
-    const tty = await inTty(diag('warning'));
+  // CI=true once made chalk veto colour on a real terminal (its detection answers 0 under an
+  // unknown CI vendor); the CLI's own decision must win, in CI or not.
+  it.skipIf(!hasScript).each([
+    { name: 'control', env: { CI: undefined } },
+    { name: 'CI=true', env: { CI: 'true' } },
+  ])('$name: on a terminal the table is coloured', async ({ env }) => {
+    const tty = await inTty(diag('warning'), env);
     expect(tty.stdout).toContain('WARNING');
     expect(tty.stdout).toMatch(ANSI);
+  });
+
+  it('FORCE_COLOR=1 colours a pipe', async () => {
+    const run = await ksa(diag('warning'), { env: { FORCE_COLOR: '1', CI: 'true' } });
+    expect(run.stdout).toContain('WARNING');
+    expect(run.stdout).toMatch(ANSI);
   });
 
   it.skipIf(!hasScript).each([
     { name: '--no-color', args: ['--no-color', ...diag('warning')], env: {} },
     { name: 'NO_COLOR=1', args: diag('warning'), env: { NO_COLOR: '1' } },
     { name: 'NO_COLOR= (empty still counts)', args: diag('warning'), env: { NO_COLOR: '' } },
+    { name: 'FORCE_COLOR=0', args: diag('warning'), env: { FORCE_COLOR: '0' } },
+    { name: 'TERM=dumb', args: diag('warning'), env: { TERM: 'dumb' } },
   ])('$name on a terminal: no ANSI escapes', async ({ args, env }) => {
     const tty = await inTty(args, env);
     expect(tty.stdout).toContain('WARNING');
