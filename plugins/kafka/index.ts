@@ -1,10 +1,10 @@
 // kafka-diagnostics: brokers, topics/partitions and consumer lag over kafkajs's per-broker client.
-import { defineMiddlewarePlugin } from '../../src/sdk/index.js';
+import { defineMiddlewarePlugin, thresholdsIn } from '../../src/sdk/index.js';
 import { connectKafka, type KafkaConnection } from './connect.js';
 import { collectKafka } from './collect.js';
-import { brokerChecks } from './checks/broker.js';
-import { topicChecks } from './checks/topic.js';
-import { consumerChecks } from './checks/consumer.js';
+import * as broker from './checks/broker.js';
+import * as topic from './checks/topic.js';
+import * as consumer from './checks/consumer.js';
 import { kafkaMetrics } from './metrics.js';
 import { kafkaActions } from './actions.js';
 import type { KafkaSnapshotData } from './snapshot.js';
@@ -22,7 +22,8 @@ export default defineMiddlewarePlugin<KafkaConnection, KafkaSnapshotData>({
   connect: connectKafka,
   disconnect: async (_ctx, conn) => conn.close(),
   collect: collectKafka,
-  checks: [...brokerChecks, ...topicChecks, ...consumerChecks],
+  checks: [...broker.brokerChecks, ...topic.topicChecks, ...consumer.consumerChecks],
+  thresholds: thresholdsIn(broker, topic, consumer),
   metrics: kafkaMetrics,
   actions: kafkaActions,
 });

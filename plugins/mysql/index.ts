@@ -1,15 +1,15 @@
 // mysql-diagnostics: MySQL 8 and MariaDB over one read-only mysql2 connection.
-import { defineMiddlewarePlugin } from '../../src/sdk/index.js';
+import { defineMiddlewarePlugin, thresholdsIn } from '../../src/sdk/index.js';
 import { connectMysql, type MysqlSession } from './connect.js';
 import { collectMysql } from './collect.js';
 import { mysqlMetrics } from './metrics.js';
 import { actions } from './actions.js';
 import type { MysqlSnapshot } from './snapshot.js';
-import { connectionChecks } from './checks/connection.js';
-import { replicationChecks } from './checks/replication.js';
-import { performanceChecks } from './checks/performance.js';
-import { innodbChecks } from './checks/innodb.js';
-import { securityChecks } from './checks/security.js';
+import * as connection from './checks/connection.js';
+import * as replication from './checks/replication.js';
+import * as performanceModule from './checks/performance.js';
+import * as innodb from './checks/innodb.js';
+import * as security from './checks/security.js';
 
 export default defineMiddlewarePlugin<MysqlSession, MysqlSnapshot>({
   info: {
@@ -24,7 +24,8 @@ export default defineMiddlewarePlugin<MysqlSession, MysqlSnapshot>({
   connect: connectMysql,
   disconnect: async (_ctx, session) => session.close(),
   collect: collectMysql,
-  checks: [...connectionChecks, ...replicationChecks, ...performanceChecks, ...innodbChecks, ...securityChecks],
+  checks: [...connection.connectionChecks, ...replication.replicationChecks, ...performanceModule.performanceChecks, ...innodb.innodbChecks, ...security.securityChecks],
+  thresholds: thresholdsIn(connection, replication, performanceModule, innodb, security),
   metrics: mysqlMetrics,
   actions,
 });

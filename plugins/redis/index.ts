@@ -1,16 +1,16 @@
 // redis-diagnostics: standalone, Sentinel and Cluster deployments through ioredis.
-import { defineMiddlewarePlugin } from '../../src/sdk/index.js';
+import { defineMiddlewarePlugin, thresholdsIn } from '../../src/sdk/index.js';
 import { redisActions } from './actions.js';
 import { collectRedis } from './collect.js';
 import { connectRedis, type RedisConnection } from './connect.js';
-import { clusterChecks } from './checks/cluster.js';
-import { connectionChecks } from './checks/connection.js';
-import { memoryChecks } from './checks/memory.js';
-import { performanceChecks } from './checks/performance.js';
-import { persistenceChecks } from './checks/persistence.js';
-import { replicationChecks } from './checks/replication.js';
-import { securityChecks } from './checks/security.js';
-import { sentinelChecks } from './checks/sentinel.js';
+import * as cluster from './checks/cluster.js';
+import * as connection from './checks/connection.js';
+import * as memory from './checks/memory.js';
+import * as performanceModule from './checks/performance.js';
+import * as persistence from './checks/persistence.js';
+import * as replication from './checks/replication.js';
+import * as security from './checks/security.js';
+import * as sentinel from './checks/sentinel.js';
 import { redisMetrics } from './metrics.js';
 import type { RedisSnapshot } from './snapshot.js';
 
@@ -32,9 +32,10 @@ export default defineMiddlewarePlugin<RedisConnection, RedisSnapshot>({
   },
   collect: collectRedis,
   checks: [
-    ...memoryChecks, ...connectionChecks, ...replicationChecks, ...persistenceChecks,
-    ...performanceChecks, ...securityChecks, ...sentinelChecks, ...clusterChecks,
+    ...memory.memoryChecks, ...connection.connectionChecks, ...replication.replicationChecks, ...persistence.persistenceChecks,
+    ...performanceModule.performanceChecks, ...security.securityChecks, ...sentinel.sentinelChecks, ...cluster.clusterChecks,
   ],
+  thresholds: thresholdsIn(memory, connection, replication, persistence, performanceModule, security, sentinel, cluster),
   metrics: redisMetrics,
   actions: redisActions,
 });

@@ -17,7 +17,7 @@ import { createChildTransport } from './isolation/child-transport.js';
 import { createInProcessTransport } from './isolation/in-process-transport.js';
 import { firstIssue } from './zod-issues.js';
 import type { DiagnosePayload, DiagnoseReply, ExecutePayload, HostMethod, PluginRef } from './isolation/protocol.js';
-import type { ActionOutcome, DiagnoseOptions, DiagnosticResult, ErrorInfo, HealthReport, Logger, MiddlewareTarget, Snapshot } from './types.js';
+import type { ActionOutcome, DiagnoseOptions, DiagnosticResult, ErrorInfo, HealthReport, Logger, PluginDescription, MiddlewareTarget, Snapshot } from './types.js';
 
 export type IsolationMode = 'auto' | 'worker' | 'process' | 'none';
 
@@ -166,6 +166,17 @@ export class PluginManager {
     }));
     const { HealthReportSchema } = await import('./schemas.js');
     return HealthReportSchema.parse({ schemaVersion: SCHEMA_VERSION, plugins });
+  }
+
+  /** What a plugin's code declares beyond its manifest (thresholds with defaults), read in its host. */
+  async describe(id: string, timeoutMs: number): Promise<{ ok: true; description: PluginDescription } | { ok: false; error: ErrorInfo }> {
+    const entry = this.registry.require(id);
+    const outcome = await this.callPlugin<unknown>(entry, 'describe', this.ref(entry), Date.now() + timeoutMs);
+    if (!outcome.ok) return { ok: false, error: outcome.error ?? ksaError('KSA_ERR_INTERNAL', `describe of ${id} failed without a reason`).toInfo() };
+    const { PluginDescriptionSchema } = await import('./schemas.js');
+    const parsed = PluginDescriptionSchema.safeParse(outcome.value);
+    if (!parsed.success) return { ok: false, error: ksaError('KSA_ERR_PLUGIN_INVALID', `${id} declares malformed thresholds: ${firstIssue(parsed.error)}`).toInfo() };
+    return { ok: true, description: parsed.data };
   }
 
   /** Stops every running plugin (Running -> Stopped) and terminates every host, in parallel. */

@@ -110,6 +110,12 @@ export const ThresholdSchema = z.object({
   source: z.string(),
 });
 
+/** A threshold as a plugin declares it: its override key (id), defaults, unit and source. */
+export const ThresholdDefaultSchema = ThresholdSchema.extend({ id: z.string(), unit: z.string() });
+
+/** What `describe` returns from a plugin's host (code-level facts the manifest does not hold). */
+export const PluginDescriptionSchema = z.object({ thresholds: z.array(ThresholdDefaultSchema) });
+
 export const FindingSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9_-]+)+$/, 'dotted lowercase id such as redis.memory.usage'),
   category: z.string(),
@@ -171,6 +177,8 @@ export const PluginListingSchema = z.object({
       operations: z.array(z.string()),
       actions: z.array(ActionSpecSchema),
       requires: z.array(z.string()),
+      /** Only in `ksa plugin info`: read from the plugin's code in its host. */
+      thresholds: z.array(ThresholdDefaultSchema).optional(),
       lastError: ErrorInfoSchema.optional(),
     }),
   ),

@@ -29,6 +29,8 @@ export type DiagnosticResult = z.infer<typeof S.DiagnosticResultSchema>;
 export type Report = z.infer<typeof S.ReportSchema>;
 export type PluginListing = z.infer<typeof S.PluginListingSchema>;
 export type HealthReport = z.infer<typeof S.HealthReportSchema>;
+export type ThresholdDefault = z.infer<typeof S.ThresholdDefaultSchema>;
+export type PluginDescription = z.infer<typeof S.PluginDescriptionSchema>;
 export type Snapshot<D = Record<string, unknown>> = Omit<z.infer<typeof S.SnapshotSchema>, 'data'> & { data: D };
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';

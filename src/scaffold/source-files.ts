@@ -4,10 +4,11 @@ import type { ScaffoldContext } from './package-files.js';
 
 export function indexTs(c: ScaffoldContext): string {
   return `// ${c.id}: default export = the plugin. Everything comes from the public SDK (ksa/sdk).
-import { defineMiddlewarePlugin } from 'ksa/sdk';
+import { defineMiddlewarePlugin, thresholdsIn } from 'ksa/sdk';
 import { connect, type Connection } from './connect.js';
 import { collect } from './collect.js';
 import { connectionChecks } from './checks/connection.js';
+import * as thresholds from './thresholds.js';
 import type { Snapshot } from './snapshot.js';
 
 export default defineMiddlewarePlugin<Connection, Snapshot>({
@@ -18,6 +19,8 @@ export default defineMiddlewarePlugin<Connection, Snapshot>({
   async disconnect() {},
   collect,
   checks: [...connectionChecks],
+  // Listed by \`ksa plugin info\`: the override keys users can put in ksa.yaml, with defaults.
+  thresholds: thresholdsIn(thresholds),
   metrics: (d) => ({ connect_avg_ms: d.connectMs.avg, connect_max_ms: d.connectMs.max }),
 });
 `;

@@ -5,6 +5,7 @@ import { PLUGIN_API_VERSION, SCHEMA_VERSION } from '../core/versions.js';
 import { statusOfSeverity, worstStatus } from '../core/status.js';
 import { redactEndpoint } from '../core/redact.js';
 import { createCheckContext, type CheckDefinition } from './checks.js';
+import type { ThresholdSpec } from './thresholds.js';
 import type {
   ActionOutcome, CategoryResult, DiagnoseOptions, DiagnosticResult, ErrorInfo, Finding, HealthStatus,
   MiddlewarePlugin, MiddlewareTarget, PluginConfig, PluginContext, PluginInfo, Snapshot, Status,
@@ -29,6 +30,8 @@ export interface MiddlewarePluginParts<C, D> {
   disconnect?(ctx: PluginContext, conn: C): Promise<void>;
   collect(ctx: PluginContext, conn: C, request: { categories: readonly string[] }): Promise<CollectOutput<D>>;
   checks: ReadonlyArray<CheckDefinition<D>>;
+  /** The thresholds the checks judge by (see thresholdsIn): listed by `ksa plugin info` as override keys with defaults. */
+  thresholds?: readonly ThresholdSpec[];
   metrics?(data: D): Record<string, number | string>;
   healthCheck?(ctx: PluginContext): Promise<HealthStatus>;
   actions?: Record<string, ActionDefinition<C>>;
@@ -46,6 +49,11 @@ export function defineMiddlewarePlugin<C, D>(parts: MiddlewarePluginParts<C, D>)
   for (const check of parts.checks) {
     if (!parts.categories.includes(check.category)) {
       throw new Error(`check ${check.id} has category ${check.category}, which is not in categories`);
+    }
+  }
+  for (const t of parts.thresholds ?? []) {
+    if (!parts.checks.some((c) => t.id === c.id || t.id.startsWith(`${c.id}.`))) {
+      throw new Error(`threshold ${t.id} belongs to no check: its id must be a check id or <check id>.<suffix>`);
     }
   }
   return { kind: 'ksa-middleware-plugin', apiVersion: PLUGIN_API_VERSION, parts, create: () => createPlugin(parts) };

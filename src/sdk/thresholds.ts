@@ -14,8 +14,30 @@ export interface ThresholdSpec {
   readonly source: string;
 }
 
+/** Every spec made by defineThreshold, so thresholdsIn can tell them from other exports. */
+const DEFINED = new WeakSet<ThresholdSpec>();
+
 export function defineThreshold(spec: ThresholdSpec): ThresholdSpec {
-  return Object.freeze({ ...spec });
+  const frozen = Object.freeze({ ...spec });
+  DEFINED.add(frozen);
+  return frozen;
+}
+
+/**
+ * The thresholds exported by check modules (`import * as memory from './checks/memory.js'`), module
+ * by module, by id within a module, for a plugin's `thresholds:` list: what `ksa plugin info` shows as the override
+ * keys with their defaults. Other exports are ignored.
+ */
+export function thresholdsIn(...modules: ReadonlyArray<Record<string, unknown>>): ThresholdSpec[] {
+  const seen = new Map<string, ThresholdSpec>();
+  for (const mod of modules) {
+    // A namespace object's keys are sorted by export name; id order reads better.
+    const specs = Object.values(mod).filter((v): v is ThresholdSpec => typeof v === 'object' && v !== null && DEFINED.has(v as ThresholdSpec));
+    for (const spec of specs.sort((a, b) => a.id.localeCompare(b.id))) {
+      if (!seen.has(spec.id)) seen.set(spec.id, spec);
+    }
+  }
+  return [...seen.values()];
 }
 
 export function applyOverride(spec: ThresholdSpec, override: ThresholdOverride | undefined): ThresholdSpec {

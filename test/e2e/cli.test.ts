@@ -281,6 +281,40 @@ describe.concurrent('plugin commands', () => {
   });
 
   it.each([
+    { name: 'an external plugin (child process)', args: ['--plugin', FIXTURE], id: 'fixture-diagnostics', row: /^ {2}fixture\.alpha\.level\s+> 70\s+> 90\s+%\s+fixture defaults$/m },
+    { name: 'a built-in plugin (worker)', args: [], id: 'redis-diagnostics', row: /^ {2}redis\.memory\.usage\s+> 90\s+> 95\s+%\s+awesome-prometheus-alerts redis RedisOutOfConfiguredMaxmemory/m },
+    { name: 'a built-in plugin, a below-threshold', args: [], id: 'postgres-diagnostics', row: /^ {2}postgres\.performance\.cache-hit-ratio\s+< 99\s+-\s+%\s+check_postgres hitratio/m },
+  ])('plugin info of $name lists its thresholds (override key, defaults, unit, source)', async ({ args, id, row }) => {
+    const run = await ksa([...args, 'plugin', 'info', id]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^thresholds:\s+\(override in ksa\.yaml/m);
+    expect(run.stdout).toMatch(row);
+    expect(run.stdout).toMatch(/^state:\s+Loaded$/m); // describing started it; the state shown is the one it was found in
+    expect(run.stderr).toBe('');
+  });
+
+  it('plugin info --json: every built-in threshold key is accepted as a --threshold override', async () => {
+    for (const id of ['redis-diagnostics', 'kafka-diagnostics', 'mysql-diagnostics', 'postgres-diagnostics']) {
+      const run = await ksa(['plugin', 'info', id, '--json']);
+      expect(run.code, run.stderr).toBe(0);
+      const info = PluginListingSchema.shape.plugins.element.parse(JSON.parse(run.stdout));
+      expect(info.thresholds?.length, id).toBeGreaterThan(0);
+      for (const t of info.thresholds ?? []) {
+        expect(info.checks.some((c) => t.id === c || t.id.startsWith(`${c}.`)), `${t.id} is an override key of ${id}`).toBe(true);
+        expect(t.source.length, t.id).toBeGreaterThan(10);
+        expect(t.warning !== null || t.critical !== null, `${t.id} has a limit`).toBe(true);
+      }
+    }
+  }, 30_000);
+
+  it('plugin info of a plugin that dies on import: manifest facts, thresholds unavailable with the reason, state Failed', async () => {
+    const run = await ksa(['--plugin', './test/fixtures/plugins/exit-on-import', 'plugin', 'info', 'exit-on-import-diagnostics']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^state:\s+Failed$/m);
+    expect(run.stdout).toMatch(/^thresholds:\s+unavailable \(KSA_ERR_PLUGIN_\w+: /m);
+  });
+
+  it.each([
     { dir: FIXTURE, id: 'fixture-diagnostics 1.0.0' },
     { dir: './test/fixtures/project/node_modules/ksa-plugin-fixture', id: 'npm-fixture 0.3.0' },
   ])('plugin validate $dir -> ok, exit 0', async ({ dir, id }) => {
@@ -348,7 +382,7 @@ describe.concurrent('bad input: exit 3, one line `ksa: KSA_ERR_* message: fix`, 
     { name: 'bad --isolation', args: ['--isolation', 'chroot', 'plugin', 'list'], code: 'KSA_ERR_BAD_INPUT', fix: 'use --isolation auto|worker|process|none' },
     { name: 'bad --option', args: [...diag('healthy'), '--option', 'novalue'], code: 'KSA_ERR_BAD_INPUT', fix: 'write --option key=value' },
     { name: 'bad --threshold', args: [...diag('healthy'), '--threshold', 'level=high'], code: 'KSA_ERR_BAD_INPUT', fix: 'write e.g. --threshold', says: 'level=high' },
-    { name: '--threshold matching no check', args: [...diag('healthy'), '--threshold', 'fixture.alpha.levle=85'], code: 'KSA_ERR_BAD_INPUT', fix: 'run `ksa plugin info fixture-diagnostics` to list the check ids', says: 'did you mean "fixture.alpha.level"' },
+    { name: '--threshold matching no check', args: [...diag('healthy'), '--threshold', 'fixture.alpha.levle=85'], code: 'KSA_ERR_BAD_INPUT', fix: 'run `ksa plugin info fixture-diagnostics` to list its threshold keys', says: 'did you mean "fixture.alpha.level"' },
     { name: 'bad --output', args: [...diag('healthy'), '--output', 'xml'], code: 'KSA_ERR_BAD_INPUT' },
     { name: 'unknown schema kind', args: ['schema', 'nosuch'], code: 'KSA_ERR_BAD_INPUT', fix: 'use one of report, plugins' },
     { name: 'bad --state filter', args: ['plugin', 'list', '--state', 'Sleeping'], code: 'KSA_ERR_BAD_INPUT', fix: 'use one of Unloaded, Loaded' },

@@ -125,7 +125,7 @@ export async function runDiagnose(rt: Runtime, type: string | undefined, endpoin
 export function rejectUnknownThresholds(thresholds: Record<string, unknown>, manifests: readonly Manifest[]): void {
   const unknown = findUnknownThresholdKey(Object.keys(thresholds), manifests.flatMap((m) => m.checks));
   if (unknown) {
-    throw ksaError('KSA_ERR_BAD_INPUT', `--threshold: ${describeUnknownThresholdKey(unknown, manifests.map((m) => m.id).join(', ') || 'any plugin')}`, { fix: `run \`ksa plugin info ${manifests[0]?.id ?? '<id>'}\` to list the check ids` });
+    throw ksaError('KSA_ERR_BAD_INPUT', `--threshold: ${describeUnknownThresholdKey(unknown, manifests.map((m) => m.id).join(', ') || 'any plugin')}`, { fix: `run \`ksa plugin info ${manifests[0]?.id ?? '<id>'}\` to list its threshold keys` });
   }
 }
 

@@ -3,7 +3,7 @@ import { ksaError } from '../../core/errors.js';
 import { SCHEMA_VERSION } from '../../core/versions.js';
 import { parseDuration } from '../../core/duration.js';
 import type { RegistryEntry } from '../../core/registry.js';
-import type { HealthReport, PluginListing, PluginState } from '../../core/types.js';
+import type { HealthReport, PluginListing, PluginState, ThresholdDefault } from '../../core/types.js';
 import type { Runtime } from '../runtime.js';
 
 const STATES: readonly PluginState[] = ['Unloaded', 'Loaded', 'Initialized', 'Running', 'Stopped', 'Failed'];
@@ -38,8 +38,16 @@ export async function runPluginList(rt: Runtime, flags: { type?: string; state?:
 }
 
 export async function runPluginInfo(rt: Runtime, id: string, flags: { json?: boolean }): Promise<string> {
-  const entry = (await rt.manager()).registry.require(id);
-  const p = listingOf([entry]).plugins[0]!;
+  const manager = await rt.manager();
+  const entry = manager.registry.require(id);
+  const stateBefore = entry.state; // describing starts the plugin: report the state it was found in, or Failed
+  let described: Awaited<ReturnType<typeof manager.describe>>;
+  try {
+    described = await manager.describe(entry.manifest.id, DESCRIBE_TIMEOUT_MS);
+  } finally {
+    void manager.close();
+  }
+  const p = { ...listingOf([entry]).plugins[0]!, state: described.ok ? stateBefore : entry.state, ...(described.ok ? { thresholds: described.description.thresholds } : { lastError: described.error }) };
   if (flags.json) return `${JSON.stringify(p, null, 2)}\n`;
   return [
     `${p.name} (${p.id} ${p.version})`, p.description,
@@ -51,7 +59,25 @@ export async function runPluginInfo(rt: Runtime, id: string, flags: { json?: boo
     `operations:   ${p.operations.join(', ')}`,
     `actions:      ${p.actions.map((a) => `${a.name}${a.mutating ? ' (mutating)' : ''}`).join(', ') || 'none'}`,
     `requires:     ${p.requires.join(', ') || 'none'}`,
+    ...thresholdLines(p.thresholds, described.ok ? undefined : `${described.error.code}: ${described.error.message}`),
   ].join('\n') + '\n';
+}
+
+/** Loading the plugin in its host to read its thresholds; a plugin that cannot in 5 s is reported, not waited for. */
+const DESCRIBE_TIMEOUT_MS = 5000;
+
+function thresholdLines(thresholds: readonly ThresholdDefault[] | undefined, unavailable: string | undefined): string[] {
+  if (unavailable) return [`thresholds:   unavailable (${unavailable})`];
+  if (!thresholds || thresholds.length === 0) return ['thresholds:   none declared'];
+  const limit = (v: number | null, op: string) => (v === null ? '-' : `${op} ${v}`);
+  const rows = thresholds.map((t) => {
+    const op = t.direction === 'above' ? '>' : '<';
+    return [t.id, limit(t.warning, op), limit(t.critical, op), t.unit, t.source];
+  });
+  return [
+    'thresholds:   (override in ksa.yaml `thresholds:` or with --threshold KEY=WARN,CRIT; equal to a limit is fine)',
+    ...formatColumns(['  KEY', 'WARNING', 'CRITICAL', 'UNIT', 'SOURCE'], rows.map(([k, ...rest]) => [`  ${k}`, ...rest] as string[])).trimEnd().split('\n'),
+  ];
 }
 
 /** Validates an external plugin package's manifest without importing its code. */

@@ -45,6 +45,10 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
     },
     analyze: async (p: AnalyzePayload) => (await load(p.plugin)).create().analyze(p.snapshot, p.opts),
     health: async (p: PluginRef, ctx) => (await load(p)).create().healthCheck(ctx),
+    // What the code declares beyond the manifest: the thresholds with their defaults and sources.
+    describe: async (p: PluginRef) => ({
+      thresholds: ((await load(p)).parts.thresholds ?? []).map(({ id, warning, critical, direction, unit, source }) => ({ id, warning, critical, direction, unit, source })),
+    }),
     metrics: async (p: DiagnosePayload, ctx) => {
       const plugin = (await load(p.plugin)).create();
       await plugin.connect(ctx, p.target);

@@ -1,7 +1,7 @@
 // Messages between the main thread and an isolation host (worker thread or child process).
 import type { DiagnoseOptions, DiagnosticResult, ErrorInfo, LogLevel, Manifest, MiddlewareTarget, Snapshot } from '../types.js';
 
-export type HostMethod = 'diagnose' | 'analyze' | 'health' | 'metrics' | 'execute' | 'init';
+export type HostMethod = 'diagnose' | 'analyze' | 'health' | 'metrics' | 'execute' | 'init' | 'describe';
 
 export interface PluginRef {
   manifest: Manifest;

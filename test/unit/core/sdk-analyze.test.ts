@@ -112,6 +112,13 @@ describe('defineMiddlewarePlugin', () => {
     expect(() => defineMiddlewarePlugin(parts([stray]))).toThrow(/gamma/);
   });
 
+  it('accepts thresholds owned by a check (its id or <id>.<suffix>) and refuses one that belongs to no check', () => {
+    const suffixed = defineThreshold({ id: 't.alpha.level.max', warning: 1, critical: null, direction: 'above', unit: '%', source: 'test' });
+    expect(defineMiddlewarePlugin({ ...parts(), thresholds: [LEVEL, suffixed] }).parts.thresholds).toEqual([LEVEL, suffixed]);
+    const stray = defineThreshold({ id: 't.alpha.lev', warning: 1, critical: null, direction: 'above', unit: '%', source: 'test' });
+    expect(() => defineMiddlewarePlugin({ ...parts(), thresholds: [stray] })).toThrow(/threshold t\.alpha\.lev belongs to no check/);
+  });
+
   it('diagnose = connect + collect + analyze; collect before connect is an error', async () => {
     const plugin = defineMiddlewarePlugin(parts()).create();
     const ctx = { pluginId: 't-diagnostics', signal: new AbortController().signal, logger: { error() {}, warn() {}, info() {}, debug() {} }, config: {}, deadline: Date.now() + 1000, operations: [], allowWrite: false };

@@ -1,6 +1,6 @@
 // Thresholds: strict comparisons (equal is fine), both directions, overrides (null disables a level).
 import { describe, expect, it } from 'vitest';
-import { applyOverride, defineThreshold, judgeValue, thresholdOf, type ThresholdSpec } from '../../../src/sdk/thresholds.js';
+import { applyOverride, defineThreshold, judgeValue, thresholdOf, thresholdsIn, type ThresholdSpec } from '../../../src/sdk/thresholds.js';
 import { createCheckContext } from '../../../src/sdk/checks.js';
 
 const ABOVE = defineThreshold({ id: 't.mem.usage', warning: 80, critical: 90, direction: 'above', unit: '%', source: 'test default' });
@@ -83,5 +83,21 @@ describe('check context: judge applies overrides by finding id and records the t
   it('an override for another id has no effect', () => {
     const ctx = createCheckContext('mem', { 't.other': { warning: 1 } }, () => undefined);
     expect(ctx.judge(ABOVE, 50, { title: 'x', detail: 'x', suggestion: 'x' })).toBeNull();
+  });
+});
+
+describe('thresholdsIn', () => {
+  const z = defineThreshold({ id: 't.z.last', warning: 1, critical: null, direction: 'above', unit: 'x', source: 's' });
+  const a = defineThreshold({ id: 't.a.first', warning: 1, critical: null, direction: 'above', unit: 'x', source: 's' });
+
+  it('picks the specs defineThreshold made, by id within a module, modules in the given order', () => {
+    const memory = { zSpec: z, aSpec: a, memoryChecks: [], HELPER: 5 };
+    const disk = { BELOW };
+    expect(thresholdsIn(memory, disk).map((t) => t.id)).toEqual(['t.a.first', 't.z.last', 't.disk.free']);
+  });
+
+  it('ignores look-alike objects that did not come from defineThreshold, and lists a spec exported twice once', () => {
+    const lookAlike: ThresholdSpec = { id: 't.fake.x', warning: 1, critical: 2, direction: 'above', unit: '%', source: 'copied' };
+    expect(thresholdsIn({ lookAlike, ABOVE, again: ABOVE }, { ABOVE }).map((t) => t.id)).toEqual(['t.mem.usage']);
   });
 });
