@@ -6,7 +6,7 @@ import type { CollectOutput, PluginContext } from '../../src/sdk/index.js';
 import type { NodeClient, RedisConnection, Reply } from './connect.js';
 import { collectSentinel } from './collect-sentinel.js';
 import { pairsToRecord, parseClientList, parseClusterNodes, parseInfo, parseLatencyLatest, parseSlowlog } from './parse-replies.js';
-import type { CommandExposure, NodeSnapshot, RedisMode, RedisSnapshot } from './snapshot.js';
+import { KSA_CLIENT_NAME, type CommandExposure, type NodeSnapshot, type RedisMode, type RedisSnapshot } from './snapshot.js';
 
 /** CONFIG GET keys the checks read (never requirepass/masterauth: those are secrets). */
 export const CONFIG_KEYS = [
@@ -27,13 +27,16 @@ export const DANGEROUS_COMMANDS: Record<string, readonly string[]> = {
 /** Newest slow log entries read (the server keeps slowlog-max-len, 128 by default). */
 export const SLOWLOG_ENTRIES = 32;
 
+
 type Command = readonly [key: string, args: readonly string[]];
 
 /** The pipeline for one node; category-specific commands only when that category is asked for. */
 function nodeCommands(categories: readonly string[]): Command[] {
   const wants = (c: string) => categories.includes(c);
-  const cmds: Command[] = [];
-  // The slow log first: with slowlog-log-slower-than 0 our own commands would push real entries out.
+  // Named first, so every later command of ours is recorded under KSA_CLIENT_NAME in the slow log
+  // and CLIENT LIST. A refusal (ACL without +client|setname) is ignored: the name is a courtesy.
+  const cmds: Command[] = [['setname', ['CLIENT', 'SETNAME', KSA_CLIENT_NAME]]];
+  // The slow log next: with slowlog-log-slower-than 0 our own commands would push real entries out.
   if (wants('performance')) cmds.push(['slowlog', ['SLOWLOG', 'GET', String(SLOWLOG_ENTRIES)]], ['slowlogLen', ['SLOWLOG', 'LEN']], ['latency', ['LATENCY', 'LATEST']]);
   cmds.push(['info', ['INFO', 'all']], ...CONFIG_KEYS.map((k): Command => [`config:${k}`, ['CONFIG', 'GET', k]]));
   if (wants('connection')) cmds.push(['clients', ['CLIENT', 'LIST']]);

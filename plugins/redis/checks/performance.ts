@@ -4,7 +4,7 @@ import { defineCheck, defineThreshold } from '../../../src/sdk/index.js';
 import { configValue, dataNodes, infoNumber, skipOnce } from '../node-view.js';
 import { stateRule } from '../state-rules.js';
 import { parseInfoFields } from '../parse-replies.js';
-import type { NodeSnapshot, RedisSnapshot } from '../snapshot.js';
+import { KSA_CLIENT_NAME, type NodeSnapshot, type RedisSnapshot } from '../snapshot.js';
 
 export const HIT_RATE = defineThreshold({
   id: 'redis.performance.hit-rate', warning: 50, critical: null, direction: 'below', unit: '%',
@@ -48,13 +48,16 @@ const slowlog = defineCheck<RedisSnapshot>({
         skipOnce(ctx, `${node.address}: SLOWLOG GET refused (${node.refused['SLOWLOG GET'] ?? 'not collected'}): slow log not checked; allow +slowlog`);
         return null;
       }
-      const top = [...node.slowlog.entries].sort((a, b) => b.durationUs - a.durationUs);
+      // ksa's own commands (earlier or concurrent runs) say nothing about the application.
+      const ours = node.slowlog.entries.filter((e) => e.clientName === KSA_CLIENT_NAME).length;
+      const top = node.slowlog.entries.filter((e) => e.clientName !== KSA_CLIENT_NAME).sort((a, b) => b.durationUs - a.durationUs);
       const worst = top[0];
       if (!worst) return null;
       return ctx.judge(SLOWLOG, worst.durationUs, {
         node: node.address,
         evidence: {
           slowlogLength: node.slowlog.length,
+          ksaEntriesLeftOut: ours,
           slowlogLogSlowerThanUs: node.config?.['slowlog-log-slower-than'],
           top: top.slice(0, 5).map((e) => ({ command: e.command, durationUs: e.durationUs, ageSeconds: Math.max(0, Math.round(data.collectedAtMs / 1000 - e.timestamp)), client: e.clientAddr, clientName: e.clientName })),
         },

@@ -9,8 +9,11 @@ import { DiagnoseOptionsSchema, MiddlewareTargetSchema } from '../../../src/core
 import { startRedis, sleep, type RedisProcess } from './redis-servers.js';
 
 const PASSWORD = 'ro-test-pw-99';
-/** Every command a diagnosis may send; all read-only (ACL DRYRUN only checks permissions). */
-const READ_ONLY = new Set(['AUTH', 'INFO', 'CONFIG GET', 'SLOWLOG GET', 'SLOWLOG LEN', 'CLIENT LIST', 'LATENCY LATEST', 'CLUSTER INFO', 'CLUSTER NODES', 'ACL GETUSER', 'ACL DRYRUN', 'COMMAND INFO']);
+/**
+ * Every command a diagnosis may send: read-only (ACL DRYRUN only checks permissions), plus CLIENT
+ * SETNAME, which names ksa's own connection and touches no data.
+ */
+const READ_ONLY = new Set(['AUTH', 'CLIENT SETNAME', 'INFO', 'CONFIG GET', 'SLOWLOG GET', 'SLOWLOG LEN', 'CLIENT LIST', 'LATENCY LATEST', 'CLUSTER INFO', 'CLUSTER NODES', 'ACL GETUSER', 'ACL DRYRUN', 'COMMAND INFO']);
 const SUBCOMMANDS = new Set(['CONFIG', 'SLOWLOG', 'CLIENT', 'LATENCY', 'CLUSTER', 'ACL', 'COMMAND']);
 const manifest = loadBuiltinManifest('redis-diagnostics');
 let s: RedisProcess;
@@ -61,7 +64,7 @@ function commandCalls(): Map<string, number> {
     // commandstats counts every executed command, admin ones included (plus this test's own INFO).
     const after = commandCalls();
     const ran = [...after].filter(([c, n]) => n > (before.get(c) ?? 0)).map(([c]) => c);
-    expect(ran).toEqual(expect.arrayContaining(['CONFIG GET', 'SLOWLOG GET', 'CLIENT LIST', 'LATENCY LATEST', 'ACL GETUSER', 'ACL DRYRUN']));
+    expect(ran).toEqual(expect.arrayContaining(['CLIENT SETNAME', 'CONFIG GET', 'SLOWLOG GET', 'CLIENT LIST', 'LATENCY LATEST', 'ACL GETUSER', 'ACL DRYRUN']));
     expect(ran.filter((c) => !READ_ONLY.has(c))).toEqual([]);
     // Every one of them is declared in the manifest.
     for (const c of new Set([...seen, ...ran])) expect(manifest.operations).toContain(c);
@@ -76,6 +79,17 @@ function commandCalls(): Map<string, number> {
     } finally {
       await plugin.disconnect(ctx);
     }
+  });
+
+  it("ksa's own commands are named (CLIENT SETNAME ksa) and left out of the slow-log finding; an application's are not", async () => {
+    await runPlugin(redisPlugin, 'redis-diagnostics', target()); // logged: this server logs every command
+    s.cli('GET', 'app-key-5');
+    const { result } = await runPlugin(redisPlugin, 'redis-diagnostics', target(), { categories: ['performance'], thresholds: { 'redis.performance.slowlog': { warning: 0 } } });
+    const f = result.findings.find((x) => x.id === 'redis.performance.slowlog');
+    expect(f, JSON.stringify(result.findings.map((x) => x.id))).toBeDefined();
+    const top = f!.evidence.top as Array<{ command: string; clientName: string }>;
+    expect(f!.evidence.ksaEntriesLeftOut).toBeGreaterThan(0);
+    expect(top.filter((e) => e.clientName === 'ksa')).toEqual([]);
   });
 
   it('slowlog-reset is refused without allowWrite and clears the slow log with it; metrics are numbers', async () => {
@@ -107,6 +121,8 @@ function commandCalls(): Map<string, number> {
     expect(cats.security?.skipped).toMatch(/ACL GETUSER refused \(NOPERM.*\+acl\|getuser/);
     expect(cats.memory?.skipped).toBeUndefined();
     expect(cats.performance?.skipped).toMatch(/latency monitor setting not checked/);
+    // Its CLIENT SETNAME is refused too: ignored, the name is a courtesy.
+    expect(result.categories.filter((c) => /SETNAME/i.test(c.skipped ?? ''))).toEqual([]);
     expect(result.metrics.used_memory).toBeGreaterThan(0);
   });
 });

@@ -172,6 +172,25 @@ describe('performance', () => {
     { name: 'command statistics', edit: info({}), id: 'redis.performance.commandstats', severity: 'info' },
   ]);
 
+  it("leaves out ksa's own entries (client name ksa) and says how many", () => {
+    const s = healthySnapshot();
+    node0(s).slowlog = { length: 3, entries: [
+      { id: 1, timestamp: 1, durationUs: 900_000, command: 'INFO all', clientAddr: '10.0.0.9:4000', clientName: 'ksa' },
+      { id: 2, timestamp: 1, durationUs: 20_000, command: 'KEYS ?', clientAddr: '10.0.0.1:5000', clientName: 'app' },
+      { id: 3, timestamp: 1, durationUs: 50, command: 'GET ?', clientAddr: '10.0.0.1:5000', clientName: '' },
+    ] };
+    const f = analyze(s).findings.find((x) => x.id === 'redis.performance.slowlog')!;
+    expect(f).toMatchObject({ severity: 'warning', observed: { value: 20_000, unit: 'us' } });
+    expect(f.evidence.ksaEntriesLeftOut).toBe(1);
+    expect((f.evidence.top as Array<{ command: string }>).map((t) => t.command)).toEqual(['KEYS ?', 'GET ?']);
+  });
+
+  it('a slow log holding only ksa entries gives no finding', () => {
+    const s = healthySnapshot();
+    node0(s).slowlog = { length: 1, entries: [{ id: 1, timestamp: 1, durationUs: 2_000_000, command: 'INFO all', clientAddr: '10.0.0.9:4000', clientName: 'ksa' }] };
+    expect(analyze(s).findings.find((x) => x.id === 'redis.performance.slowlog')).toBeUndefined();
+  });
+
   it('lists the slowest entries first, with redacted commands', () => {
     const s = healthySnapshot();
     slow(20_000, 50_000, 30)(s);

@@ -18,7 +18,7 @@ describe('manifests/redis-diagnostics.yaml', () => {
 
   it('declares every operation the plugin sends, and no write other than the action\'s', () => {
     const sent = [
-      ['AUTH'], ['INFO', 'all'], ...CONFIG_KEYS.map((k) => ['CONFIG', 'GET', k]), ['SLOWLOG', 'GET', '32'], ['SLOWLOG', 'LEN'], ['LATENCY', 'LATEST'],
+      ['AUTH'], ['CLIENT', 'SETNAME', 'ksa'], ['INFO', 'all'], ...CONFIG_KEYS.map((k) => ['CONFIG', 'GET', k]), ['SLOWLOG', 'GET', '32'], ['SLOWLOG', 'LEN'], ['LATENCY', 'LATEST'],
       ['CLIENT', 'LIST'], ['CLUSTER', 'INFO'], ['CLUSTER', 'NODES'], ['ACL', 'GETUSER', 'default'], ['COMMAND', 'INFO', 'FLUSHALL'],
       ...Object.values(DANGEROUS_COMMANDS).map((a) => ['ACL', 'DRYRUN', 'default', ...a]),
       ['SENTINEL', 'MASTER', 'm'], ['SENTINEL', 'MASTERS'], ['SENTINEL', 'REPLICAS', 'm'], ['SENTINEL', 'SENTINELS', 'm'], ['SENTINEL', 'CKQUORUM', 'm'],
