@@ -2,10 +2,12 @@
 // what it makes worth asking). A dataset the server refuses becomes a Probe with the reason and fix.
 import { KsaError } from '../../src/sdk/index.js';
 import type { CollectOutput, PluginContext } from '../../src/sdk/index.js';
+import { asker, type Ask } from './ask.js';
 import { driverError, type MysqlSession } from './connect.js';
-import { PERFORMANCE_SCHEMA_SELECT, PROCESS, needs, type Privilege } from './privileges.js';
+import { collectLockWaits } from './lock-waits.js';
+import { PERFORMANCE_SCHEMA_SELECT, PROCESS, needs } from './privileges.js';
 import type {
-  AccountRow, ConnectionData, DigestRow, HistogramBucket, InnodbData, LockWaitRow, MysqlSnapshot, PerformanceData,
+  AccountRow, ConnectionData, DigestRow, HistogramBucket, InnodbData, MysqlSnapshot, PerformanceData,
   Probe, ReplicationData, Row, SessionRow, TransactionRow,
 } from './snapshot.js';
 
@@ -24,36 +26,8 @@ const STATUS = [
   'Innodb_log_waits', 'Innodb_log_writes', 'Innodb_history_list_length', 'Innodb_deadlocks', 'Innodb_row_lock_waits',
 ];
 
-// Server error numbers that mean "not allowed" or "not there", as opposed to a broken connection.
-const DENIED = new Set([1044, 1142, 1143, 1227, 1370]);
-const ABSENT = new Set([1054, 1064, 1109, 1146, 1193, 1286]);
-
 const SYSTEM_USERS = new Set(['system user', 'event_scheduler', 'unauthenticated user']);
 const SYSTEM_COMMANDS = new Set(['Daemon', 'Slave_IO', 'Slave_SQL', 'Slave_worker', 'Connect']);
-
-interface Ask {
-  query(sql: string, values?: unknown[]): Promise<Row[]>;
-  /** The rows, or the reason the server refused (privilege named) or lacks the table. */
-  probe<T>(sql: string, what: string, privilege: Privilege, map: (rows: Row[]) => T, values?: unknown[]): Promise<Probe<T>>;
-}
-
-function asker(session: MysqlSession): Ask {
-  return {
-    query: session.query,
-    async probe(sql, what, privilege, map, values) {
-      try {
-        return { value: map(await session.query(sql, values)) };
-      } catch (error) {
-        if (error instanceof KsaError) throw error;
-        const errno = (error as { errno?: number }).errno ?? 0;
-        const message = (error as Error).message;
-        if (DENIED.has(errno)) return { unavailable: `${needs(what, privilege, session.server.currentUser)} (the server said: ${message})` };
-        if (ABSENT.has(errno)) return { unavailable: `${what} is not available on this server: ${message}` };
-        throw driverError(error, [], what);
-      }
-    },
-  };
-}
 
 const num = (v: unknown): number => (v === null || v === undefined || v === '' ? 0 : Number(v));
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
@@ -113,14 +87,18 @@ function topStatements(ctx: PluginContext): number {
 
 async function collectSessions(ask: Ask, session: MysqlSession): Promise<{ clients: SessionRow[]; complete: boolean; attached: ReplicationData['attached'] }> {
   const [rows, grants] = await Promise.all([
-    ask.query(`SELECT USER AS user, SUBSTRING_INDEX(HOST, ':', 1) AS host, COMMAND AS command, TIME AS time, DB AS db
-      FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID()`),
+    // SHOW PROCESSLIST, not information_schema.PROCESSLIST: the latter materialises an on-disk
+    // temporary table (its INFO column is LONGTEXT), so every run of ksa added one to
+    // Created_tmp_disk_tables, the numerator of mysql.performance.tmp-disk-tables.
+    ask.query('SHOW PROCESSLIST'),
     // USER_PRIVILEGES lists every account to a user that can read mysql.user: keep our own row.
     ask.query(`SELECT PRIVILEGE_TYPE AS privilege FROM information_schema.USER_PRIVILEGES
       WHERE PRIVILEGE_TYPE IN ('PROCESS', 'SUPER') AND GRANTEE = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), '''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')`),
   ]);
   const me = session.server.currentUser.split('@')[0] ?? '';
-  const all: SessionRow[] = rows.map((r) => ({ user: String(r.user ?? ''), host: String(r.host ?? ''), command: String(r.command ?? ''), time: num(r.time), db: str(r.db) }));
+  const all: SessionRow[] = rows
+    .filter((r) => num(r.Id) !== session.connectionId)
+    .map((r) => ({ user: String(r.User ?? ''), host: hostOnly(String(r.Host ?? '')), command: String(r.Command ?? ''), time: num(r.Time), db: str(r.db) }));
   const complete = grants.length > 0 || all.some((s) => s.user !== me && !SYSTEM_USERS.has(s.user));
   const dumps = all.filter((s) => s.command.startsWith('Binlog Dump'));
   const clients = all.filter((s) => !SYSTEM_USERS.has(s.user) && !SYSTEM_COMMANDS.has(s.command) && !s.command.startsWith('Binlog Dump'));
@@ -131,6 +109,12 @@ async function collectSessions(ask: Ask, session: MysqlSession): Promise<{ clien
       ? { value: dumps.map((d) => ({ host: d.host, seconds: d.time })) }
       : { unavailable: needs('listing attached replicas', PROCESS, session.server.currentUser) },
   };
+}
+
+/** `10.0.0.5:51234` -> `10.0.0.5`, `[::1]:51234` -> `[::1]`; `localhost` (a socket) unchanged. */
+function hostOnly(host: string): string {
+  const colon = host.lastIndexOf(':');
+  return colon > 0 && /^\d+$/.test(host.slice(colon + 1)) && (host.startsWith('[') || host.indexOf(':') === colon) ? host.slice(0, colon) : host;
 }
 
 async function collectPerformance(ask: Ask, session: MysqlSession, variables: Record<string, string>, limit: number): Promise<PerformanceData> {
@@ -177,7 +161,7 @@ async function collectInnodb(ask: Ask, session: MysqlSession, variables: Record<
   const process = PROCESS;
   const [status, lockWaits, transactions] = await Promise.all([
     ask.probe('SHOW ENGINE INNODB STATUS', 'SHOW ENGINE INNODB STATUS', process, (r) => String(r[0]?.Status ?? '')),
-    ask.probe(session.dialect.lockWaitsSql, 'reading current InnoDB lock waits', process, lockWaitRows),
+    collectLockWaits(ask, session.dialect.lockWaits),
     ask.probe(`SELECT trx_mysql_thread_id AS thread, trx_state AS state, TIMESTAMPDIFF(SECOND, trx_started, NOW()) AS seconds,
         trx_query AS query, trx_rows_modified AS rowsModified, trx_rows_locked AS rowsLocked
       FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id <> CONNECTION_ID() ORDER BY trx_started LIMIT 20`,
@@ -198,14 +182,6 @@ async function collectInnodb(ask: Ask, session: MysqlSession, variables: Record<
     }
   }
   return { status, lockWaits, transactions };
-}
-
-function lockWaitRows(rows: Row[]): LockWaitRow[] {
-  return rows.map((r) => ({
-    waitingThread: num(r.waitingThread), waitingQuery: str(r.waitingQuery), waitSeconds: num(r.waitSeconds),
-    blockingThread: num(r.blockingThread), blockingQuery: str(r.blockingQuery), blockingTrxSeconds: num(r.blockingTrxSeconds),
-    lockTable: str(r.lockTable), lockIndex: str(r.lockIndex), lockMode: str(r.lockMode), blockingRecent: [],
-  }));
 }
 
 function transactionRows(rows: Row[]): TransactionRow[] {

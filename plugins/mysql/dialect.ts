@@ -2,14 +2,15 @@
 // names. Everything that differs is one entry in the DIALECTS table; collect.ts never branches.
 import type { Flavor } from './snapshot.js';
 import type { Privilege } from './privileges.js';
+import type { LockWaitSql } from './lock-waits.js';
 
 export interface Dialect {
   flavor: Flavor;
   /** Replica status, one row per source connection / channel. */
   replicaStatusSql: string;
   replicaStatusPrivilege: Privilege;
-  /** Current lock waits joined to both transactions: same column names in both dialects. */
-  lockWaitsSql: string;
+  /** Current lock waits and the waited-for locks (joined in lock-waits.ts, not on the server). */
+  lockWaits: LockWaitSql;
   /** Accounts with the password emptiness computed on the server (hashes never leave it). */
   accountsSql: string;
   accountsPrivilege: Privilege;
@@ -19,21 +20,16 @@ export interface Dialect {
   latencyHistogram: boolean;
 }
 
-const TRX_COLUMNS = `
-  r.trx_mysql_thread_id AS waitingThread, r.trx_query AS waitingQuery,
-  TIMESTAMPDIFF(SECOND, r.trx_wait_started, NOW()) AS waitSeconds,
-  b.trx_mysql_thread_id AS blockingThread, b.trx_query AS blockingQuery,
-  TIMESTAMPDIFF(SECOND, b.trx_started, NOW()) AS blockingTrxSeconds`;
-
 const PASSWORD_PLUGINS = `('mysql_native_password', 'mysql_old_password', 'caching_sha2_password', 'sha256_password', 'ed25519', 'parsec', '')`;
 
 const MARIADB: Omit<Dialect, 'replicaStatusSql' | 'replicaStatusPrivilege'> = {
   flavor: 'mariadb',
-  lockWaitsSql: `SELECT ${TRX_COLUMNS}, l.lock_table AS lockTable, l.lock_index AS lockIndex, l.lock_mode AS lockMode
-    FROM information_schema.INNODB_LOCK_WAITS w
-    JOIN information_schema.INNODB_TRX r ON r.trx_id = w.requesting_trx_id
-    JOIN information_schema.INNODB_TRX b ON b.trx_id = w.blocking_trx_id
-    LEFT JOIN information_schema.INNODB_LOCKS l ON l.lock_id = w.requested_lock_id`,
+  lockWaits: {
+    pairs: `SELECT requesting_trx_id AS requesting, blocking_trx_id AS blocking, requested_lock_id AS lockId
+      FROM information_schema.INNODB_LOCK_WAITS`,
+    locks: `SELECT lock_id AS lockId, lock_table AS lockTable, lock_index AS lockIndex, lock_mode AS lockMode
+      FROM information_schema.INNODB_LOCKS WHERE lock_id IN (?)`,
+  },
   // MariaDB 10.4+: mysql.user is a view over mysql.global_priv, which also knows locked accounts
   // (JSON booleans come back from JSON_VALUE as '1').
   accountsSql: `SELECT User AS user, Host AS host, IFNULL(JSON_VALUE(Priv, '$.plugin'), '') AS plugin,
@@ -49,12 +45,14 @@ const MARIADB: Omit<Dialect, 'replicaStatusSql' | 'replicaStatusPrivilege'> = {
 
 const MYSQL: Omit<Dialect, 'replicaStatusSql' | 'replicaStatusPrivilege'> = {
   flavor: 'mysql',
-  lockWaitsSql: `SELECT ${TRX_COLUMNS},
-      CONCAT('\`', l.OBJECT_SCHEMA, '\`.\`', l.OBJECT_NAME, '\`') AS lockTable, l.INDEX_NAME AS lockIndex, l.LOCK_MODE AS lockMode
-    FROM performance_schema.data_lock_waits w
-    JOIN information_schema.INNODB_TRX r ON r.trx_id = w.REQUESTING_ENGINE_TRANSACTION_ID
-    JOIN information_schema.INNODB_TRX b ON b.trx_id = w.BLOCKING_ENGINE_TRANSACTION_ID
-    LEFT JOIN performance_schema.data_locks l ON l.ENGINE_LOCK_ID = w.REQUESTING_ENGINE_LOCK_ID`,
+  lockWaits: {
+    pairs: `SELECT REQUESTING_ENGINE_TRANSACTION_ID AS requesting, BLOCKING_ENGINE_TRANSACTION_ID AS blocking,
+        REQUESTING_ENGINE_LOCK_ID AS lockId
+      FROM performance_schema.data_lock_waits`,
+    locks: `SELECT ENGINE_LOCK_ID AS lockId, CONCAT('\`', OBJECT_SCHEMA, '\`.\`', OBJECT_NAME, '\`') AS lockTable,
+        INDEX_NAME AS lockIndex, LOCK_MODE AS lockMode
+      FROM performance_schema.data_locks WHERE ENGINE_LOCK_ID IN (?)`,
+  },
   accountsSql: `SELECT User AS user, Host AS host, plugin,
       plugin IN ${PASSWORD_PLUGINS} AND authentication_string = '' AS emptyPassword,
       account_locked = 'Y' AS locked, ssl_type AS sslType

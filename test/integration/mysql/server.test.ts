@@ -184,6 +184,18 @@ describe('mysql single server scenarios (real MariaDB)', () => {
     expect(statements.length).toBeGreaterThan(5);
     for (const s of statements) expect(s.trim()).toMatch(/^(SELECT|SHOW|SET SESSION)\b/i);
   });
+
+  // The counters behind mysql.performance.joins-without-index and tmp-disk-tables are global: a
+  // ksa run every minute must not move them, or the gate would warn about ksa itself.
+  it('a full diagnosis adds nothing to Select_full_join, Select_range_check or Created_tmp_disk_tables', async () => {
+    await createMonitorUser(server, 'quiet', 'quiet-pw-3');
+    await diagnose(['connection', 'replication', 'performance', 'innodb', 'security'], 'quiet', 'quiet-pw-3');
+    const [own] = await server.sql(`SELECT SUM(COUNT_STAR) AS statements, SUM(SUM_SELECT_FULL_JOIN) AS fullJoins,
+        SUM(SUM_SELECT_RANGE_CHECK) AS rangeChecks, SUM(SUM_CREATED_TMP_DISK_TABLES) AS diskTmpTables
+      FROM performance_schema.events_statements_summary_by_account_by_event_name WHERE USER = 'quiet'`) as Array<Record<string, unknown>>;
+    expect(Number(own?.statements)).toBeGreaterThan(5);
+    expect({ fullJoins: Number(own?.fullJoins), rangeChecks: Number(own?.rangeChecks), diskTmpTables: Number(own?.diskTmpTables) }).toEqual({ fullJoins: 0, rangeChecks: 0, diskTmpTables: 0 });
+  });
 });
 
 describe('mysql with performance_schema OFF (real MariaDB)', () => {
