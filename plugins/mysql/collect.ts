@@ -4,6 +4,7 @@ import { KsaError } from '../../src/sdk/index.js';
 import type { CollectOutput, PluginContext } from '../../src/sdk/index.js';
 import { asker, type Ask } from './ask.js';
 import { driverError, type MysqlSession } from './connect.js';
+import { APPLICATION_DIGEST_SQL } from './introspection.js';
 import { collectLockWaits } from './lock-waits.js';
 import { PERFORMANCE_SCHEMA_SELECT, PROCESS, needs } from './privileges.js';
 import type {
@@ -133,7 +134,7 @@ async function collectPerformance(ask: Ask, session: MysqlSession, variables: Re
         SUM_NO_GOOD_INDEX_USED AS noGoodIndexUsed, SUM_SELECT_SCAN AS fullScans,
         SUM_CREATED_TMP_DISK_TABLES AS tmpDiskTables, SUM_SORT_MERGE_PASSES AS sortMergePasses, ${quantiles}
       FROM performance_schema.events_statements_summary_by_digest
-      WHERE DIGEST_TEXT IS NOT NULL ORDER BY SUM_TIMER_WAIT DESC LIMIT ${limit}`,
+      WHERE DIGEST_TEXT IS NOT NULL AND ${APPLICATION_DIGEST_SQL} ORDER BY SUM_TIMER_WAIT DESC LIMIT ${limit}`,
     'reading performance_schema.events_statements_summary_by_digest', grant, digestRows),
     session.dialect.latencyHistogram
       ? ask.probe(`SELECT BUCKET_TIMER_HIGH/1e9 AS highMs, COUNT_BUCKET AS count FROM performance_schema.events_statements_histogram_global

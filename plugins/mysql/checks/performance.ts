@@ -3,6 +3,7 @@
 // server-wide ratios MySQLTuner reports (slow queries, on-disk temporary tables, sort merge passes,
 // joins without indexes).
 import { defineCheck, defineThreshold } from '../../../src/sdk/index.js';
+import { INTROSPECTION_LEFT_OUT } from '../introspection.js';
 import type { CheckDefinition } from '../../../src/sdk/index.js';
 import type { DigestRow, HistogramBucket, MysqlSnapshot } from '../snapshot.js';
 import { numericSetting, percent, stat } from '../server-values.js';
@@ -73,7 +74,7 @@ const topStatements = defineCheck<Data>({
       detail: rows.slice(0, 3).map((d, i) => `${i + 1}. ${d.text.slice(0, 80)} (${d.count}x, avg ${round(d.avgMs)} ms)`).join('; '),
       observed: { value: round(total), unit: 'ms' },
       suggestion: 'Start tuning at the top: EXPLAIN the statement, add the index its filter needs (noIndexUsed > 0, high rowsExaminedPerSent), or cache it.',
-      evidence: { source: `performance_schema.events_statements_summary_by_digest (since start or last truncate)`, statements: rows.map(digestEvidence) },
+      evidence: { source: `performance_schema.events_statements_summary_by_digest (since start or last truncate); ${INTROSPECTION_LEFT_OUT}`, statements: rows.map(digestEvidence) },
     });
   },
 });
