@@ -156,8 +156,8 @@ export async function main(argv: string[], version: string): Promise<number> {
     });
   plugin
     .command('info')
-    .description('show one plugin: categories, operations, actions')
-    .argument('<id>', 'plugin id')
+    .description('show one plugin: categories, checks, operations, actions, thresholds (override keys, defaults, sources)')
+    .argument('<id>', 'plugin id, or the middleware type it diagnoses (redis)')
     .option('--json', 'JSON')
     .action(async (id: string, flags) => {
       const { runPluginInfo } = await import('./commands/plugin.js');

@@ -1,4 +1,5 @@
 // Plugins indexed by id, by type (plugin type and middleware type) and by state: O(1) lookups.
+import { closestName } from './closest-name.js';
 import { ksaError } from './errors.js';
 import type { ErrorInfo, Manifest, PluginState } from './types.js';
 
@@ -46,6 +47,19 @@ export class PluginRegistry {
     const entry = this.byId.get(id);
     if (!entry) throw ksaError('KSA_ERR_UNKNOWN_PLUGIN', `no plugin with id ${JSON.stringify(id)}`);
     return entry;
+  }
+
+  /**
+   * What a user typed: a plugin id, or a middleware type one plugin diagnoses (`ksa plugin info
+   * redis`); otherwise an error naming the nearest id.
+   */
+  lookup(name: string): RegistryEntry {
+    const entry = this.byId.get(name);
+    if (entry) return entry;
+    const forType = this.byType.get(`middleware:${name}`);
+    if (forType?.size === 1) return this.byId.get([...forType][0]!)!;
+    const near = closestName(name, [...this.byId.keys(), ...[...this.byType.keys()].filter((t) => t.startsWith('middleware:')).map((t) => t.slice('middleware:'.length))]);
+    throw ksaError('KSA_ERR_UNKNOWN_PLUGIN', `no plugin with id ${JSON.stringify(name)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`);
   }
 
   /** The plugin diagnosing a middleware type (`redis`), or undefined. */

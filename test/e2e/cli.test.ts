@@ -293,6 +293,14 @@ describe.concurrent('plugin commands', () => {
     expect(run.stderr).toBe('');
   });
 
+  it('plugin info accepts the middleware type (redis -> redis-diagnostics) and suggests the nearest id for a typo', async () => {
+    const [byType, typo] = await Promise.all([ksa(['plugin', 'info', 'redis', '--json']), ksa(['plugin', 'info', 'redis-diagnostic'])]);
+    expect(byType.code, byType.stderr).toBe(0);
+    expect(JSON.parse(byType.stdout)).toMatchObject({ id: 'redis-diagnostics' });
+    expect(typo.code).toBe(3);
+    expect(typo.stderr.trim()).toBe('ksa: KSA_ERR_UNKNOWN_PLUGIN no plugin with id "redis-diagnostic" (did you mean "redis-diagnostics"?): run `ksa plugin list` to see installed plugins');
+  });
+
   it('plugin info --json: every built-in threshold key is accepted as a --threshold override', async () => {
     for (const id of ['redis-diagnostics', 'kafka-diagnostics', 'mysql-diagnostics', 'postgres-diagnostics']) {
       const run = await ksa(['plugin', 'info', id, '--json']);

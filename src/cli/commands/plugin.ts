@@ -39,7 +39,7 @@ export async function runPluginList(rt: Runtime, flags: { type?: string; state?:
 
 export async function runPluginInfo(rt: Runtime, id: string, flags: { json?: boolean }): Promise<string> {
   const manager = await rt.manager();
-  const entry = manager.registry.require(id);
+  const entry = manager.registry.lookup(id);
   const stateBefore = entry.state; // describing starts the plugin: report the state it was found in, or Failed
   let described: Awaited<ReturnType<typeof manager.describe>>;
   try {
@@ -90,7 +90,7 @@ export async function runPluginValidate(path: string): Promise<string> {
 export async function runPluginHealth(rt: Runtime, id: string | undefined, flags: { json?: boolean; timeout: string }): Promise<{ text: string; healthy: boolean }> {
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
   const manager = await rt.manager();
-  const ids = id ? [manager.registry.require(id).manifest.id] : manager.registry.list().map((e) => e.manifest.id);
+  const ids = id ? [manager.registry.lookup(id).manifest.id] : manager.registry.list().map((e) => e.manifest.id);
   let report: HealthReport;
   try {
     report = await manager.health(ids, timeoutMs);

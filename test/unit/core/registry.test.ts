@@ -34,6 +34,16 @@ describe('PluginRegistry', () => {
     expect(() => filled().require('nosuch')).toThrowError(expect.objectContaining({ code: 'KSA_ERR_UNKNOWN_PLUGIN', message: expect.stringContaining('"nosuch"') }));
   });
 
+  it('lookup: an id, or a middleware type exactly one plugin diagnoses; otherwise the nearest name', () => {
+    const r = filled();
+    expect(r.lookup('kafka-diagnostics').manifest.id).toBe('kafka-diagnostics');
+    expect(r.lookup('kafka').manifest.id).toBe('kafka-diagnostics');
+    // Two plugins diagnose redis: the type alone is ambiguous.
+    expect(() => r.lookup('redis')).toThrowError(expect.objectContaining({ code: 'KSA_ERR_UNKNOWN_PLUGIN' }));
+    expect(() => r.lookup('kafka-diagnostic')).toThrowError(expect.objectContaining({ message: expect.stringContaining('did you mean "kafka-diagnostics"?') }));
+    expect(() => r.lookup('zzzzzzzz')).toThrowError(expect.objectContaining({ message: expect.not.stringContaining('did you mean') }));
+  });
+
   it('a duplicate id is rejected with KSA_ERR_DUPLICATE_PLUGIN naming both locations, and the first stays', () => {
     const r = filled();
     let error: unknown;
