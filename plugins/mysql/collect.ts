@@ -7,6 +7,7 @@ import { driverError, type MysqlSession } from './connect.js';
 import { APPLICATION_DIGEST_SQL } from './introspection.js';
 import { collectLockWaits } from './lock-waits.js';
 import { PERFORMANCE_SCHEMA_SELECT, PROCESS, needs } from './privileges.js';
+import { num, str } from './row-cells.js';
 import type {
   AccountRow, ConnectionData, DigestRow, HistogramBucket, InnodbData, MysqlSnapshot, PerformanceData,
   Probe, ReplicationData, Row, SessionRow, TransactionRow,
@@ -30,8 +31,6 @@ const STATUS = [
 const SYSTEM_USERS = new Set(['system user', 'event_scheduler', 'unauthenticated user']);
 const SYSTEM_COMMANDS = new Set(['Daemon', 'Slave_IO', 'Slave_SQL', 'Slave_worker', 'Connect']);
 
-const num = (v: unknown): number => (v === null || v === undefined || v === '' ? 0 : Number(v));
-const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 async function keyValues(ask: Ask, sql: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
@@ -112,10 +111,9 @@ async function collectSessions(ask: Ask, session: MysqlSession): Promise<{ clien
   };
 }
 
-/** `10.0.0.5:51234` -> `10.0.0.5`, `[::1]:51234` -> `[::1]`; `localhost` (a socket) unchanged. */
+/** The Host column is `address:port` for TCP (IPv6 unbracketed: `::1:51234`), `localhost` for a socket. */
 function hostOnly(host: string): string {
-  const colon = host.lastIndexOf(':');
-  return colon > 0 && /^\d+$/.test(host.slice(colon + 1)) && (host.startsWith('[') || host.indexOf(':') === colon) ? host.slice(0, colon) : host;
+  return host.replace(/:\d+$/, '');
 }
 
 async function collectPerformance(ask: Ask, session: MysqlSession, variables: Record<string, string>, limit: number): Promise<PerformanceData> {

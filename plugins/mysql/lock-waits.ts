@@ -3,6 +3,7 @@
 // would by itself have pushed mysql.performance.joins-without-index past its threshold.
 import { PROCESS } from './privileges.js';
 import type { Ask } from './ask.js';
+import { num, str } from './row-cells.js';
 import type { LockWaitRow, Probe, Row } from './snapshot.js';
 
 /** Columns: requesting, blocking (transaction ids) and lockId (the requested lock). */
@@ -16,18 +17,19 @@ const TRANSACTIONS = `SELECT trx_id AS id, trx_mysql_thread_id AS thread, trx_qu
     TIMESTAMPDIFF(SECOND, trx_wait_started, NOW()) AS waitSeconds, TIMESTAMPDIFF(SECOND, trx_started, NOW()) AS trxSeconds
   FROM information_schema.INNODB_TRX WHERE trx_id IN (?)`;
 
-const num = (v: unknown): number => (v === null || v === undefined || v === '' ? 0 : Number(v));
-const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 export async function collectLockWaits(ask: Ask, sql: LockWaitSql): Promise<Probe<LockWaitRow[]>> {
   const pairs = await ask.probe(sql.pairs, 'reading current InnoDB lock waits', PROCESS, (rows) => rows);
-  if (!('value' in pairs) || pairs.value.length === 0) return 'value' in pairs ? { value: [] } : pairs;
+  if (!('value' in pairs)) return pairs;
+  if (pairs.value.length === 0) return { value: [] };
   const trxIds = [...new Set(pairs.value.flatMap((p) => [String(p.requesting), String(p.blocking)]))];
   const lockIds = [...new Set(pairs.value.map((p) => String(p.lockId)))];
   const [trx, locks] = await Promise.all([
     ask.probe(TRANSACTIONS, 'reading information_schema.INNODB_TRX', PROCESS, (rows) => rows, [trxIds]),
     ask.probe(sql.locks, 'reading the waited-for InnoDB locks', PROCESS, (rows) => rows, [lockIds]),
   ]);
+  // Without the transactions the waits cannot be described: say why, never "no waits".
+  if (!('value' in trx)) return trx;
   const byId = (probe: Probe<Row[]>, key: string) => new Map(('value' in probe ? probe.value : []).map((r) => [String(r[key]), r]));
   const trxById = byId(trx, 'id');
   const lockById = byId(locks, 'lockId');

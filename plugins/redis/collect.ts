@@ -27,7 +27,6 @@ export const DANGEROUS_COMMANDS: Record<string, readonly string[]> = {
 /** Newest slow log entries read (the server keeps slowlog-max-len, 128 by default). */
 export const SLOWLOG_ENTRIES = 32;
 
-
 type Command = readonly [key: string, args: readonly string[]];
 
 /** The pipeline for one node; category-specific commands only when that category is asked for. */

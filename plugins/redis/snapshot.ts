@@ -3,7 +3,6 @@
 
 export type RedisMode = 'standalone' | 'sentinel' | 'cluster';
 
-/** One SLOWLOG GET entry; the command is redacted to its name (and subcommand) plus `?` per argument. */
 /**
  * The name of ksa's connections (CLIENT SETNAME, as redis_exporter does): it touches no data and
  * lives only as long as the connection, and it lets the slow-log check leave out entries that
@@ -11,6 +10,7 @@ export type RedisMode = 'standalone' | 'sentinel' | 'cluster';
  */
 export const KSA_CLIENT_NAME = 'ksa';
 
+/** One SLOWLOG GET entry; the command is redacted to its name (and subcommand) plus `?` per argument. */
 export interface SlowlogEntry {
   id: number;
   /** Unix seconds when the command ran. */

@@ -3,12 +3,12 @@ import { defineMiddlewarePlugin, thresholdsIn } from 'ksa/sdk';
 import { connect } from './connect.js';
 import { collect } from './collect.js';
 import * as thresholds from './thresholds.js';
-import * as server from './checks/server.js';
-import * as requests from './checks/requests.js';
-import * as data from './checks/data.js';
-import * as quorum from './checks/quorum.js';
-import * as resources from './checks/resources.js';
-import * as connections from './checks/connections.js';
+import { serverChecks } from './checks/server.js';
+import { requestChecks } from './checks/requests.js';
+import { dataChecks } from './checks/data.js';
+import { quorumChecks } from './checks/quorum.js';
+import { resourceChecks } from './checks/resources.js';
+import { connectionChecks } from './checks/connections.js';
 
 export default defineMiddlewarePlugin({
   info: {
@@ -20,7 +20,7 @@ export default defineMiddlewarePlugin({
   // Nothing to close: every four-letter word used (and closed) its own connection.
   async disconnect() {},
   collect,
-  checks: [...server.serverChecks, ...requests.requestChecks, ...data.dataChecks, ...quorum.quorumChecks, ...resources.resourceChecks, ...connections.connectionChecks],
+  checks: [...serverChecks, ...requestChecks, ...dataChecks, ...quorumChecks, ...resourceChecks, ...connectionChecks],
   thresholds: thresholdsIn(thresholds),
   metrics: (d) => {
     const m = {};

@@ -7,14 +7,15 @@ import type { Probe, Row } from '../../../plugins/mysql/snapshot.js';
 
 const SQL: LockWaitSql = { pairs: 'PAIRS', locks: 'LOCKS' };
 
-function fakeAsk(tables: { pairs: Probe<Row[]>; trx?: Row[]; locks?: Probe<Row[]> }): Ask & { asked: string[] } {
+function fakeAsk(tables: { pairs: Probe<Row[]>; trx?: Row[] | Probe<Row[]>; locks?: Probe<Row[]> }): Ask & { asked: string[] } {
   const asked: string[] = [];
   return {
     asked,
     query: async () => [],
     async probe<T>(sql: string, _what: string, _p: unknown, map: (rows: Row[]) => T): Promise<Probe<T>> {
       asked.push(sql.startsWith('SELECT trx_id') ? 'TRX' : sql);
-      const probe = sql === 'PAIRS' ? tables.pairs : sql === 'LOCKS' ? tables.locks ?? { value: [] } : { value: tables.trx ?? [] };
+      const trx = Array.isArray(tables.trx) || tables.trx === undefined ? { value: tables.trx ?? [] } : tables.trx;
+      const probe = sql === 'PAIRS' ? tables.pairs : sql === 'LOCKS' ? tables.locks ?? { value: [] } : trx;
       return 'value' in probe ? { value: map(probe.value) } : probe;
     },
   };
@@ -50,6 +51,11 @@ describe('collectLockWaits', () => {
       }],
     });
     expect(ask.asked.sort()).toEqual(['LOCKS', 'PAIRS', 'TRX']);
+  });
+
+  it('waits visible but the transactions refused (MySQL 8: data_lock_waits readable, INNODB_TRX needs PROCESS): unavailable with the reason, never "no waits"', async () => {
+    const ask = fakeAsk({ pairs: { value: [{ requesting: 2, blocking: 1, lockId: 'l' }] }, trx: { unavailable: 'reading information_schema.INNODB_TRX needs the PROCESS privilege' } });
+    expect(await collectLockWaits(ask, SQL)).toEqual({ unavailable: 'reading information_schema.INNODB_TRX needs the PROCESS privilege' });
   });
 
   it('lock details refused: the wait is still reported, lock fields null', async () => {
