@@ -158,6 +158,7 @@ export async function main(argv: string[], version: string): Promise<number> {
     .command('info')
     .description('show one plugin: categories, checks, operations, actions, thresholds (override keys, defaults, sources)')
     .argument('<id>', 'plugin id, or the middleware type it diagnoses (redis)')
+    .option('--load', "external plugins: import the plugin in its sandbox to list its thresholds (runs the plugin's code)")
     .option('--json', 'JSON')
     .action(async (id: string, flags) => {
       const { runPluginInfo } = await import('./commands/plugin.js');

@@ -16,6 +16,7 @@ import { DEFAULT_HEAP_MB, discardPrewarmed, takePrewarmed } from './isolation/pr
 import { createChildTransport } from './isolation/child-transport.js';
 import { createInProcessTransport } from './isolation/in-process-transport.js';
 import { firstIssue } from './zod-issues.js';
+import { findUnknownThresholdKey } from './threshold-keys.js';
 import type { DiagnosePayload, DiagnoseReply, ExecutePayload, HostMethod, PluginRef } from './isolation/protocol.js';
 import type { ActionOutcome, DiagnoseOptions, DiagnosticResult, ErrorInfo, HealthReport, Logger, PluginDescription, MiddlewareTarget, Snapshot } from './types.js';
 
@@ -168,14 +169,21 @@ export class PluginManager {
     return HealthReportSchema.parse({ schemaVersion: SCHEMA_VERSION, plugins });
   }
 
-  /** What a plugin's code declares beyond its manifest (thresholds with defaults), read in its host. */
+  /**
+   * What a plugin's code declares beyond its manifest (thresholds with defaults), read in a
+   * throwaway host that only imports the module: no init, no lifecycle change, no target.
+   * Everything the plugin says is checked here (schema, ids against its manifest's checks).
+   */
   async describe(id: string, timeoutMs: number): Promise<{ ok: true; description: PluginDescription } | { ok: false; error: ErrorInfo }> {
     const entry = this.registry.require(id);
-    const outcome = await this.callPlugin<unknown>(entry, 'describe', this.ref(entry), Date.now() + timeoutMs);
+    const outcome = await this.callInDedicatedHost<unknown>(entry, 'describe', this.ref(entry), Date.now() + timeoutMs, { init: false });
     if (!outcome.ok) return { ok: false, error: outcome.error ?? ksaError('KSA_ERR_INTERNAL', `describe of ${id} failed without a reason`).toInfo() };
     const { PluginDescriptionSchema } = await import('./schemas.js');
+    const invalid = (why: string) => ({ ok: false as const, error: ksaError('KSA_ERR_PLUGIN_INVALID', `${id} declares invalid thresholds: ${why}`).toInfo() });
     const parsed = PluginDescriptionSchema.safeParse(outcome.value);
-    if (!parsed.success) return { ok: false, error: ksaError('KSA_ERR_PLUGIN_INVALID', `${id} declares malformed thresholds: ${firstIssue(parsed.error)}`).toInfo() };
+    if (!parsed.success) return invalid(firstIssue(parsed.error));
+    const stray = findUnknownThresholdKey(parsed.data.thresholds.map((t) => t.id), entry.manifest.checks);
+    if (stray) return invalid(`${JSON.stringify(stray.key)} matches no check in its manifest`);
     return { ok: true, description: parsed.data };
   }
 
@@ -234,7 +242,7 @@ export class PluginManager {
     return entry.source === 'external' && (mode === 'auto' || mode === 'process') && (method === 'diagnose' || method === 'execute' || method === 'metrics');
   }
 
-  private async callInDedicatedHost<T>(entry: RegistryEntry, method: HostMethod, payload: unknown, deadline: number): Promise<CallOutcome<T>> {
+  private async callInDedicatedHost<T>(entry: RegistryEntry, method: HostMethod, payload: unknown, deadline: number, options: { init: boolean } = { init: true }): Promise<CallOutcome<T>> {
     try {
       if (entry.source === 'external') this.options.verifyExternal?.(entry);
     } catch (error) {
@@ -242,8 +250,10 @@ export class PluginManager {
     }
     const host = new RemoteHost(this.transportFor(entry), (level, message, fields) => this.options.logger[level](message, fields));
     try {
-      const init = await host.call('init', this.ref(entry), deadline);
-      if (!init.ok) return init as CallOutcome<T>;
+      if (options.init) {
+        const init = await host.call('init', this.ref(entry), deadline);
+        if (!init.ok) return init as CallOutcome<T>;
+      }
       const outcome = await host.call<T>(method, payload, deadline);
       this.noteFailure(entry, method, outcome);
       return outcome;

@@ -56,8 +56,9 @@ export class PluginRegistry {
   lookup(name: string): RegistryEntry {
     const entry = this.byId.get(name);
     if (entry) return entry;
-    const forType = this.byType.get(`middleware:${name}`);
-    if (forType?.size === 1) return this.byId.get([...forType][0]!)!;
+    const forType = [...(this.byType.get(`middleware:${name}`) ?? [])];
+    if (forType.length === 1) return this.byId.get(forType[0]!)!;
+    if (forType.length > 1) throw ksaError('KSA_ERR_UNKNOWN_PLUGIN', `${JSON.stringify(name)} is diagnosed by ${forType.length} plugins, give one of their ids: ${forType.sort().join(', ')}`);
     const near = closestName(name, [...this.byId.keys(), ...[...this.byType.keys()].filter((t) => t.startsWith('middleware:')).map((t) => t.slice('middleware:'.length))]);
     throw ksaError('KSA_ERR_UNKNOWN_PLUGIN', `no plugin with id ${JSON.stringify(name)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`);
   }

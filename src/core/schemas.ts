@@ -103,6 +103,9 @@ export const ObservedSchema = z.object({
   unit: z.string().optional(),
 });
 
+/** Finding ids (and so threshold override keys): `redis.memory.usage`, `<check id>.<suffix>`. */
+const FINDING_ID = /^[a-z0-9-]+(\.[a-z0-9_-]+)+$/;
+
 export const ThresholdSchema = z.object({
   warning: z.number().nullable(),
   critical: z.number().nullable(),
@@ -110,14 +113,21 @@ export const ThresholdSchema = z.object({
   source: z.string(),
 });
 
+/** Plugin-supplied text shown on a terminal: no control characters (escape sequences, NULs). */
+const PrintableSchema = (max: number) => z.string().max(max).regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'control characters are not allowed');
+
 /** A threshold as a plugin declares it: its override key (id), defaults, unit and source. */
-export const ThresholdDefaultSchema = ThresholdSchema.extend({ id: z.string(), unit: z.string() });
+export const ThresholdDefaultSchema = ThresholdSchema.extend({
+  id: z.string().max(200).regex(FINDING_ID, 'dotted lowercase id such as redis.memory.usage'),
+  unit: PrintableSchema(40),
+  source: PrintableSchema(500),
+});
 
 /** What `describe` returns from a plugin's host (code-level facts the manifest does not hold). */
-export const PluginDescriptionSchema = z.object({ thresholds: z.array(ThresholdDefaultSchema) });
+export const PluginDescriptionSchema = z.object({ thresholds: z.array(ThresholdDefaultSchema).max(1000) });
 
 export const FindingSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9_-]+)+$/, 'dotted lowercase id such as redis.memory.usage'),
+  id: z.string().regex(FINDING_ID, 'dotted lowercase id such as redis.memory.usage'),
   category: z.string(),
   severity: SeveritySchema,
   title: z.string().min(1),

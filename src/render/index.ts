@@ -1,4 +1,5 @@
 // Output formats as one table: adding a format is adding a row.
+import { printableValue } from '../core/printable.js';
 import type { Report } from '../core/types.js';
 
 export type OutputFormat = 'table' | 'json' | 'nagios' | 'junit';
@@ -11,12 +12,15 @@ export interface RenderOptions {
 
 export type Renderer = (report: Report, options: RenderOptions) => string;
 
+/** Text formats get plugin-supplied strings without control characters (see printable.ts). */
+const printable = (render: Renderer): Renderer => (report, options) => render(printableValue(report), options);
+
 /** Lazy: each renderer loads its own libraries (chalk, cli-table3) only when used. */
 export const RENDERERS: Record<OutputFormat, () => Promise<Renderer>> = {
-  table: async () => (await import('./table.js')).renderTable,
+  table: async () => printable((await import('./table.js')).renderTable),
   json: async () => (await import('./json.js')).renderJson,
-  nagios: async () => (await import('./nagios.js')).renderNagios,
-  junit: async () => (await import('./junit.js')).renderJunit,
+  nagios: async () => printable((await import('./nagios.js')).renderNagios),
+  junit: async () => printable((await import('./junit.js')).renderJunit),
 };
 
 export const OUTPUT_FORMATS = Object.keys(RENDERERS) as OutputFormat[];

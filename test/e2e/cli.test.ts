@@ -2,7 +2,7 @@
 // input gives one coded line with a fix and exit 3, exit codes follow the Nagios contract, JSON
 // output matches both the zod schema and the published JSON Schema, colours and secrets behave.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -281,16 +281,43 @@ describe.concurrent('plugin commands', () => {
   });
 
   it.each([
-    { name: 'an external plugin (child process)', args: ['--plugin', FIXTURE], id: 'fixture-diagnostics', row: /^ {2}fixture\.alpha\.level\s+> 70\s+> 90\s+%\s+fixture defaults$/m },
+    { name: 'an external plugin with --load (child process)', args: ['--plugin', FIXTURE], load: true, id: 'fixture-diagnostics', row: /^ {2}fixture\.alpha\.level\s+> 70\s+> 90\s+%\s+fixture defaults$/m },
     { name: 'a built-in plugin (worker)', args: [], id: 'redis-diagnostics', row: /^ {2}redis\.memory\.usage\s+> 90\s+> 95\s+%\s+awesome-prometheus-alerts redis RedisOutOfConfiguredMaxmemory/m },
     { name: 'a built-in plugin, a below-threshold', args: [], id: 'postgres-diagnostics', row: /^ {2}postgres\.performance\.cache-hit-ratio\s+< 99\s+-\s+%\s+check_postgres hitratio/m },
-  ])('plugin info of $name lists its thresholds (override key, defaults, unit, source)', async ({ args, id, row }) => {
-    const run = await ksa([...args, 'plugin', 'info', id]);
+  ])('plugin info of $name lists its thresholds (override key, defaults, unit, source)', async ({ args, id, row, load }) => {
+    const run = await ksa([...args, 'plugin', 'info', id, ...(load ? ['--load'] : [])]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/^thresholds:\s+\(override in ksa\.yaml/m);
     expect(run.stdout).toMatch(row);
-    expect(run.stdout).toMatch(/^state:\s+Loaded$/m); // describing started it; the state shown is the one it was found in
+    expect(run.stdout).toMatch(/^state:\s+Loaded$/m); // read in a throwaway host: the plugin was neither initialised nor started
     expect(run.stderr).toBe('');
+  });
+
+  it("plugin info never runs an external plugin's code without --load (its import marker stays absent)", async () => {
+    const dir = mkdtempSync(join(repo, 'test', 'fixtures', 'plugins', '.tmp-marker-'));
+    try {
+      cpSync(join(repo, 'test/fixtures/plugins/marker-valid'), dir, { recursive: true, filter: (f) => !f.endsWith('imported.marker') });
+      const marker = join(dir, 'imported.marker');
+      const plain = await ksa(['--plugin', dir, 'plugin', 'info', 'marker-valid']);
+      expect(plain.code, plain.stderr).toBe(0);
+      expect(plain.stdout).toMatch(/^thresholds:\s+not read: plugin info does not run an external plugin's code; add --load/m);
+      expect(existsSync(marker)).toBe(false);
+      const loaded = await ksa(['--plugin', dir, 'plugin', 'info', 'marker-valid', '--load']);
+      expect(loaded.code, loaded.stderr).toBe(0);
+      expect(existsSync(marker)).toBe(true); // the control: --load does import it
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    { fixture: 'lying-thresholds', says: 'thresholds[0].source: control characters are not allowed' },
+    { fixture: 'stray-thresholds', says: '"redis.memory.usage" matches no check in its manifest' },
+  ])('plugin info --load of a plugin declaring hostile thresholds ($fixture): refused with the reason, nothing of them printed', async ({ fixture, says }) => {
+    const run = await ksa(['--plugin', `./test/fixtures/plugins/${fixture}`, 'plugin', 'info', `${fixture}-diagnostics`, '--load']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`thresholds:   unavailable (KSA_ERR_PLUGIN_INVALID: ${fixture}-diagnostics declares invalid thresholds: ${says}`);
+    expect(run.stdout).not.toMatch(/\u001b|OWNED|looks legit/);
   });
 
   it('plugin info accepts the middleware type (redis -> redis-diagnostics) and suggests the nearest id for a typo', async () => {
@@ -315,10 +342,10 @@ describe.concurrent('plugin commands', () => {
     }
   }, 30_000);
 
-  it('plugin info of a plugin that dies on import: manifest facts, thresholds unavailable with the reason, state Failed', async () => {
-    const run = await ksa(['--plugin', './test/fixtures/plugins/exit-on-import', 'plugin', 'info', 'exit-on-import-diagnostics']);
+  it('plugin info --load of a plugin that dies on import: manifest facts, thresholds unavailable with the reason', async () => {
+    const run = await ksa(['--plugin', './test/fixtures/plugins/exit-on-import', 'plugin', 'info', 'exit-on-import-diagnostics', '--load']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^state:\s+Failed$/m);
+    expect(run.stdout).toMatch(/^categories:\s+alpha$/m);
     expect(run.stdout).toMatch(/^thresholds:\s+unavailable \(KSA_ERR_PLUGIN_\w+: /m);
   });
 
@@ -476,6 +503,14 @@ describe.concurrent('colour', () => {
     const tty = await inTty(args, env);
     expect(tty.stdout).toContain('WARNING');
     expect(tty.stdout).not.toMatch(ANSI);
+  });
+
+  it.each(['table', 'nagios', 'junit', 'json'])("a plugin's escape sequences never reach the output raw (--output %s)", async (format) => {
+    const run = await ksa([...diag('escape'), '--output', format]);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    // Replaced in text formats; escaped (and so harmless) in JSON.
+    expect(run.stdout).toContain(format === 'json' ? '\\u001b[2J' : '?[2J?[32mKSA OK - all fine?[0m?');
   });
 
   it('a pipe (non-TTY) gets no ANSI escapes, table or error', async () => {

@@ -37,17 +37,28 @@ export async function runPluginList(rt: Runtime, flags: { type?: string; state?:
   return formatColumns(['ID', 'VERSION', 'TYPE', 'STATE', 'SOURCE', 'CAPABILITIES'], rows);
 }
 
-export async function runPluginInfo(rt: Runtime, id: string, flags: { json?: boolean }): Promise<string> {
+/** Reading a plugin's thresholds imports it in a throwaway host; one that cannot in 5 s is reported, not waited for. */
+const DESCRIBE_TIMEOUT_MS = 5000;
+
+type Described = { ok: true; thresholds: ThresholdDefault[] } | { ok: false; why: string };
+
+export async function runPluginInfo(rt: Runtime, id: string, flags: { json?: boolean; load?: boolean }): Promise<string> {
   const manager = await rt.manager();
   const entry = manager.registry.lookup(id);
-  const stateBefore = entry.state; // describing starts the plugin: report the state it was found in, or Failed
-  let described: Awaited<ReturnType<typeof manager.describe>>;
-  try {
-    described = await manager.describe(entry.manifest.id, DESCRIBE_TIMEOUT_MS);
-  } finally {
-    void manager.close();
+  let described: Described;
+  // Built-in code is ksa's own; an external plugin's code runs only when asked (--load), so
+  // `plugin info` stays a way to review an untrusted plugin before anything of it runs.
+  if (entry.source === 'external' && !flags.load) {
+    described = { ok: false, why: "not read: plugin info does not run an external plugin's code; add --load to import it in its sandbox (a child process) and list them" };
+  } else {
+    try {
+      const d = await manager.describe(entry.manifest.id, DESCRIBE_TIMEOUT_MS);
+      described = d.ok ? { ok: true, thresholds: d.description.thresholds } : { ok: false, why: `unavailable (${d.error.code}: ${d.error.message})` };
+    } finally {
+      void manager.close();
+    }
   }
-  const p = { ...listingOf([entry]).plugins[0]!, state: described.ok ? stateBefore : entry.state, ...(described.ok ? { thresholds: described.description.thresholds } : { lastError: described.error }) };
+  const p = { ...listingOf([entry]).plugins[0]!, ...(described.ok ? { thresholds: described.thresholds } : {}) };
   if (flags.json) return `${JSON.stringify(p, null, 2)}\n`;
   return [
     `${p.name} (${p.id} ${p.version})`, p.description,
@@ -59,24 +70,20 @@ export async function runPluginInfo(rt: Runtime, id: string, flags: { json?: boo
     `operations:   ${p.operations.join(', ')}`,
     `actions:      ${p.actions.map((a) => `${a.name}${a.mutating ? ' (mutating)' : ''}`).join(', ') || 'none'}`,
     `requires:     ${p.requires.join(', ') || 'none'}`,
-    ...thresholdLines(p.thresholds, described.ok ? undefined : `${described.error.code}: ${described.error.message}`),
+    ...(described.ok ? thresholdLines(described.thresholds) : [`thresholds:   ${described.why}`]),
   ].join('\n') + '\n';
 }
 
-/** Loading the plugin in its host to read its thresholds; a plugin that cannot in 5 s is reported, not waited for. */
-const DESCRIBE_TIMEOUT_MS = 5000;
-
-function thresholdLines(thresholds: readonly ThresholdDefault[] | undefined, unavailable: string | undefined): string[] {
-  if (unavailable) return [`thresholds:   unavailable (${unavailable})`];
-  if (!thresholds || thresholds.length === 0) return ['thresholds:   none declared'];
+function thresholdLines(thresholds: readonly ThresholdDefault[]): string[] {
+  if (thresholds.length === 0) return ['thresholds:   none declared'];
   const limit = (v: number | null, op: string) => (v === null ? '-' : `${op} ${v}`);
   const rows = thresholds.map((t) => {
     const op = t.direction === 'above' ? '>' : '<';
-    return [t.id, limit(t.warning, op), limit(t.critical, op), t.unit, t.source];
+    return [`  ${t.id}`, limit(t.warning, op), limit(t.critical, op), t.unit, t.source];
   });
   return [
     'thresholds:   (override in ksa.yaml `thresholds:` or with --threshold KEY=WARN,CRIT; equal to a limit is fine)',
-    ...formatColumns(['  KEY', 'WARNING', 'CRITICAL', 'UNIT', 'SOURCE'], rows.map(([k, ...rest]) => [`  ${k}`, ...rest] as string[])).trimEnd().split('\n'),
+    ...formatColumns(['  KEY', 'WARNING', 'CRITICAL', 'UNIT', 'SOURCE'], rows).trimEnd().split('\n'),
   ];
 }
 

@@ -1,5 +1,6 @@
 // Child-process transport for external plugins: an allowlisted environment, a heap limit, stdio
 // captured as logs (so a plugin writing to fd 1 cannot corrupt ksa's JSON), killed at terminate.
+import { printableText } from '../printable.js';
 import { fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -101,11 +102,6 @@ function rssMb(pid: number): number | undefined {
   }
 }
 
-/** Plugin output goes to ksa's stderr as log lines: strip terminal control bytes (escape sequences, NULs). */
-function printable(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
-}
-
 const ENV_ALLOWLIST = ['PATH', 'LANG', 'TZ'] as const;
 
 export function createChildTransport(limits: ChildLimits, log: (level: LogLevel, message: string) => void): HostTransport {
@@ -136,11 +132,11 @@ export function createChildTransport(limits: ChildLimits, log: (level: LogLevel,
   let terminating = false;
   let sawOom = false;
   const exitListeners: Array<(why: ErrorInfo) => void> = [];
-  child.stdout?.on('data', (chunk: Buffer) => log('debug', `plugin stdout: ${printable(chunk.toString().trimEnd())}`));
+  child.stdout?.on('data', (chunk: Buffer) => log('debug', `plugin stdout: ${printableText(chunk.toString().trimEnd())}`));
   child.stderr?.on('data', (chunk: Buffer) => {
     const text = chunk.toString();
     if (/heap out of memory|Allocation failed/i.test(text)) sawOom = true;
-    log('debug', `plugin stderr: ${printable(text.trimEnd())}`);
+    log('debug', `plugin stderr: ${printableText(text.trimEnd())}`);
   });
   child.on('error', (error) => log('debug', `plugin host error: ${error.message}`));
   // A process the plugin spawned may hold the stdio pipes open: kill the group at 'exit' so 'close' follows.

@@ -39,7 +39,7 @@ describe('PluginRegistry', () => {
     expect(r.lookup('kafka-diagnostics').manifest.id).toBe('kafka-diagnostics');
     expect(r.lookup('kafka').manifest.id).toBe('kafka-diagnostics');
     // Two plugins diagnose redis: the type alone is ambiguous.
-    expect(() => r.lookup('redis')).toThrowError(expect.objectContaining({ code: 'KSA_ERR_UNKNOWN_PLUGIN' }));
+    expect(() => r.lookup('redis')).toThrowError(expect.objectContaining({ code: 'KSA_ERR_UNKNOWN_PLUGIN', message: expect.stringMatching(/^"redis" is diagnosed by 2 plugins, give one of their ids: redis-diagnostics, redis-extra/) }));
     expect(() => r.lookup('kafka-diagnostic')).toThrowError(expect.objectContaining({ message: expect.stringContaining('did you mean "kafka-diagnostics"?') }));
     expect(() => r.lookup('zzzzzzzz')).toThrowError(expect.objectContaining({ message: expect.not.stringContaining('did you mean') }));
   });
