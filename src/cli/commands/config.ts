@@ -27,7 +27,7 @@ targets:
     type: redis
     endpoints: [redis://10.0.0.1:6379/0]
     auth: { passwordEnv: REDIS_PASSWORD }      # or passwordFile: /run/secrets/redis
-    thresholds: { redis.memory.usage: { warning: 70, critical: 85 } }
+    thresholds: { redis.memory.usage: { warning: 70, critical: 85 } }   # keys and defaults: ksa plugin info redis
     categories: [memory, replication]
   - name: orders-db
     type: postgres
