@@ -46,17 +46,17 @@ export async function runPluginInfo(rt: Runtime, id: string, flags: { json?: boo
   const manager = await rt.manager();
   const entry = manager.registry.lookup(id);
   let described: Described;
-  // Built-in code is ksa's own; an external plugin's code runs only when asked (--load), so
-  // `plugin info` stays a way to review an untrusted plugin before anything of it runs.
-  if (entry.source === 'external' && !flags.load) {
-    described = { ok: false, why: "not read: plugin info does not run an external plugin's code; add --load to import it in its sandbox (a child process) and list them" };
-  } else {
-    try {
+  try {
+    // Built-in code is ksa's own; an external plugin's code runs only when asked (--load), so
+    // `plugin info` stays a way to review an untrusted plugin before anything of it runs.
+    if (entry.source === 'external' && !flags.load) {
+      described = { ok: false, why: "not read: plugin info does not run an external plugin's code; add --load to import it in its sandbox (a child process) and list them" };
+    } else {
       const d = await manager.describe(entry.manifest.id, DESCRIBE_TIMEOUT_MS);
       described = d.ok ? { ok: true, thresholds: d.description.thresholds } : { ok: false, why: `unavailable (${d.error.code}: ${d.error.message})` };
-    } finally {
-      void manager.close();
     }
+  } finally {
+    void manager.close();
   }
   const p = { ...listingOf([entry]).plugins[0]!, ...(described.ok ? { thresholds: described.thresholds } : {}) };
   if (flags.json) return `${JSON.stringify(p, null, 2)}\n`;
