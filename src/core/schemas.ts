@@ -113,7 +113,7 @@ export const ThresholdSchema = z.object({
   source: z.string(),
 });
 
-/** Plugin-supplied text shown on a terminal: no control characters (escape sequences, NULs). */
+/** Plugin-supplied text shown on one terminal line: no control characters at all (escapes, NULs, newlines). */
 const PrintableSchema = (max: number) => z.string().max(max).regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'control characters are not allowed');
 
 /** A threshold as a plugin declares it: its override key (id), defaults, unit and source. */

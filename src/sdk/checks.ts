@@ -63,12 +63,13 @@ export function createCheckContext(
       const t = threshold(spec);
       const severity = judgeValue(t, value);
       if (!severity) return null;
-      return finding({ ...draft, id: draft.id ?? spec.id, severity, observed: { value: round(value), unit: spec.unit }, threshold: spec });
+      return finding({ ...draft, id: draft.id ?? spec.id, severity, observed: { value: roundToHundredths(value), unit: spec.unit }, threshold: spec });
     },
     skip: onSkip,
   };
 }
 
-function round(value: number): number {
+/** Observed values and durations are reported to two decimals; integers (byte counts) as they are. */
+export function roundToHundredths(value: number): number {
   return Number.isInteger(value) ? value : Math.round(value * 100) / 100;
 }

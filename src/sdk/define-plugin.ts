@@ -4,7 +4,7 @@ import { KsaError, ksaError } from '../core/errors.js';
 import { PLUGIN_API_VERSION, SCHEMA_VERSION } from '../core/versions.js';
 import { statusOfSeverity, worstStatus } from '../core/status.js';
 import { redactEndpoint } from '../core/redact.js';
-import { createCheckContext, type CheckDefinition } from './checks.js';
+import { createCheckContext, roundToHundredths, type CheckDefinition } from './checks.js';
 import type { ThresholdSpec } from './thresholds.js';
 import type {
   ActionOutcome, CategoryResult, DiagnoseOptions, DiagnosticResult, ErrorInfo, Finding, HealthStatus,
@@ -97,7 +97,7 @@ export function analyzeSnapshot<D>(
     const skipped = skips.length > 0 ? skips.join('; ') : undefined;
     // A category that could not be looked at is never reported healthy.
     const categoryStatus: Status = skipped && own.length === 0 ? 'unknown' : status;
-    categories.push({ name: category, status: categoryStatus, durationMs: round(performance.now() - t0), ...(skipped ? { skipped } : {}) });
+    categories.push({ name: category, status: categoryStatus, durationMs: roundToHundredths(performance.now() - t0), ...(skipped ? { skipped } : {}) });
   }
   findings.sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity]);
   const evaluated = categories.filter((c) => !(c.skipped && c.status === 'unknown'));
@@ -119,10 +119,6 @@ export function analyzeSnapshot<D>(
 }
 
 const SEVERITY_ORDER = { info: 0, warning: 1, critical: 2 } as const;
-
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
-}
 
 /** The result shape for a run that could not diagnose: status unknown with the coded error. */
 export function unknownResult(
