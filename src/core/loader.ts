@@ -3,7 +3,7 @@
 import { builtinEntryPath } from './builtin-entry.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ksaError } from './errors.js';
 import type { Manifest } from './types.js';
 
