@@ -120,6 +120,8 @@ export async function main(argv: string[], version: string): Promise<number> {
     .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
     .option('--fail-on <level>', 'exit non-zero from: warning | critical', 'warning')
     .option('--config <file>', 'ksa.yaml whose plugins to use (also KSA_CONFIG, ./ksa.yaml)')
+    .option('--baseline <file>', 'findings in this baseline do not fail the gate')
+    .option('--write-baseline <file>', 'record the findings as the baseline (merged into an existing file)')
     .action(async (file: string, flags) => {
       const { runAnalyze } = await import('./commands/analyze.js');
       const rt = runtime();

@@ -9,6 +9,7 @@ import { dependencyOrder, readBuiltinIndex, type ManifestRecord } from './loader
 import { PluginRegistry, type RegistryEntry } from './registry.js';
 import { SCHEMA_VERSION } from './versions.js';
 import { unknownResult } from '../sdk/define-plugin.js';
+import { withManifestChecks } from './manifest-checks.js';
 import { redactSecrets } from './redact.js';
 import { RemoteHost, type CallOutcome, type HostTransport } from './isolation/remote-host.js';
 import { createWorkerTransport } from './isolation/worker-transport.js';
@@ -111,13 +112,17 @@ export class PluginManager {
     const plugin = { id: entry.manifest.id, version: entry.manifest.version };
     const categories = req.opts.categories.length > 0 ? req.opts.categories : entry.manifest.categories;
     const secrets = req.target.auth.password ? [req.target.auth.password] : [];
-    const fail = (error: ErrorInfo) => ({ result: unknownResult(plugin, req.target, redactError(error, secrets), startedAt, categories) });
+    const fail = (error: ErrorInfo) => {
+      const result = unknownResult(plugin, req.target, redactError(error, secrets), startedAt, categories);
+      return { result: { ...result, categories: withManifestChecks(result.categories, entry.manifest) } };
+    };
     const payload: DiagnosePayload = { plugin: this.ref(entry), target: req.target, opts: req.opts, withSnapshot: req.withSnapshot === true };
     const [outcome, { DiagnosticResultSchema }] = await Promise.all([this.callPlugin<DiagnoseReply>(entry, 'diagnose', payload, deadline), import('./schemas.js')]);
     if (!outcome.ok) return fail(outcome.error ?? toErrorInfo(undefined));
     const parsed = DiagnosticResultSchema.safeParse(outcome.value?.result);
     if (!parsed.success) return fail(ksaError('KSA_ERR_PLUGIN_INVALID', `plugin ${plugin.id} returned an invalid result (${firstIssue(parsed.error)})`).toInfo());
     const result = parsed.data;
+    result.categories = withManifestChecks(result.categories, entry.manifest);
     result.durationMs = Date.now() - startedAt;
     result.startedAt = new Date(startedAt).toISOString();
     const snapshot = outcome.value?.snapshot;

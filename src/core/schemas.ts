@@ -139,6 +139,19 @@ export const FindingSchema = z.strictObject({
   node: z.string().optional(),
   /** Set by `--baseline`: a known finding that does not fail the gate. */
   baselined: z.boolean().optional(),
+  /** Set by `--fail-on critical` on a warning: shown, but it does not fail the gate. */
+  belowFailOn: z.boolean().optional(),
+});
+
+/** A value a check judged against a threshold, recorded whether or not it fired (stable perfdata). */
+export const MeasurementSchema = z.strictObject({
+  id: z.string().regex(FINDING_ID),
+  value: z.number(),
+  unit: z.string(),
+  warning: z.number().nullable(),
+  critical: z.number().nullable(),
+  direction: z.enum(['above', 'below']),
+  node: z.string().optional(),
 });
 
 export const ErrorInfoSchema = z.object({
@@ -149,31 +162,52 @@ export const ErrorInfoSchema = z.object({
 
 export const CategoryResultSchema = z.object({
   name: z.string(),
+  /** Effective status (after --fail-on and --baseline). */
   status: StatusSchema,
+  /** The status as found, present only when the gate changed it. */
+  rawStatus: StatusSchema.optional(),
   durationMs: z.number().nonnegative(),
   skipped: z.string().optional(),
+  /** The category does not apply to this deployment (e.g. sentinel on a standalone Redis): not a failure. */
+  notApplicable: z.boolean().optional(),
+  /** Ids of the checks of this category (whether or not they found anything). */
+  checks: z.array(z.string()).optional(),
 });
 
 export const DiagnosticResultSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   plugin: z.object({ id: z.string(), version: z.string() }),
   target: z.object({ type: z.string(), name: z.string(), endpoints: z.array(z.string()) }),
+  /** Effective status: worst finding that fails the gate, or unknown when it could not diagnose. */
   status: StatusSchema,
+  /** The status as found (worst severity), present only when --fail-on or --baseline changed it. */
+  rawStatus: StatusSchema.optional(),
   startedAt: z.string(),
   durationMs: z.number().nonnegative(),
   categories: z.array(CategoryResultSchema),
   findings: z.array(FindingSchema),
   metrics: z.record(z.string(), z.union([z.number(), z.string()])),
+  /** Every value a check judged against a threshold in this run, fired or not. */
+  measurements: z.array(MeasurementSchema).optional(),
   errors: z.array(ErrorInfoSchema),
 });
 
 export const ReportSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
-  /** Worst status over all results, as found. */
+  /**
+   * The effective status of the run: worst effective result status, ordered
+   * critical > unknown > warning > healthy. exitCode, the Nagios word, JUnit failures and the
+   * table header all derive from it.
+   */
   status: StatusSchema,
-  /** The gate: exit code after --fail-on and --baseline (a tool failure is never 0). */
+  /** The gate: the exit code of `status` (0/1/2/3; a tool failure is never 0). */
   exitCode: z.number().int().min(0).max(3),
-  baseline: z.object({ file: z.string(), suppressed: z.number().int().nonnegative() }).optional(),
+  /** The --fail-on level the statuses were computed with. */
+  failOn: z.enum(['warning', 'critical']).optional(),
+  /** Worst status as found, present only when --fail-on or --baseline changed it. */
+  rawStatus: StatusSchema.optional(),
+  /** suppressed: findings in the baseline; new: findings that fail the gate. */
+  baseline: z.object({ file: z.string(), suppressed: z.number().int().nonnegative(), new: z.number().int().nonnegative().optional() }).optional(),
   results: z.array(DiagnosticResultSchema),
 });
 

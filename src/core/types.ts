@@ -27,6 +27,7 @@ export type ErrorInfo = z.infer<typeof S.ErrorInfoSchema>;
 export type CategoryResult = z.infer<typeof S.CategoryResultSchema>;
 export type DiagnosticResult = z.infer<typeof S.DiagnosticResultSchema>;
 export type Report = z.infer<typeof S.ReportSchema>;
+export type Measurement = z.infer<typeof S.MeasurementSchema>;
 export type PluginListing = z.infer<typeof S.PluginListingSchema>;
 export type HealthReport = z.infer<typeof S.HealthReportSchema>;
 export type ThresholdDefault = z.infer<typeof S.ThresholdDefaultSchema>;

@@ -1,5 +1,6 @@
 // JUnit XML for CI systems: a test suite per target, a test case per category and finding;
 // findings that fail the gate are <failure>, skipped categories <skipped>, tool failures <error>.
+import { countsTowardGate } from '../cli/report.js';
 import type { DiagnosticResult, Report } from '../core/types.js';
 
 const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
@@ -35,7 +36,7 @@ function suiteOf(r: DiagnosticResult): { name: string; ms: number; cases: Case[]
     }
     if (findings.length === 0) cases.push({ name: c.name, classname: cls(c.name), body: '', failed: false, errored: false, skipped: false });
     for (const f of findings) {
-      const failed = f.severity !== 'info' && !f.baselined;
+      const failed = countsTowardGate(f);
       const observed = f.observed ? ` observed ${f.observed.value}${f.observed.unit ? ` ${f.observed.unit}` : ''}` : '';
       const text = `${f.detail}${observed}\nsuggestion: ${f.suggestion}`;
       const body = failed ? `<failure type="${f.severity}" message="${esc(f.title)}">${esc(text)}</failure>` : `<system-out>${esc(`${f.severity}${f.baselined ? ' (baselined)' : ''}: ${text}`)}</system-out>`;

@@ -3,6 +3,7 @@
 // the first line summarises the worst status, one long-output line follows per target, and the
 // perfdata of every target (labels prefixed with the target name, so they stay unique) goes after
 // the `|` of the last long-output line, one target per line.
+import { countsTowardGate } from '../cli/report.js';
 import type { DiagnosticResult, Finding, Report, Status } from '../core/types.js';
 
 const WORD: Record<Status, string> = { healthy: 'OK', warning: 'WARNING', critical: 'CRITICAL', unknown: 'UNKNOWN' };
@@ -24,8 +25,8 @@ export function renderNagios(report: Report): string {
 }
 
 function text(r: DiagnosticResult): string {
-  const counts = (sev: Finding['severity']) => r.findings.filter((f) => f.severity === sev && !f.baselined).length;
-  const first = r.findings.find((f) => f.severity !== 'info' && !f.baselined) ?? r.findings[0];
+  const counts = (sev: Finding['severity']) => r.findings.filter((f) => f.severity === sev && countsTowardGate(f)).length;
+  const first = r.findings.find(countsTowardGate);
   const summary = r.status === 'unknown'
     ? (r.errors[0] ? `${r.errors[0].code} ${r.errors[0].message}` : 'could not diagnose')
     : `${counts('critical')} critical, ${counts('warning')} warning${first ? `; ${first.title}` : ''}`;

@@ -1,7 +1,7 @@
 // Checks are pure functions over a snapshot's data. A check has an id (declared in the manifest
 // `checks:`), a category, and emits findings whose ids are its id or `<id>.<suffix>`.
 import { applyOverride, judgeValue, thresholdOf, type ThresholdSpec } from './thresholds.js';
-import type { Finding, Observed, Severity, ThresholdOverride } from '../core/types.js';
+import type { Finding, Measurement, Observed, Severity, ThresholdOverride } from '../core/types.js';
 
 export interface FindingDraft {
   title: string;
@@ -38,6 +38,7 @@ export function createCheckContext(
   category: string,
   overrides: Record<string, ThresholdOverride>,
   onSkip: (reason: string) => void,
+  onMeasure: (m: Measurement) => void = () => undefined,
 ): CheckContext {
   const threshold = (spec: ThresholdSpec): ThresholdSpec => applyOverride(spec, overrides[spec.id]);
   const finding: CheckContext['finding'] = (d) => {
@@ -61,9 +62,12 @@ export function createCheckContext(
     finding,
     judge(spec, value, draft) {
       const t = threshold(spec);
+      const id = draft.id ?? spec.id;
+      // Recorded fired or not, so perfdata and graphs get the same series every run.
+      onMeasure({ id, value: roundToHundredths(value), unit: spec.unit, warning: t.warning, critical: t.critical, direction: t.direction, ...(draft.node ? { node: draft.node } : {}) });
       const severity = judgeValue(t, value);
       if (!severity) return null;
-      return finding({ ...draft, id: draft.id ?? spec.id, severity, observed: { value: roundToHundredths(value), unit: spec.unit }, threshold: spec });
+      return finding({ ...draft, id, severity, observed: { value: roundToHundredths(value), unit: spec.unit }, threshold: spec });
     },
     skip: onSkip,
   };

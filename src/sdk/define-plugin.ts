@@ -7,7 +7,7 @@ import { redactEndpoint } from '../core/redact.js';
 import { createCheckContext, roundToHundredths, type CheckDefinition } from './checks.js';
 import type { ThresholdSpec } from './thresholds.js';
 import type {
-  ActionOutcome, CategoryResult, DiagnoseOptions, DiagnosticResult, ErrorInfo, Finding, HealthStatus,
+  ActionOutcome, CategoryResult, DiagnoseOptions, DiagnosticResult, ErrorInfo, Finding, HealthStatus, Measurement,
   MiddlewarePlugin, MiddlewareTarget, PluginConfig, PluginContext, PluginInfo, Snapshot, Status,
 } from '../core/types.js';
 
@@ -73,13 +73,14 @@ export function analyzeSnapshot<D>(
 ): DiagnosticResult {
   const findings: Finding[] = [];
   const categories: CategoryResult[] = [];
+  const measurements: Measurement[] = [];
   for (const category of snapshot.categories) {
     const t0 = performance.now();
     const skips: string[] = [];
     const collectSkip = snapshot.skipped[category];
     const own: Finding[] = [];
     if (collectSkip === undefined) {
-      const ctx = createCheckContext(category, opts.thresholds, (reason) => skips.push(reason));
+      const ctx = createCheckContext(category, opts.thresholds, (reason) => skips.push(reason), (m) => measurements.push(m));
       for (const check of parts.checks.filter((c) => c.category === category)) {
         const out = check.run(snapshot.data, ctx);
         for (const f of (Array.isArray(out) ? out : [out]).filter((x): x is Finding => x !== null)) {
@@ -97,7 +98,8 @@ export function analyzeSnapshot<D>(
     const skipped = skips.length > 0 ? skips.join('; ') : undefined;
     // A category that could not be looked at is never reported healthy.
     const categoryStatus: Status = skipped && own.length === 0 ? 'unknown' : status;
-    categories.push({ name: category, status: categoryStatus, durationMs: roundToHundredths(performance.now() - t0), ...(skipped ? { skipped } : {}) });
+    const checks = parts.checks.filter((c) => c.category === category).map((c) => c.id);
+    categories.push({ name: category, status: categoryStatus, durationMs: roundToHundredths(performance.now() - t0), ...(skipped ? { skipped } : {}), checks });
   }
   findings.sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity]);
   const evaluated = categories.filter((c) => !(c.skipped && c.status === 'unknown'));
@@ -114,6 +116,7 @@ export function analyzeSnapshot<D>(
     categories,
     findings,
     metrics: parts.metrics ? parts.metrics(snapshot.data) : {},
+    measurements,
     errors: [],
   };
 }
