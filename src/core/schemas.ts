@@ -21,6 +21,18 @@ export const ActionSpecSchema = z.strictObject({
   description: z.string().optional(),
 });
 
+/** Text a manifest supplies for `ksa diagnose --help`: one terminal line, no control characters. */
+const HelpLineSchema = z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'one line without control characters');
+
+/** A usage example shown by `ksa diagnose --help` (so the CLI itself names no middleware). */
+export const ManifestExampleSchema = z.strictObject({ command: HelpLineSchema, description: HelpLineSchema });
+
+/** Conventional credential sources of the middleware's own tools (e.g. redis-cli's REDISCLI_AUTH). */
+export const ManifestCredentialsSchema = z.strictObject({
+  /** Variables read for the password, in order, when no --password-file/--password-env is given. */
+  passwordEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')).max(8).default([]),
+});
+
 /** A plugin manifest: read and validated before any plugin code is imported. */
 export const ManifestSchema = z.strictObject({
   id: PluginIdSchema,
@@ -41,6 +53,8 @@ export const ManifestSchema = z.strictObject({
   requires: z.array(z.string()).default([]),
   supportedVersions: z.array(z.string()).default([]),
   config_schema: z.record(z.string(), z.unknown()).optional(),
+  examples: z.array(ManifestExampleSchema).max(20).optional(),
+  credentials: ManifestCredentialsSchema.optional(),
 });
 
 export const PluginInfoSchema = z.object({
@@ -248,5 +262,25 @@ export const SnapshotSchema = z.object({
   target: z.object({ type: z.string(), name: z.string(), endpoints: z.array(z.string()) }),
   categories: z.array(z.string()),
   skipped: z.record(z.string(), z.string()).default({}),
+  /** category -> why it does not apply to this deployment (absent in files written before it existed). */
+  notApplicable: z.record(z.string(), z.string()).optional(),
   data: z.record(z.string(), z.unknown()),
+});
+
+/** A target whose snapshot could not be collected, kept in the file so `ksa analyze` reports it too. */
+export const SnapshotFailureSchema = z.object({
+  plugin: z.string(),
+  target: z.object({ type: z.string(), name: z.string(), endpoints: z.array(z.string()) }),
+  categories: z.array(z.string()),
+  startedAt: z.string(),
+  error: ErrorInfoSchema,
+});
+
+/** The file `ksa diagnose --save-snapshot` writes and `ksa analyze` reads (`ksa schema snapshot`). */
+export const SnapshotFileSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  kind: z.literal('ksa-snapshots'),
+  snapshots: z.array(SnapshotSchema),
+  /** Targets that could not be reached (absent in files written before this field existed). */
+  failures: z.array(SnapshotFailureSchema).default([]),
 });

@@ -33,6 +33,7 @@ export type HealthReport = z.infer<typeof S.HealthReportSchema>;
 export type ThresholdDefault = z.infer<typeof S.ThresholdDefaultSchema>;
 export type PluginDescription = z.infer<typeof S.PluginDescriptionSchema>;
 export type Snapshot<D = Record<string, unknown>> = Omit<z.infer<typeof S.SnapshotSchema>, 'data'> & { data: D };
+export type SnapshotFailure = z.infer<typeof S.SnapshotFailureSchema>;
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 

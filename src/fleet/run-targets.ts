@@ -10,7 +10,8 @@ export interface FleetProgress {
 
 export interface FleetOutcome {
   results: DiagnosticResult[];
-  snapshots: Snapshot[];
+  /** Aligned with results: undefined where no snapshot was collected (unreachable, timeout). */
+  snapshots: Array<Snapshot | undefined>;
 }
 
 export async function runTargets(
@@ -39,5 +40,5 @@ export async function runTargets(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, requests.length) }, worker));
-  return { results, snapshots: snapshots.filter((s): s is Snapshot => s !== undefined) };
+  return { results, snapshots };
 }

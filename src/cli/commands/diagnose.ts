@@ -3,14 +3,14 @@ import { ksaError } from '../../core/errors.js';
 import { parseDuration } from '../../core/duration.js';
 import { buildTarget, type TargetFlags } from '../target-from-args.js';
 import { describeUnknownThresholdKey, findUnknownThresholdKey } from '../../core/threshold-keys.js';
-import { buildReport } from '../report.js';
+import { prepareGate } from '../gate-report.js';
 import { findConfigFile, readConfigText } from '../../config/config-file.js';
 import { runTargets, type FleetProgress } from '../../fleet/run-targets.js';
 // ksa.yaml, baselines and snapshots (zod, yaml) are imported only when used: a single-target
 // diagnosis starts without them.
 import type { DiagnoseRequest, PluginManager } from '../../core/manager.js';
 import type { Runtime } from '../runtime.js';
-import type { DiagnoseOptions, Manifest, Report } from '../../core/types.js';
+import type { DiagnoseOptions, Manifest, Report, Snapshot } from '../../core/types.js';
 import type { FailOn } from '../../core/status.js';
 
 export interface DiagnoseFlags extends TargetFlags {
@@ -105,8 +105,7 @@ export async function runDiagnose(rt: Runtime, type: string | undefined, endpoin
     requests = [{ pluginId: entry.manifest.id, target, opts }];
   }
   for (const r of requests) if (r.target.auth.password) rt.logger.addSecret(r.target.auth.password);
-  const baselines = flags.baseline || flags.writeBaseline ? await import('../../fleet/baseline.js') : undefined;
-  const known = flags.baseline ? baselines!.readBaseline(flags.baseline) : undefined;
+  const finish = await prepareGate(rt, failOn, flags);
   const progress = flags.progress && requests.length > 1 ? progressPrinter() : undefined;
   let outcome;
   try {
@@ -115,10 +114,12 @@ export async function runDiagnose(rt: Runtime, type: string | undefined, endpoin
     progress?.end();
     void manager.close();
   }
-  if (flags.saveSnapshot) (await import('../../fleet/snapshot-file.js')).writeSnapshots(flags.saveSnapshot, outcome.snapshots);
-  if (flags.writeBaseline) rt.logger.info(`baseline: ${baselines!.writeBaseline(flags.writeBaseline, outcome.results)} findings written to ${flags.writeBaseline}`);
-  const suppressed = known ? baselines!.applyBaseline(outcome.results, known) : undefined;
-  return buildReport(outcome.results, failOn, flags.baseline && suppressed !== undefined ? { file: flags.baseline, suppressed } : undefined);
+  if (flags.saveSnapshot) {
+    const { writeSnapshots, failureOf } = await import('../../fleet/snapshot-file.js');
+    const saved = outcome.snapshots.filter((s): s is Snapshot => s !== undefined);
+    writeSnapshots(flags.saveSnapshot, saved, outcome.results.filter((_, i) => outcome.snapshots[i] === undefined).map(failureOf));
+  }
+  return finish(outcome.results);
 }
 
 /** `--threshold` keys must name a check of one of the plugins in play (else they would do nothing). */

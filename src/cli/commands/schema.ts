@@ -1,13 +1,14 @@
-// `ksa schema [report|plugins|health|snapshot]`: JSON Schema of ksa's machine-readable outputs.
+// `ksa schema [report|plugins|health|snapshot]`: JSON Schema of ksa's machine-readable outputs
+// (snapshot: the whole file --save-snapshot writes, not one snapshot in it).
 import { z } from 'zod';
 import { ksaError } from '../../core/errors.js';
-import { HealthReportSchema, PluginListingSchema, ReportSchema, SnapshotSchema } from '../../core/schemas.js';
+import { HealthReportSchema, PluginListingSchema, ReportSchema, SnapshotFileSchema } from '../../core/schemas.js';
 
 const SCHEMAS: Record<string, z.ZodType> = {
   report: ReportSchema,
   plugins: PluginListingSchema,
   health: HealthReportSchema,
-  snapshot: SnapshotSchema,
+  snapshot: SnapshotFileSchema,
 };
 
 export function jsonSchemaOf(kind: string): Record<string, unknown> {
