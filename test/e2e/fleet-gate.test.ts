@@ -99,7 +99,8 @@ describe('output formats', () => {
     expect(suites[1]!.failures).toBe('1');
     expect(JSON.stringify(suites[1]!.testcase)).toContain('fixture.alpha.level');
     expect(JSON.stringify(suites[1]!.testcase)).toContain('lower the level');
-    expect(suites[2]!.errors).toBe('1');
+    // One testcase per check (issue 12 item 3): the unreachable target's two checks are both <error>.
+    expect(suites[2]!.errors).toBe('2');
     expect(JSON.stringify(suites[2]!.testcase)).toContain('KSA_ERR_CONNECT');
   });
 
