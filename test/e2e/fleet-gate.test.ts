@@ -104,24 +104,25 @@ describe('output formats', () => {
     expect(JSON.stringify(suites[2]!.testcase)).toContain('KSA_ERR_CONNECT');
   });
 
-  it('nagios: a worst-status first line, one long-output line per target, perfdata per target after the last |', () => {
+  it('nagios: a worst-status first line, one long-output line per target (then its findings), perfdata per target after the last |', () => {
     const r = ksa(['diagnose', '--config', file, '--output', 'nagios']);
     expect(r.code).toBe(3);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toBe('KSA UNKNOWN - 3 targets: 0 critical, 1 unknown, 1 warning, 1 healthy (down, warn)');
+    expect(lines[0]).toBe('KSA UNKNOWN - 3 targets: 0 critical, 1 unknown, 1 warning, 1 ok (down, warn)');
     expect(lines[1]).toMatch(/^KSA OK - ok \(fixture\): [^|]*$/);
     expect(lines[2]).toMatch(/^KSA WARNING - warn \(fixture\): [^|]*$/);
-    expect(lines[3]).toMatch(/^KSA UNKNOWN - down \(fixture\): .*KSA_ERR_CONNECT.* \| 'ok:duration'=\d+ms;;;0;$/);
-    expect(lines[4]).toMatch(/^'warn:duration'=\d+ms;;;0; 'warn:fixture\.alpha\.level'=80%;70;90;;$/);
-    expect(lines[5]).toMatch(/^'down:duration'=\d+ms;;;0;$/);
-    expect(lines).toHaveLength(6);
+    expect(lines[3]).toBe('  - warning fixture.alpha.level: Level');
+    expect(lines[4]).toMatch(/^KSA UNKNOWN - down \(fixture\): could not diagnose: KSA_ERR_CONNECT .* \| 'ok:duration'=\d+ms;;;0 'ok:fixture\.alpha\.level'=10%;70;90 'ok:level'=10$/);
+    expect(lines[5]).toMatch(/^'warn:duration'=\d+ms;;;0 'warn:fixture\.alpha\.level'=80%;70;90 'warn:level'=80$/);
+    expect(lines[6]).toMatch(/^'down:duration'=\d+ms;;;0$/);
+    expect(lines).toHaveLength(7);
   });
 
-  it('nagios with one target: a single line with its perfdata', () => {
+  it('nagios with one target: its line with its perfdata, then its findings', () => {
     const one = writeConfig('nagios-one.yaml', [{ name: 'warn', behavior: 'warning' }]);
     const r = ksa(['diagnose', '--config', one, '--output', 'nagios']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/^KSA WARNING - warn \(fixture\): 0 critical, 1 warning; [^|\n]+ \| 'duration'=\d+ms;;;0; 'fixture\.alpha\.level'=80%;70;90;;\n$/);
+    expect(r.stdout).toMatch(/^KSA WARNING - warn \(fixture\): 0 critical, 1 warning; [^|\n]+ \| 'duration'=\d+ms;;;0 'fixture\.alpha\.level'=80%;70;90 'level'=80\n- warning fixture\.alpha\.level: Level\n$/);
   });
 
   it('--json is an alias of --output json and validates against the schema', () => {
