@@ -3,6 +3,7 @@
 // Found through npm's hidden lockfile, resolved the way Node resolves them (nearest node_modules up).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PACKAGE_NAME } from '../core/versions.js';
 
 interface NpmLockPackage {
   version?: string;
@@ -43,7 +44,7 @@ export function hoistedDependencies(pkgs: NpmLockPackages, name: string): string
     if (!entry) return;
     const deps = { ...entry.dependencies, ...entry.optionalDependencies, ...entry.peerDependencies };
     for (const dep of Object.keys(deps)) {
-      if (dep === 'ksa') continue; // the running ksa, not a plugin dependency
+      if (dep === PACKAGE_NAME) continue; // the running ksa, not a plugin dependency
       const found = resolveKey(key, dep, pkgs);
       if (!found || seen.has(found)) continue;
       seen.add(found);

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { ksaError } from '../core/errors.js';
+import { PACKAGE_NAME } from '../core/versions.js';
 import { readExternalPackage } from '../core/manifest-reader.js';
 import { digestPackage } from './digest.js';
 import { hoistedDependencies, readNpmLock } from './dependencies.js';
@@ -16,7 +17,7 @@ export interface InstallRequest {
   home: string;
   /** npm package spec (`name`, `name@1.2.3`, `@scope/name`) or a local directory / .tgz path. */
   spec: string;
-  /** The running ksa's package root: plugins resolve `ksa/sdk` to it. */
+  /** The running ksa's package root: plugins resolve `@kubestack/ksa/sdk` to it. */
   ksaRoot: string;
   cwd?: string;
   npm?: string;
@@ -42,14 +43,15 @@ function npmFailure(what: string, r: NpmResult): Error {
   return ksaError('KSA_ERR_BAD_INPUT', `${what} failed (npm exit ${r.code}): ${lines.slice(-3).join(' | ') || 'no output'}`, { fix: 'check the package name or path and your npm registry access' });
 }
 
-/** The plugin directory's own package.json: ksa itself is a `file:` dependency, so npm never fetches the unrelated `ksa` from the registry to satisfy plugins' peer dependency. */
+/** The plugin directory's own package.json: ksa itself is a `file:` dependency, so npm never fetches ksa from the registry to satisfy plugins' peer dependency (an older home's bare `ksa` entry is dropped). */
 export function ensureHome(home: string, ksaRoot: string): void {
   mkdirSync(home, { recursive: true });
   const file = join(home, 'package.json');
   const pkg: { dependencies?: Record<string, string>; [key: string]: unknown } = existsSync(file)
     ? JSON.parse(readFileSync(file, 'utf8')) as { dependencies?: Record<string, string> }
     : { name: 'ksa-plugins', private: true, description: 'plugins installed by `ksa plugin install`; do not edit, see ksa-plugins.lock.json' };
-  pkg.dependencies = { ...pkg.dependencies, ksa: `file:${ksaRoot}` };
+  const { ksa: _legacy, ...others } = pkg.dependencies ?? {};
+  pkg.dependencies = { ...others, [PACKAGE_NAME]: `file:${ksaRoot}` };
   writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
 }
 

@@ -1,6 +1,6 @@
 // `ksa plugin new`: writes a complete plugin package. Refuses to overwrite an existing file.
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { ksaError } from '../core/errors.js';
 import { namesOf } from './names.js';
 import { gitignore, packageJson, pluginYaml, readme, tsconfig, type ScaffoldContext } from './package-files.js';
@@ -24,8 +24,9 @@ export interface ScaffoldResult {
 
 export function scaffoldPlugin(req: ScaffoldRequest): ScaffoldResult {
   const names = namesOf(req.name);
-  const c: ScaffoldContext = { ...names, ksaRoot: req.ksaRoot, ksaVersion: req.ksaVersion };
   const dir = resolve(req.cwd ?? process.cwd(), req.dir ?? names.id);
+  // Relative, so the package works in any checkout or clone of both trees side by side.
+  const c: ScaffoldContext = { ...names, ksaPath: relative(dir, req.ksaRoot).split('\\').join('/') || '.', ksaVersion: req.ksaVersion };
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     throw ksaError('KSA_ERR_BAD_INPUT', `${dir} exists and is not empty`, { fix: 'pass --dir <new directory> or remove it' });
   }

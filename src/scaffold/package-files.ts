@@ -1,9 +1,10 @@
 // Package-level files of a scaffolded plugin: package.json, plugin.yaml, tsconfig, README.
+import { PACKAGE_NAME } from '../core/versions.js';
 import type { PluginNames } from './names.js';
 
 export interface ScaffoldContext extends PluginNames {
-  /** The running ksa's root: the dev dependency `ksa` points here (the npm registry's `ksa` is unrelated). */
-  ksaRoot: string;
+  /** The running ksa's root relative to the plugin directory: the dev dependency on ksa points here. */
+  ksaPath: string;
   ksaVersion: string;
 }
 
@@ -22,9 +23,9 @@ export function packageJson(c: ScaffoldContext): string {
       test: 'vitest run',
       prepublishOnly: 'npm run build && npm test',
     },
-    peerDependencies: { ksa: `>=${c.ksaVersion}` },
+    peerDependencies: { [PACKAGE_NAME]: `>=${c.ksaVersion}` },
     devDependencies: {
-      ksa: `file:${c.ksaRoot}`,
+      [PACKAGE_NAME]: `file:${c.ksaPath}`,
       '@types/node': '^20.19.0',
       typescript: '^5.9.0',
       vitest: '^4.1.0',
@@ -88,7 +89,7 @@ then replace \`src/collect.ts\` and \`src/checks/\` with ${c.title}'s own protoc
 \`\`\`sh
 npm install          # links the ksa you scaffolded with (devDependency file:...)
 npm run build        # tsc -> dist/
-npm test             # the contract tests (ksa/testing)
+npm test             # the contract tests (@kubestack/ksa/testing)
 ksa plugin validate .
 ksa --plugin . diagnose ${c.middleware} 127.0.0.1:9000
 \`\`\`

@@ -3,8 +3,8 @@
 import type { ScaffoldContext } from './package-files.js';
 
 export function indexTs(c: ScaffoldContext): string {
-  return `// ${c.id}: default export = the plugin. Everything comes from the public SDK (ksa/sdk).
-import { defineMiddlewarePlugin, thresholdsIn } from 'ksa/sdk';
+  return `// ${c.id}: default export = the plugin. Everything comes from the public SDK (@kubestack/ksa/sdk).
+import { defineMiddlewarePlugin, thresholdsIn } from '@kubestack/ksa/sdk';
 import { connect, type Connection } from './connect.js';
 import { collect } from './collect.js';
 import { connectionChecks } from './checks/connection.js';
@@ -30,7 +30,7 @@ export function connectTs(c: ScaffoldContext): string {
   return `// Connection setup: parse the endpoint, build the operation guard, and probe once so an
 // unreachable server fails here (KSA_ERR_CONNECT) and the result is "unknown", not "healthy".
 import { connect as tcpConnect } from 'node:net';
-import { createOperationGuard, ksaError, parseEndpoint, type OperationGuard, type MiddlewareTarget, type PluginContext } from 'ksa/sdk';
+import { createOperationGuard, ksaError, parseEndpoint, type OperationGuard, type MiddlewareTarget, type PluginContext } from '@kubestack/ksa/sdk';
 
 export const DEFAULT_PORT = 9000;
 
@@ -75,7 +75,7 @@ export async function connect(ctx: PluginContext, target: MiddlewareTarget): Pro
 export function collectTs(): string {
   return `// I/O only: gather the snapshot the checks read. Replace the probes with your protocol's
 // status commands (each one through conn.guard.assert('<OPERATION>') and declared in plugin.yaml).
-import type { CollectOutput, PluginContext } from 'ksa/sdk';
+import type { CollectOutput, PluginContext } from '@kubestack/ksa/sdk';
 import { timedConnect, type Connection } from './connect.js';
 import type { Snapshot } from './snapshot.js';
 
@@ -111,7 +111,7 @@ export interface Snapshot {
 
 export function thresholdsTs(c: ScaffoldContext): string {
   return `// Each default threshold once, with its source. Comparisons are strict: equal is fine.
-import { defineThreshold } from 'ksa/sdk';
+import { defineThreshold } from '@kubestack/ksa/sdk';
 
 export const CONNECT_LATENCY = defineThreshold({
   id: '${c.middleware}.connection.latency',
@@ -126,7 +126,7 @@ export const CONNECT_LATENCY = defineThreshold({
 
 export function connectionCheckTs(c: ScaffoldContext): string {
   return `// Pure checks of the connection category: snapshot in, findings out (no I/O).
-import { defineCheck } from 'ksa/sdk';
+import { defineCheck } from '@kubestack/ksa/sdk';
 import { CONNECT_LATENCY } from '../thresholds.js';
 import type { Snapshot } from '../snapshot.js';
 
@@ -146,12 +146,12 @@ export const connectionChecks = [
 }
 
 export function contractTestTs(c: ScaffoldContext): string {
-  return `// The plugin contract (ksa/testing): manifest vs code, check cases, AbortSignal, operation guard,
+  return `// The plugin contract (@kubestack/ksa/testing): manifest vs code, check cases, AbortSignal, operation guard,
 // and a live run against a local TCP server.
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { testPlugin } from 'ksa/testing';
+import { testPlugin } from '@kubestack/ksa/testing';
 import plugin from '../src/index.js';
 
 let server: Server;

@@ -1,4 +1,4 @@
-// ksa/sdk: the public API for plugin authors. Built-in plugins import exactly this.
+// @kubestack/ksa/sdk: the public API for plugin authors. Built-in plugins import exactly this.
 export { defineMiddlewarePlugin, analyzeSnapshot, unknownResult, isMiddlewarePluginModule } from './define-plugin.js';
 export type { MiddlewarePluginParts, MiddlewarePluginModule, CollectOutput, ActionDefinition } from './define-plugin.js';
 export { defineCheck, createCheckContext } from './checks.js';

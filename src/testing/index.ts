@@ -1,4 +1,4 @@
-// ksa/testing: the contract-test kit for plugin authors (run under vitest or any describe/it runner).
+// @kubestack/ksa/testing: the contract-test kit for plugin authors (run under vitest or any describe/it runner).
 export { PluginTester, testPlugin } from './plugin-tester.js';
 export type { PluginTestSpec, LiveSpec, TestRunner, AnyPluginModule } from './plugin-tester.js';
 export { ContractError } from './contract-error.js';

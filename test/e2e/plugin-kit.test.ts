@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportSchema } from '../../src/core/schemas.js';
@@ -61,9 +61,11 @@ describe('ksa plugin new', () => {
       expect(existsSync(join(dir, f)), f).toBe(true);
     }
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-    // The dev dependency is this ksa, never the registry's unrelated `ksa` package.
-    expect(pkg.devDependencies.ksa).toBe(`file:${REPO.replace(/\/$/, '')}`);
-    expect(pkg.peerDependencies.ksa).toMatch(/^>=\d+\.\d+\.\d+$/);
+    // The dev dependency is this ksa by a relative path (works in any checkout), under the name
+    // ksa is published as; never the registry's unrelated bare `ksa` package.
+    expect(pkg.devDependencies['@kubestack/ksa']).toBe(`file:${relative(dir, REPO) || '.'}`);
+    expect(pkg.devDependencies.ksa).toBeUndefined();
+    expect(pkg.peerDependencies['@kubestack/ksa']).toMatch(/^>=\d+\.\d+\.\d+$/);
   });
 
   it('refuses to scaffold into a non-empty directory', async () => {
@@ -74,8 +76,8 @@ describe('ksa plugin new', () => {
 
   it('builds with tsc and passes its own contract tests', async () => {
     // What `npm install` would do, offline: link this ksa and the repo's toolchain.
-    mkdirSync(join(dir, 'node_modules'));
-    symlinkSync(REPO, join(dir, 'node_modules', 'ksa'), 'dir');
+    mkdirSync(join(dir, 'node_modules', '@kubestack'), { recursive: true });
+    symlinkSync(REPO, join(dir, 'node_modules', '@kubestack', 'ksa'), 'dir');
     for (const p of ['typescript', 'vitest', '@types']) symlinkSync(join(REPO, 'node_modules', p), join(dir, 'node_modules', p), 'dir');
     const build = await run(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], { cwd: dir });
     expect(build.stdout + build.stderr).toBe('');
@@ -118,12 +120,12 @@ describe('ksa plugin install', () => {
   function writeMarkerPlugin(dir: string, id: string, middleware: string, markerFile: string): void {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), JSON.stringify({
-      name: id, version: '1.2.3', type: 'module', peerDependencies: { ksa: '>=0.1.0' },
+      name: id, version: '1.2.3', type: 'module', peerDependencies: { '@kubestack/ksa': '>=0.1.0' },
       ksa: { id, name: id, version: '1.2.3', apiVersion: 1, type: 'middleware', middleware, defaultPort: 1, entry: './index.js', capabilities: ['diagnose'], categories: ['alpha'], checks: [`${middleware}.alpha.ok`], operations: ['NOOP'] },
     }, null, 2));
     writeFileSync(join(dir, 'index.js'), [
       "import { appendFileSync } from 'node:fs';",
-      "import { createOperationGuard, defineCheck, defineMiddlewarePlugin } from 'ksa/sdk';",
+      "import { createOperationGuard, defineCheck, defineMiddlewarePlugin } from '@kubestack/ksa/sdk';",
       `appendFileSync(${JSON.stringify(markerFile)}, 'imported\\n');`,
       'export default defineMiddlewarePlugin({',
       `  info: { id: '${id}', version: '1.2.3', middleware: '${middleware}' },`,
@@ -152,7 +154,7 @@ describe('ksa plugin install', () => {
     expect(entry.npmIntegrity).toMatch(/^sha512-/);
     expect(Object.keys(entry.files).sort()).toEqual(['index.js', 'package.json']);
     // ksa itself is linked, so npm never fetches the registry's unrelated `ksa` for the peer dependency.
-    expect(JSON.parse(readFileSync(join(home, 'package.json'), 'utf8')).dependencies.ksa).toBe(`file:${REPO.replace(/\/$/, '')}`);
+    expect(JSON.parse(readFileSync(join(home, 'package.json'), 'utf8')).dependencies['@kubestack/ksa']).toBe(`file:${REPO.replace(/\/$/, '')}`);
     expect(existsSync(marker)).toBe(false); // installing never imports the plugin
   }, 60_000);
 

@@ -1,6 +1,6 @@
 // "Connecting" to ZooKeeper over the four-letter words is a `ruok` probe: each word uses its own
 // TCP connection, so the connection object only holds the address, the guard and the probe result.
-import { createOperationGuard, parseEndpoint } from 'ksa/sdk';
+import { createOperationGuard, parseEndpoint } from '@kubestack/ksa/sdk';
 import { sendWord } from './four-letter-word.js';
 
 export const DEFAULT_PORT = 2181;

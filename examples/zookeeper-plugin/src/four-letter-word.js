@@ -1,7 +1,7 @@
 // One four-letter word on its own TCP connection: connect, write the word, read until the server
 // closes. Bounded by the deadline (socket timeout) and cancelled by ctx.signal.
 import { connect } from 'node:net';
-import { ksaError } from 'ksa/sdk';
+import { ksaError } from '@kubestack/ksa/sdk';
 
 /** Replies that are answers about the server rather than data. */
 export const NOT_WHITELISTED = 'not-whitelisted';

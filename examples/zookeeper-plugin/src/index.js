@@ -1,5 +1,5 @@
 // zookeeper-diagnostics: a ksa external plugin. Everything it uses comes from the public SDK.
-import { defineMiddlewarePlugin, thresholdsIn } from 'ksa/sdk';
+import { defineMiddlewarePlugin, thresholdsIn } from '@kubestack/ksa/sdk';
 import { connect } from './connect.js';
 import { collect } from './collect.js';
 import * as thresholds from './thresholds.js';

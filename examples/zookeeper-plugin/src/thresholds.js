@@ -1,5 +1,5 @@
 // Every default threshold once, with where it comes from. Comparisons are strict (equal is fine).
-import { defineThreshold } from 'ksa/sdk';
+import { defineThreshold } from '@kubestack/ksa/sdk';
 
 export const OUTSTANDING = defineThreshold({
   id: 'zookeeper.requests.outstanding', warning: 10, critical: 100, direction: 'above', unit: 'requests',

@@ -9,7 +9,7 @@ let cases: CheckCase[];
 let parse: { parseSrvr(t: string): unknown; parseMntr(t: string): unknown; parseCons(t: string): unknown };
 
 beforeAll(async () => {
-  linkKsa(); // the plugin imports ksa/sdk as a package
+  linkKsa(); // the plugin imports @kubestack/ksa/sdk as a package
   const plugin = (await import(`${EXAMPLE_DIR}/src/index.js`)).default as AnyPluginModule;
   cases = (await import(`${EXAMPLE_DIR}/test/cases.js`)).cases as CheckCase[];
   parse = await import(`${EXAMPLE_DIR}/src/parse.js`);

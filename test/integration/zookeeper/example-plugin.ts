@@ -1,5 +1,5 @@
-// The example plugin as a user has it: its directory, with `ksa` resolvable from it (what
-// `npm install` does for its `"ksa": "file:../.."` devDependency, done here without the network).
+// The example plugin as a user has it: its directory, with `@kubestack/ksa` resolvable from it
+// (what `npm install` does for its `"@kubestack/ksa": "file:../.."` devDependency, offline).
 import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -9,9 +9,9 @@ export const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 export const EXAMPLE_DIR = join(REPO, 'examples', 'zookeeper-plugin');
 
 export function linkKsa(pluginDir: string = EXAMPLE_DIR): void {
-  const link = join(pluginDir, 'node_modules', 'ksa');
+  const link = join(pluginDir, 'node_modules', '@kubestack', 'ksa');
   if (existsSync(join(link, 'package.json'))) return;
-  mkdirSync(join(pluginDir, 'node_modules'), { recursive: true });
+  mkdirSync(join(pluginDir, 'node_modules', '@kubestack'), { recursive: true });
   symlinkSync(REPO, link, 'dir');
 }
 

@@ -86,8 +86,8 @@ describe('verifyInstalled', () => {
 
 describe('hoisted dependencies', () => {
   const pkgs: NpmLockPackages = {
-    'node_modules/ksa': { link: true },
-    'node_modules/p': { version: '1.0.0', dependencies: { a: '^1', nested: '^1' }, peerDependencies: { ksa: '>=0.1.0' } },
+    'node_modules/@kubestack/ksa': { link: true },
+    'node_modules/p': { version: '1.0.0', dependencies: { a: '^1', nested: '^1' }, peerDependencies: { '@kubestack/ksa': '>=0.1.0' } },
     'node_modules/p/node_modules/nested': { version: '1.0.0', dependencies: { b: '^1' } },
     'node_modules/a': { version: '1.0.0', dependencies: { b: '^2', '@s/c': '^1' } },
     'node_modules/a/node_modules/b': { version: '2.0.0' },

@@ -2,7 +2,7 @@
 // scaffold is the e2e test test/e2e/plugin-kit.test.ts.)
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { namesOf, scaffoldPlugin } from '../../../src/scaffold/index.js';
 import { loadManifest } from '../../../src/testing/index.js';
@@ -24,14 +24,18 @@ describe('namesOf', () => {
 });
 
 describe('scaffoldPlugin', () => {
-  it('writes a package whose manifest ksa validates, with ksa linked by file:', () => {
+  it('writes a package whose manifest ksa validates, with ksa linked by a relative file: path', () => {
     const r = scaffoldPlugin({ name: 'memcached', cwd: tmp, ksaRoot: '/opt/ksa', ksaVersion: '0.1.0' });
     expect(r.dir).toBe(join(tmp, 'memcached-diagnostics'));
     const manifest = loadManifest(r.dir);
     expect(manifest).toMatchObject({ id: 'memcached-diagnostics', middleware: 'memcached', entry: './dist/index.js', checks: ['memcached.connection.latency'], operations: ['TCP_CONNECT'] });
     const pkg = JSON.parse(readFileSync(join(r.dir, 'package.json'), 'utf8'));
-    expect(pkg).toMatchObject({ name: 'memcached-diagnostics', type: 'module', peerDependencies: { ksa: '>=0.1.0' }, devDependencies: { ksa: 'file:/opt/ksa' } });
-    expect(readFileSync(join(r.dir, 'test/contract.test.ts'), 'utf8')).toContain("from 'ksa/testing'");
+    // Relative (works in any checkout of both trees) and under the name ksa is published as.
+    expect(pkg).toMatchObject({ name: 'memcached-diagnostics', type: 'module', peerDependencies: { '@kubestack/ksa': '>=0.1.0' } });
+    expect(pkg.devDependencies['@kubestack/ksa']).toBe(`file:${relative(r.dir, '/opt/ksa')}`);
+    expect(pkg.devDependencies['@kubestack/ksa']).not.toMatch(/^file:\//);
+    expect(pkg.peerDependencies.ksa).toBeUndefined();
+    expect(readFileSync(join(r.dir, 'test/contract.test.ts'), 'utf8')).toContain("from '@kubestack/ksa/testing'");
   });
 
   it('never overwrites a non-empty directory', () => {

@@ -1,4 +1,4 @@
-import { defineCheck } from 'ksa/sdk';
+import { defineCheck } from '@kubestack/ksa/sdk';
 import { LATENCY_AVG, LATENCY_MAX, OUTSTANDING } from '../thresholds.js';
 
 // mntr when allowed, else srvr: both report the same counters.

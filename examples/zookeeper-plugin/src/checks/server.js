@@ -1,4 +1,4 @@
-import { defineCheck } from 'ksa/sdk';
+import { defineCheck } from '@kubestack/ksa/sdk';
 
 const MODES = {
   leader: null,
