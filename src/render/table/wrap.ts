@@ -1,6 +1,7 @@
 // Word wrapping to a terminal width. Text is laid out as atoms: a prose word may be cut when it is
 // wider than a whole line, a `whole` atom (a finding id: the override and baseline key) never is.
 // Colour is applied per atom after layout, so widths are measured on plain text.
+import stringWidth from 'string-width';
 
 export interface Atom {
   text: string;
@@ -9,14 +10,9 @@ export interface Atom {
   style?: (s: string) => string;
 }
 
-/** Wide East Asian characters and emoji take two columns, combining marks none. */
-const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
-const ZERO = /[\u0300-\u036f\u200b-\u200f\u20d0-\u20ff\ufe00-\ufe0f]/u;
-
+/** Columns a plain string takes on a terminal (wide CJK and emoji 2, combining marks 0). */
 export function displayWidth(text: string): number {
-  let width = 0;
-  for (const ch of text) width += ZERO.test(ch) ? 0 : WIDE.test(ch) ? 2 : 1;
-  return width;
+  return stringWidth(text);
 }
 
 /** Prose as breakable atoms (tabs and runs of spaces collapse; see `paragraphs` for newlines). */
