@@ -80,19 +80,20 @@ export async function collectRedis(
     }
     nodes = [...seeds, ...(await Promise.all([...peers.values()].map(readAt)))];
   }
-  const skipped: Record<string, string> = {
+  // Not failures: these categories do not apply to this deployment (reported notApplicable).
+  const notApplicable: Record<string, string> = {
     sentinel: 'not a Sentinel deployment: pass --sentinel host:port,... and --master-name <name> to diagnose Sentinel',
   };
-  if (!clusterMode) skipped.cluster = 'cluster_enabled:0: not a Redis Cluster node (pass --mode cluster to insist)';
-  return { data: { mode, nodes, sentinels: null, masterName: conn.masterName ?? null, collectedAtMs }, skipped: only(skipped, categories) };
+  if (!clusterMode) notApplicable.cluster = 'cluster_enabled:0: not a Redis Cluster node (pass --mode cluster to insist)';
+  return { data: { mode, nodes, sentinels: null, masterName: conn.masterName ?? null, collectedAtMs }, notApplicable: only(notApplicable, categories) };
 }
 
 function sentinelOutput(data: Omit<RedisSnapshot, 'collectedAtMs'>, collectedAtMs: number, categories: readonly string[]): CollectOutput<RedisSnapshot> {
-  return { data: { ...data, collectedAtMs }, skipped: only({ cluster: 'Sentinel deployment: Redis Cluster does not use Sentinel (pass --mode cluster for a cluster)' }, categories) };
+  return { data: { ...data, collectedAtMs }, notApplicable: only({ cluster: 'Sentinel deployment: Redis Cluster does not use Sentinel (pass --mode cluster for a cluster)' }, categories) };
 }
 
-function only(skipped: Record<string, string>, categories: readonly string[]): Record<string, string> {
-  return Object.fromEntries(Object.entries(skipped).filter(([c]) => categories.includes(c)));
+function only(reasons: Record<string, string>, categories: readonly string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(reasons).filter(([c]) => categories.includes(c)));
 }
 
 async function readNodeAt(ctx: PluginContext, conn: RedisConnection, address: string, categories: readonly string[]): Promise<NodeSnapshot> {

@@ -3,7 +3,8 @@
 // is shown only with --log-level debug. The process always exits explicitly after output is
 // flushed: drivers may leave sockets open, and a CI gate must not wait for them.
 import { Command, CommanderError, Option } from 'commander';
-import { ksaError, toErrorInfo } from '../core/errors.js';
+import { ksaError, toErrorInfo, type KsaError } from '../core/errors.js';
+import { describeParseError, missingSubcommand } from './parse-hints.js';
 import { createRuntime, type GlobalFlags, type Runtime } from './runtime.js';
 import { OUTPUT_FORMATS, RENDERERS, type OutputFormat } from '../render/index.js';
 import type { Report } from '../core/types.js';
@@ -20,14 +21,32 @@ export async function main(argv: string[], version: string): Promise<number> {
     debug = rt.logger.level === 'debug';
     return rt;
   };
-  const emitReport = async (report: Report, format: OutputFormat, color: boolean) => {
+  const emitReport = async (report: Report, format: OutputFormat, color: boolean, quiet: boolean) => {
     const columns = process.stdout.isTTY ? process.stdout.columns : undefined;
-    out((await RENDERERS[format]())(report, { color, ...(columns ? { columns } : {}) }));
+    out(quiet ? await verdictLine(report) : (await RENDERERS[format]())(report, { color, ...(columns ? { columns } : {}) }));
     exitCode = report.exitCode;
+  };
+  // A command run without its subcommand prints its help on stderr (commander calls writeErr
+  // only for that: its error messages are replaced by our one line), then the error line.
+  let missingIn: Command | undefined;
+  program.on('beforeAllHelp', (context: { error: boolean; command: Command }) => { if (context.error) missingIn = context.command; });
+  // `diagnose --help` lists what the loaded plugins declare; their manifests (no code) are read
+  // only when help is asked for, so a diagnosis does not pay for it.
+  let diagnoseHelpText = '';
+  const helpWanted = argv.some((a) => a === '--help' || a === '-h');
+  const loadDiagnoseHelp = async () => {
+    const { diagnoseHelp } = await import('./diagnose-help.js');
+    try {
+      const manager = await runtime().manager();
+      diagnoseHelpText = diagnoseHelp(manager.registry.list().map((e) => e.manifest));
+      void manager.close();
+    } catch (error) {
+      diagnoseHelpText = `\nThe plugin manifests could not be read: ${toErrorInfo(error).message.split('\n')[0]}`;
+    }
   };
 
   program
-    .description('Diagnose Kafka, Redis, MySQL and PostgreSQL: findings with evidence, thresholds and fixes; Nagios exit codes for CI')
+    .description('Diagnose middleware through plugins (ksa plugin list): findings with evidence, thresholds and fixes; Nagios exit codes for CI')
     .version(version, '-V, --version')
     .option('--log-level <level>', 'error | warn | info | debug (debug also prints stacks)', 'warn')
     .option('--no-color', 'plain output (also NO_COLOR or a non-TTY stdout)')
@@ -37,12 +56,15 @@ export async function main(argv: string[], version: string): Promise<number> {
     .option('--plugin-home <dir>', "ksa's plugin directory for `plugin install` (default: KSA_PLUGIN_DIR or ~/.ksa/plugins)")
     .showSuggestionAfterError(false)
     .exitOverride()
-    .configureOutput({ writeErr: () => undefined, writeOut: out });
+    .configureOutput({ writeErr: (text) => { process.stderr.write(text); }, outputError: () => undefined, writeOut: out })
+    .hook('preSubcommand', async (_program, sub) => {
+      if (sub.name() === 'diagnose' && helpWanted) await loadDiagnoseHelp();
+    });
 
   program
     .command('diagnose')
     .description('diagnose one target: ksa diagnose <type> <endpoint...>')
-    .argument('[type]', 'middleware type: redis, kafka, mysql, postgres (or an external plugin\'s); omit with --config')
+    .argument('[type]', 'middleware type (listed below); omit with --config')
     .argument('[endpoints...]', 'host:port or scheme://[user@]host:port[/db]; several = one deployment (e.g. Kafka bootstrap list)')
     .option('-c, --category <name>', 'only these categories (repeatable or comma-separated)', collect)
     .option('--json', 'JSON report (alias of --output json)')
@@ -80,19 +102,21 @@ export async function main(argv: string[], version: string): Promise<number> {
     .option('--database <name>', 'database to connect to')
     .option('--sslmode <mode>', 'PostgreSQL sslmode')
     .option('--option <key=value>', 'plugin-specific option (repeatable)', collect)
+    .option('-q, --quiet', 'print only the one-line verdict instead of the table')
+    .addHelpText('after', () => diagnoseHelpText)
     .action(async (type: string | undefined, endpoints: string[], flags, command: Command) => {
       const { runDiagnose } = await import('./commands/diagnose.js');
       const rt = runtime();
-      const format: OutputFormat = flags.json ? 'json' : flags.output;
+      const format = outputFormat(flags);
       const given = (name: string) => command.getOptionValueSource(name) === 'cli';
-      const progress = flags.progress && format !== 'json' && process.stderr.isTTY === true;
+      const progress = flags.progress && !flags.quiet && format !== 'json' && process.stderr.isTTY === true;
       const report = await runDiagnose(rt, type, endpoints, { ...flags, progress, timeoutGiven: given('timeout'), failOnGiven: given('failOn') });
-      await emitReport(report, format, rt.color);
+      await emitReport(report, format, rt.color, flags.quiet === true);
     });
 
   program
     .command('action')
-    .description("run a plugin's declared action, e.g. ksa action redis slowlog-reset host:6379 --allow-write")
+    .description("run a plugin's declared action: ksa action <type> <action> <endpoint...> (ksa plugin info <type> lists them)")
     .argument('<type>', 'middleware type')
     .argument('<action>', 'action name (ksa plugin info <id> lists them)')
     .argument('<endpoints...>', 'target endpoints')
@@ -122,10 +146,12 @@ export async function main(argv: string[], version: string): Promise<number> {
     .option('--config <file>', 'ksa.yaml whose plugins to use (also KSA_CONFIG, ./ksa.yaml)')
     .option('--baseline <file>', 'findings in this baseline do not fail the gate')
     .option('--write-baseline <file>', 'record the findings as the baseline (merged into an existing file)')
+    .option('-q, --quiet', 'print only the one-line verdict instead of the table')
     .action(async (file: string, flags) => {
       const { runAnalyze } = await import('./commands/analyze.js');
       const rt = runtime();
-      await emitReport(await runAnalyze(rt, file, flags), flags.json ? 'json' : flags.output, rt.color);
+      const format = outputFormat(flags);
+      await emitReport(await runAnalyze(rt, file, flags), format, rt.color, flags.quiet === true);
     });
 
   const config = program.command('config').description('ksa.yaml helpers');
@@ -135,7 +161,10 @@ export async function main(argv: string[], version: string): Promise<number> {
     .option('--config <file>', 'config file (default: KSA_CONFIG or ./ksa.yaml)')
     .action(async (flags) => {
       const { runConfigValidate } = await import('./commands/config.js');
-      out(await runConfigValidate(runtime(), flags.config));
+      const { text, errors } = await runConfigValidate(runtime(), flags.config);
+      out(text);
+      for (const e of errors) printError(e);
+      if (errors.length > 0) exitCode = 3;
     });
   config
     .command('example')
@@ -215,20 +244,53 @@ export async function main(argv: string[], version: string): Promise<number> {
       out(runSchema(kind));
     });
 
+  // Our own `help [command...]` (replacing commander's) so `ksa help diagnose` loads the manifests too.
+  program
+    .command('help')
+    .description('display help for a command, e.g. ksa help diagnose')
+    .argument('[command...]', 'command path')
+    .action(async (names: string[]) => {
+      const { helpTarget } = await import('./parse-hints.js');
+      const target = helpTarget(program, names);
+      if (target.name() === 'diagnose') await loadDiagnoseHelp();
+      target.outputHelp();
+    });
+
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
-    return reportFailure(error, debug);
+    return reportFailure(error, debug, program, argv, missingIn);
   }
 }
 
-function reportFailure(error: unknown, debug: boolean): number {
+/** `--quiet` replaces the table only: JSON, Nagios and JUnit are read by machines, whole. */
+function outputFormat(flags: { json?: boolean; output: OutputFormat; quiet?: boolean }): OutputFormat {
+  const format: OutputFormat = flags.json ? 'json' : flags.output;
+  if (flags.quiet && format !== 'table') {
+    throw ksaError('KSA_ERR_BAD_INPUT', `--quiet replaces the table with the one-line verdict; it does not combine with --output ${format}`, { fix: `drop --quiet, or drop ${flags.json ? '--json' : `--output ${format}`}` });
+  }
+  return format;
+}
+
+/** The one-line verdict: the Nagios status line without its perfdata (the same words as the exit code). */
+async function verdictLine(report: Report): Promise<string> {
+  const first = (await RENDERERS.nagios())(report, { color: false }).split('\n')[0] ?? '';
+  const bar = first.indexOf('|');
+  return `${(bar >= 0 ? first.slice(0, bar) : first).trimEnd()}\n`;
+}
+
+function printError(error: KsaError): void {
+  process.stderr.write(`ksa: ${error.code} ${error.message.split('\n')[0]}\n`);
+}
+
+function reportFailure(error: unknown, debug: boolean, program: Command, argv: readonly string[], missingIn: Command | undefined): number {
   if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
-    const message = error.message.replace(/^error: /, '');
-    const fix = ksaError('KSA_ERR_BAD_INPUT', message).message;
-    process.stderr.write(`ksa: KSA_ERR_BAD_INPUT ${fix}\n`);
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+    if (error.code === 'commander.help' && error.exitCode === 0) return 0;
+    // Missing subcommand: the help is already on stderr; the coded line follows it.
+    const { message, fix } = error.code === 'commander.help' ? missingSubcommand(missingIn ?? program) : describeParseError(error, program, argv);
+    printError(ksaError('KSA_ERR_BAD_INPUT', message, { fix }));
     return 3;
   }
   const info = toErrorInfo(error);

@@ -4,7 +4,7 @@
 import { expandEndpointList, parseEndpoint, splitEndpointSecret } from '../core/endpoint.js';
 import { ksaError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
-import { resolvePassword } from '../config/secrets.js';
+import { conventionalPasswordEnv, resolvePassword } from '../config/secrets.js';
 import type { Manifest, MiddlewareTarget } from '../core/types.js';
 
 export interface TargetFlags {
@@ -44,7 +44,7 @@ export function buildTarget(type: string, endpointArgs: readonly string[], flags
   const split = endpoints.map((e) => splitEndpointSecret(e, manifest.defaultPort));
   const urlPassword = split.find((s) => s.password !== undefined)?.password;
   const { password, warnings } = resolvePassword({
-    type, passwordFile: flags.passwordFile, passwordEnv: flags.passwordEnv, argvPassword: flags.password, urlPassword, env,
+    conventionalEnv: conventionalPasswordEnv(manifest), passwordFile: flags.passwordFile, passwordEnv: flags.passwordEnv, argvPassword: flags.password, urlPassword, env,
   });
   const username = flags.user ?? split.find((s) => s.username)?.username;
   const options: Record<string, unknown> = {};

@@ -1,18 +1,21 @@
 // Where a password comes from, in order: --password-file, --password-env NAME, --password (argv,
-// warned: visible in `ps`), the endpoint URL (warned), the type's conventional env var, KSA_PASSWORD.
+// warned: visible in `ps`), the endpoint URL (warned), the plugin's conventional variables (its
+// manifest's `credentials.passwordEnv`, e.g. the variable of the middleware's own CLI), then KSA_PASSWORD.
 import { readFileSync } from 'node:fs';
 import { ksaError } from '../core/errors.js';
+import type { Manifest } from '../core/types.js';
 
-/** Conventional variables of each middleware's own CLI (redis-cli, psql, mysql). */
-export const PASSWORD_ENV_BY_TYPE: Record<string, string> = {
-  redis: 'REDISCLI_AUTH',
-  postgres: 'PGPASSWORD',
-  mysql: 'MYSQL_PWD',
-  kafka: 'KSA_KAFKA_PASSWORD',
-};
+/** The generic fallback, after the plugin's own conventional variables. */
+export const GENERIC_PASSWORD_ENV = 'KSA_PASSWORD';
+
+/** The variables read for a password when none is given explicitly, in order. */
+export function conventionalPasswordEnv(manifest: Pick<Manifest, 'credentials'>): string[] {
+  return [...(manifest.credentials?.passwordEnv ?? []), GENERIC_PASSWORD_ENV];
+}
 
 export interface PasswordSources {
-  type: string;
+  /** From conventionalPasswordEnv(manifest): the plugin's variables, then KSA_PASSWORD. */
+  conventionalEnv: readonly string[];
   passwordFile?: string | undefined;
   passwordEnv?: string | undefined;
   argvPassword?: string | undefined;
@@ -49,7 +52,6 @@ export function resolvePassword(s: PasswordSources): ResolvedPassword {
     warnings.push('a password in the endpoint URL is visible to other users (ps, /proc); use --password-file or an environment variable');
     return { password: s.urlPassword, warnings };
   }
-  const conventional = PASSWORD_ENV_BY_TYPE[s.type];
-  const fromEnv = (conventional ? s.env[conventional] : undefined) ?? s.env.KSA_PASSWORD;
+  const fromEnv = s.conventionalEnv.map((name) => s.env[name]).find((v) => v !== undefined);
   return { password: fromEnv === '' ? undefined : fromEnv, warnings };
 }

@@ -16,9 +16,21 @@ export interface TargetOverrides {
   categories?: string[];
 }
 
-export function requestsFromConfig(config: KsaConfig, file: string, manager: PluginManager, env: NodeJS.ProcessEnv, overrides: TargetOverrides): DiagnoseRequest[] {
+/** With `onError`, a target with a problem is reported there and left out (`ksa config validate`). */
+export function requestsFromConfig(config: KsaConfig, file: string, manager: PluginManager, env: NodeJS.ProcessEnv, overrides: TargetOverrides, onError?: (error: KsaError) => void): DiagnoseRequest[] {
   const defaultTimeout = parseDuration(config.defaults.timeout, 'defaults.timeout');
-  return config.targets.map((t, i) => {
+  return config.targets.flatMap((t, i) => {
+    if (!onError) return [requestFor(t, i)];
+    try {
+      return [requestFor(t, i)];
+    } catch (error) {
+      if (!(error instanceof KsaError)) throw error;
+      onError(error);
+      return [];
+    }
+  });
+
+  function requestFor(t: TargetConfig, i: number): DiagnoseRequest {
     const at = (path: string, error: unknown): never => {
       const message = error instanceof KsaError ? error.message : String(error);
       throw ksaError('KSA_ERR_CONFIG_INVALID', `${file}: targets[${i}]${path}: ${message}`, { fix: 'see `ksa config example`' });
@@ -62,7 +74,7 @@ export function requestsFromConfig(config: KsaConfig, file: string, manager: Plu
       allowWrite: false,
     };
     return { pluginId: manifest.id, target, opts };
-  });
+  }
 }
 
 function resolveTargetPassword(t: TargetConfig, urlPassword: string | undefined, env: NodeJS.ProcessEnv, at: (path: string, e: unknown) => never): string | undefined {

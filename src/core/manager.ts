@@ -17,6 +17,7 @@ import { DEFAULT_HEAP_MB, discardPrewarmed, takePrewarmed } from './isolation/pr
 import { createChildTransport } from './isolation/child-transport.js';
 import { createInProcessTransport } from './isolation/in-process-transport.js';
 import { firstIssue } from './zod-issues.js';
+import { closestName } from './closest-name.js';
 import { findUnknownThresholdKey } from './threshold-keys.js';
 import type { DiagnosePayload, DiagnoseReply, ExecutePayload, HostMethod, PluginRef } from './isolation/protocol.js';
 import type { ActionOutcome, DiagnoseOptions, DiagnosticResult, ErrorInfo, HealthReport, Logger, PluginDescription, MiddlewareTarget, Snapshot } from './types.js';
@@ -99,8 +100,9 @@ export class PluginManager {
   pluginForType(type: string): RegistryEntry {
     const entry = this.registry.getMiddlewarePlugin(type);
     if (!entry) {
-      const known = this.registry.middlewareTypes().join(', ') || 'none';
-      throw ksaError('KSA_ERR_UNKNOWN_TYPE', `no plugin diagnoses ${JSON.stringify(type)} (known types: ${known})`);
+      const types = this.registry.middlewareTypes();
+      const near = closestName(type, types);
+      throw ksaError('KSA_ERR_UNKNOWN_TYPE', `no plugin diagnoses ${JSON.stringify(type)} (known types: ${types.join(', ') || 'none'})`, near ? { fix: `did you mean ${near}?` } : undefined);
     }
     return entry;
   }

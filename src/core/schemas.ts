@@ -27,7 +27,7 @@ const HelpLineSchema = z.string().min(1).max(200).regex(/^[^\u0000-\u001f\u007f-
 /** A usage example shown by `ksa diagnose --help` (so the CLI itself names no middleware). */
 export const ManifestExampleSchema = z.strictObject({ command: HelpLineSchema, description: HelpLineSchema });
 
-/** Conventional credential sources of the middleware's own tools (e.g. redis-cli's REDISCLI_AUTH). */
+/** Conventional credential sources of the middleware's own tools (e.g. its CLI's password variable). */
 export const ManifestCredentialsSchema = z.strictObject({
   /** Variables read for the password, in order, when no --password-file/--password-env is given. */
   passwordEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')).max(8).default([]),

@@ -11,7 +11,15 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 
 export function firstIssue(error: z.ZodError, schema?: z.ZodType): string {
   const issue = error.issues[0];
-  if (!issue) return 'invalid value';
+  return issue ? describeIssue(issue, schema) : 'invalid value';
+}
+
+/** Every issue, one line each, in the order zod found them (for `ksa config validate`). */
+export function everyIssue(error: z.ZodError, schema?: z.ZodType): Array<{ path: PropertyKey[]; text: string }> {
+  return error.issues.map((issue) => ({ path: [...issue.path], text: describeIssue(issue, schema) }));
+}
+
+function describeIssue(issue: z.core.$ZodIssue, schema?: z.ZodType): string {
   const keys = (issue as { keys?: string[] }).keys;
   if (issue.code !== 'unrecognized_keys' || !keys) return `${formatPath(issue.path)}: ${issue.message}`;
   const allowed = schema ? keysAt(schema, issue.path) : [];

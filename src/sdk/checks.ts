@@ -21,6 +21,11 @@ export interface CheckContext {
   finding(draft: FindingDraft & { id: string; severity: Severity; observed?: Observed; threshold?: ThresholdSpec }): Finding;
   /** Marks (part of) this category as not evaluated, with the reason and the fix. */
   skip(reason: string): void;
+  /**
+   * The category does not apply to this deployment (cluster checks on a non-cluster node): not a
+   * failure, unlike skip. Ignored when the category has findings or a skip (those say more).
+   */
+  notApplicable(reason: string): void;
 }
 
 export interface CheckDefinition<D> {
@@ -39,6 +44,7 @@ export function createCheckContext(
   overrides: Record<string, ThresholdOverride>,
   onSkip: (reason: string) => void,
   onMeasure: (m: Measurement) => void = () => undefined,
+  onNotApplicable: (reason: string) => void = () => undefined,
 ): CheckContext {
   const threshold = (spec: ThresholdSpec): ThresholdSpec => applyOverride(spec, overrides[spec.id]);
   const finding: CheckContext['finding'] = (d) => {
@@ -70,6 +76,7 @@ export function createCheckContext(
       return finding({ ...draft, id, severity, observed: { value: roundToHundredths(value), unit: spec.unit }, threshold: spec });
     },
     skip: onSkip,
+    notApplicable: onNotApplicable,
   };
 }
 

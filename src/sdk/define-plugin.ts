@@ -15,6 +15,11 @@ export interface CollectOutput<D> {
   data: D;
   /** category -> reason it could not be collected (with the fix), e.g. a missing privilege. */
   skipped?: Record<string, string>;
+  /**
+   * category -> why it does not apply to this deployment (Sentinel checks on a standalone node).
+   * Not a failure: the category is reported `notApplicable: true` and never makes a result unknown.
+   */
+  notApplicable?: Record<string, string>;
 }
 
 export interface ActionDefinition<C> {
@@ -77,10 +82,14 @@ export function analyzeSnapshot<D>(
   for (const category of snapshot.categories) {
     const t0 = performance.now();
     const skips: string[] = [];
+    const notApplicable: string[] = [];
     const collectSkip = snapshot.skipped[category];
+    const collectNotApplicable = snapshot.notApplicable?.[category];
     const own: Finding[] = [];
-    if (collectSkip === undefined) {
-      const ctx = createCheckContext(category, opts.thresholds, (reason) => skips.push(reason), (m) => measurements.push(m));
+    if (collectSkip === undefined && collectNotApplicable !== undefined) {
+      notApplicable.push(collectNotApplicable);
+    } else if (collectSkip === undefined) {
+      const ctx = createCheckContext(category, opts.thresholds, (reason) => skips.push(reason), (m) => measurements.push(m), (reason) => notApplicable.push(reason));
       for (const check of parts.checks.filter((c) => c.category === category)) {
         const out = check.run(snapshot.data, ctx);
         for (const f of (Array.isArray(out) ? out : [out]).filter((x): x is Finding => x !== null)) {
@@ -95,13 +104,20 @@ export function analyzeSnapshot<D>(
     }
     findings.push(...own);
     const status = worstStatus(own.map((f) => statusOfSeverity(f.severity)));
+    const checks = parts.checks.filter((c) => c.category === category).map((c) => c.id);
+    const durationMs = roundToHundredths(performance.now() - t0);
+    // Not applicable only when nothing else was said: a finding or a failed look says more.
+    if (own.length === 0 && skips.length === 0 && notApplicable.length > 0) {
+      categories.push({ name: category, status: 'healthy', durationMs, skipped: [...new Set(notApplicable)].join('; '), notApplicable: true, checks });
+      continue;
+    }
     const skipped = skips.length > 0 ? skips.join('; ') : undefined;
     // A category that could not be looked at is never reported healthy.
     const categoryStatus: Status = skipped && own.length === 0 ? 'unknown' : status;
-    const checks = parts.checks.filter((c) => c.category === category).map((c) => c.id);
-    categories.push({ name: category, status: categoryStatus, durationMs: roundToHundredths(performance.now() - t0), ...(skipped ? { skipped } : {}), checks });
+    categories.push({ name: category, status: categoryStatus, durationMs, ...(skipped ? { skipped } : {}), checks });
   }
   findings.sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity]);
+  // Not-applicable categories are healthy, so they never make a result unknown (even all of them).
   const evaluated = categories.filter((c) => !(c.skipped && c.status === 'unknown'));
   const status: Status = evaluated.length === 0 && categories.length > 0
     ? 'unknown'
@@ -184,12 +200,14 @@ function createPlugin<C, D>(parts: MiddlewarePluginParts<C, D>): MiddlewarePlugi
       const categories = opts.categories.length > 0 ? opts.categories : [...parts.categories];
       const out = await parts.collect(ctx, requireConn(), { categories });
       lastData = out.data;
+      const notApplicable = Object.entries(out.notApplicable ?? {}).filter(([c]) => categories.includes(c));
       return {
         plugin: parts.info.id,
         collectedAt: new Date().toISOString(),
         target: { type: target.type, name: target.name, endpoints: target.endpoints.map(redactEndpoint) },
         categories,
         skipped: out.skipped ?? {},
+        ...(notApplicable.length > 0 ? { notApplicable: Object.fromEntries(notApplicable) } : {}),
         data: out.data as Record<string, unknown>,
       };
     },

@@ -15,9 +15,9 @@ function clusterNodes(data: RedisSnapshot, ctx: CheckContext): ClusterNode[] {
   const nodes = data.nodes.filter((n): n is ClusterNode => n.reachable && n.cluster !== null);
   if (nodes.length > 0) return nodes;
   const disabled = data.nodes.find((n) => n.reachable && n.info.cluster_enabled === '0');
-  skipOnce(ctx, disabled
-    ? `${disabled.address} has cluster_enabled:0: not a Redis Cluster node (leave out --mode cluster)`
-    : 'no reachable cluster node answered CLUSTER INFO/NODES: allow +cluster|info +cluster|nodes');
+  // --mode cluster on a non-cluster node: the category does not apply (not a failed look).
+  if (disabled) ctx.notApplicable(`${disabled.address} has cluster_enabled:0: not a Redis Cluster node (leave out --mode cluster)`);
+  else skipOnce(ctx, 'no reachable cluster node answered CLUSTER INFO/NODES: allow +cluster|info +cluster|nodes');
   return nodes;
 }
 

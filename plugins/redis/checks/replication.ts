@@ -21,7 +21,12 @@ const link = defineCheck<RedisSnapshot>({
   id: 'redis.replication.link',
   category: 'replication',
   run(data, ctx) {
-    return dataNodes(data, ctx).filter(isReplica).flatMap((node): Array<Finding | null> => {
+    const nodes = dataNodes(data, ctx);
+    // No node replicates or has replicas: there is no replication to judge (not a failure).
+    if (nodes.length > 0 && nodes.every((n) => !isReplica(n) && (infoNumber(n, 'connected_slaves') ?? 0) === 0)) {
+      ctx.notApplicable(`no replication: ${nodes.length === 1 ? `${nodes[0]!.address} is a primary` : 'every node is a primary'} without replicas (connected_slaves:0)`);
+    }
+    return nodes.filter(isReplica).flatMap((node): Array<Finding | null> => {
       const status = node.info.master_link_status ?? 'unknown';
       const primary = `${node.info.master_host ?? '?'}:${node.info.master_port ?? '?'}`;
       const evidence = {

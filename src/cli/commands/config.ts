@@ -1,19 +1,32 @@
-// `ksa config validate` and `ksa config example`.
-import { ksaError } from '../../core/errors.js';
+// `ksa config validate` and `ksa config example`. Validation reports every problem it can find,
+// one line each (schema issues all at once; then, per target, its first semantic problem).
+import { ksaError, type KsaError } from '../../core/errors.js';
 import { findConfigFile } from '../../config/config-file.js';
-import { loadConfig } from '../../config/load-config.js';
+import { checkConfig } from '../../config/load-config.js';
 import { requestsFromConfig } from '../../config/targets-from-config.js';
 import type { Runtime } from '../runtime.js';
 import { managerForConfig } from '../config-manager.js';
 
-export async function runConfigValidate(rt: Runtime, explicit: string | undefined): Promise<string> {
+export interface ConfigValidation {
+  /** The `ok: ...` line when there is no problem. */
+  text: string;
+  errors: KsaError[];
+}
+
+export async function runConfigValidate(rt: Runtime, explicit: string | undefined): Promise<ConfigValidation> {
   const file = findConfigFile(explicit, process.env, process.cwd());
   if (!file) throw ksaError('KSA_ERR_CONFIG_UNREADABLE', 'no config: pass --config, set KSA_CONFIG or create ./ksa.yaml', { fix: '`ksa config example > ksa.yaml` writes a starting point' });
-  const config = loadConfig(file, process.env);
+  const { config, errors } = checkConfig(file, process.env);
+  if (!config) return { text: '', errors };
   const manager = await managerForConfig(rt, config, file);
-  const requests = requestsFromConfig(config, file, manager, process.env, { thresholds: {} });
-  const types = [...new Set(requests.map((r) => r.target.type))].join(', ');
-  return `ok: ${file}: ${requests.length} targets (${types}), concurrency ${config.defaults.concurrency}, timeout ${config.defaults.timeout}\n`;
+  try {
+    const requests = requestsFromConfig(config, file, manager, process.env, { thresholds: {} }, (e) => errors.push(e));
+    if (errors.length > 0) return { text: '', errors };
+    const types = [...new Set(requests.map((r) => r.target.type))].join(', ');
+    return { text: `ok: ${file}: ${requests.length} targets (${types}), concurrency ${config.defaults.concurrency}, timeout ${config.defaults.timeout}\n`, errors };
+  } finally {
+    void manager.close();
+  }
 }
 
 export const CONFIG_EXAMPLE = `# ksa.yaml: every target of a team in one run (ksa diagnose --config ksa.yaml).

@@ -32,11 +32,23 @@ function run(cases: Case[]) {
 }
 
 describe('the recorded healthy snapshot', () => {
-  it('has no warning or critical finding and evaluates every standalone category', () => {
+  // Issue 12 item 8: sentinel and cluster (and replication without replicas) on a standalone node
+  // are not applicable, no longer unknown "skipped" categories like a failed look.
+  it('has no warning or critical finding, evaluates every standalone category, the rest is not applicable', () => {
     const r = analyze(healthySnapshot());
     expect(r.findings.filter((f) => f.severity !== 'info')).toEqual([]);
     expect(r.status).toBe('healthy');
-    expect(r.categories.filter((c) => c.skipped).map((c) => c.name)).toEqual(['sentinel', 'cluster']);
+    expect(r.categories.filter((c) => c.skipped && !c.notApplicable).map((c) => c.name)).toEqual([]);
+    expect(r.categories.filter((c) => c.notApplicable).map((c) => [c.name, c.status])).toEqual([['replication', 'healthy'], ['sentinel', 'healthy'], ['cluster', 'healthy']]);
+    expect(r.categories.find((c) => c.name === 'replication')?.skipped).toBe('no replication: 127.0.0.1:6379 is a primary without replicas (connected_slaves:0)');
+  });
+
+  it('a primary with a replica: replication applies', () => {
+    const s = healthySnapshot();
+    info({ connected_slaves: 1, slave0: 'ip=127.0.0.1,port=6380,state=online,offset=0,lag=0' })(s);
+    const cat = analyze(s).categories.find((c) => c.name === 'replication')!;
+    expect(cat.notApplicable).toBeUndefined();
+    expect(cat.skipped).toBeUndefined();
   });
 });
 
@@ -356,11 +368,21 @@ describe('gaps become skips with the reason, never healthy', () => {
     expect(r.status).toBe('critical');
   });
 
-  it('--mode cluster on a non-cluster node: the cluster category says so', () => {
+  it('--mode cluster on a non-cluster node: the cluster category says it does not apply', () => {
     const s = healthySnapshot();
     s.data.mode = 'cluster';
-    const cat = analyze({ ...s, categories: ['cluster'], skipped: {} }).categories[0]!;
-    expect(cat).toMatchObject({ status: 'unknown', skipped: '127.0.0.1:6379 has cluster_enabled:0: not a Redis Cluster node (leave out --mode cluster)' });
+    const r = analyze({ ...s, categories: ['cluster'], skipped: {}, notApplicable: {} });
+    expect(r.categories[0]).toMatchObject({ status: 'healthy', notApplicable: true, skipped: '127.0.0.1:6379 has cluster_enabled:0: not a Redis Cluster node (leave out --mode cluster)' });
+    expect(r.status).toBe('healthy');
+  });
+
+  it('no cluster node answered CLUSTER INFO: a failed look, not "not applicable"', () => {
+    const s = healthySnapshot();
+    s.data.mode = 'cluster';
+    node0(s).info.cluster_enabled = '1';
+    const cat = analyze({ ...s, categories: ['cluster'], skipped: {}, notApplicable: {} }).categories[0]!;
+    expect(cat).toMatchObject({ status: 'unknown', skipped: expect.stringContaining('no reachable cluster node answered') });
+    expect(cat.notApplicable).toBeUndefined();
   });
 
   it('collect-level skips (not a cluster) mark the category unknown with the reason', () => {

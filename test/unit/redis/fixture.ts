@@ -28,7 +28,7 @@ export function sentinelSnapshot(master: Partial<SentinelMaster> = {}, count = 3
   const s = healthySnapshot();
   s.data.mode = 'sentinel';
   s.data.masterName = 'mymaster';
-  s.skipped = { cluster: 'Sentinel deployment' };
+  s.notApplicable = { cluster: 'Sentinel deployment' };
   const m: SentinelMaster = {
     name: 'mymaster', address: '127.0.0.1:6379', flags: ['master'], quorum: 2, numSlaves: 1, numOtherSentinels: 2,
     ckquorum: { ok: true, message: 'OK 3 usable Sentinels. Quorum and failover authorization can be reached' },
@@ -44,7 +44,7 @@ export function sentinelSnapshot(master: Partial<SentinelMaster> = {}, count = 3
 export function clusterSnapshot(): Snapshot<RedisSnapshot> {
   const s = healthySnapshot();
   s.data.mode = 'cluster';
-  s.skipped = { sentinel: 'not a Sentinel deployment' };
+  s.notApplicable = { sentinel: 'not a Sentinel deployment' };
   const ids = ['a1', 'b2', 'c3'];
   const ranges = [5461, 5462, 5461];
   const entries = ids.map((id, i) => ({ id, address: `127.0.0.1:${7000 + i}`, flags: ['master'], masterId: null, linkState: 'connected', slots: ranges[i]! }));
