@@ -138,7 +138,8 @@ install_components() {
   # Not servers, but what the reliability suite builds its network faults with: a SYN black hole
   # is a network namespace (iproute2) whose nftables input policy drops everything.
   # python3-junitparser: the independent reader of ksa's JUnit XML in test/e2e/junit-contract.test.ts.
-  want+=(nftables iproute2 python3-junitparser)
+  # chromium: opens the HTML report headless in test/e2e/report-formats.test.ts.
+  want+=(nftables iproute2 python3-junitparser chromium)
   for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done

@@ -108,7 +108,7 @@ describe('case 9: secret canary', () => {
     expect(failures).toEqual([]);
   }, 120_000);
 
-  it.concurrent.each(['table', 'json', 'nagios', 'junit'])('renderer %s: the echoed secret is redacted', async (format) => {
+  it.concurrent.each(['table', 'json', 'nagios', 'junit', 'markdown', 'html'])('renderer %s: the echoed secret is redacted', async (format) => {
     const { run, procLeaks } = await runWatched(['--plugin', hostilePlugin, 'diagnose', 'hostile', ENDPOINT.hostile!, '--option', 'behavior=secret-echo', '--password-file', secretFile, '-o', format], {});
     expect(run.code).toBe(1);
     if (format !== 'nagios') expect(run.stdout).toContain('***'); // nagios prints no finding detail

@@ -30,7 +30,7 @@ export interface FindingsContext {
 }
 
 /** The findings that decide the exit code first, then by severity. */
-function ordered(findings: readonly Finding[]): Finding[] {
+export function ordered(findings: readonly Finding[]): Finding[] {
   const gating = (f: Finding) => (countsTowardGate(f) ? 0 : 1);
   return [...findings].sort((a, b) => gating(a) - gating(b) || SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
 }
