@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { ksaError } from './errors.js';
+import { embeddedPackage } from './embedded.js';
 import type { Manifest } from './types.js';
 
 export interface ManifestRecord {
@@ -19,8 +20,9 @@ export const MANIFEST_INDEX = 'dist/manifest-index.json';
 /** Built-in manifests from the build-time index, or undefined when there is none (not built). */
 export function readBuiltinIndex(packageRoot: string): ManifestRecord[] | undefined {
   const file = join(packageRoot, MANIFEST_INDEX);
-  if (!existsSync(file)) return undefined;
-  const manifests = JSON.parse(readFileSync(file, 'utf8')) as Manifest[];
+  const text = embeddedPackage()?.read(MANIFEST_INDEX) ?? (existsSync(file) ? readFileSync(file, 'utf8') : undefined);
+  if (text === undefined) return undefined;
+  const manifests = JSON.parse(text) as Manifest[];
   const dir = join(packageRoot, 'manifests');
   return manifests.map((manifest) => ({ manifest, source: 'builtin', location: dir, entryPath: builtinEntryPath(packageRoot, manifest) }));
 }

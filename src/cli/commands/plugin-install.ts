@@ -1,12 +1,12 @@
 // `ksa plugin install <package|path>`: install into ksa's plugin directory and lock it.
-import { packageRoot } from '../../core/package-root.js';
+import { packageDirectory } from '../../core/package-root.js';
 import { pluginHome } from '../../install/plugin-home.js';
 import { installPlugin, lockPath } from '../../install/index.js';
 import type { Runtime } from '../runtime.js';
 
 export async function runPluginInstall(rt: Runtime, spec: string, flags: { pluginHome?: string }): Promise<string> {
   const home = pluginHome(flags.pluginHome ?? rt.flags.pluginHome);
-  const entry = await installPlugin({ home, spec, ksaRoot: packageRoot(), log: (line) => rt.logger.info(line) });
+  const entry = await installPlugin({ home, spec, ksaRoot: packageDirectory('plugin install'), log: (line) => rt.logger.info(line) });
   return [
     `installed ${entry.name}@${entry.version}: plugin ${entry.pluginId}${entry.middleware ? ` (ksa diagnose ${entry.middleware} ...)` : ''}`,
     `  into      ${home}`,

@@ -1,12 +1,12 @@
 // `ksa plugin new <name> [--dir <dir>]`: scaffold an external plugin package.
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { packageRoot } from '../../core/package-root.js';
+import { packageDirectory } from '../../core/package-root.js';
 import { scaffoldPlugin } from '../../scaffold/index.js';
 import type { Runtime } from '../runtime.js';
 
 export function runPluginNew(_rt: Runtime, name: string, flags: { dir?: string }): string {
-  const root = packageRoot();
+  const root = packageDirectory('plugin new');
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
   const r = scaffoldPlugin({ name, ...(flags.dir ? { dir: flags.dir } : {}), ksaRoot: root, ksaVersion: version });
   const shown = relative(process.cwd(), r.dir) || '.';

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ksaError } from '../errors.js';
 import { hostEntryUrl } from './host-entry-url.js';
+import { embeddedPackage, SEA_CHILD_HOST_ENV } from '../embedded.js';
 import type { ErrorInfo, LogLevel } from '../types.js';
 import type { FromHost, ToHost } from './protocol.js';
 import type { HostTransport } from './remote-host.js';
@@ -110,9 +111,13 @@ export function createChildTransport(limits: ChildLimits, log: (level: LogLevel,
     const value = process.env[key];
     if (value !== undefined) env[key] = value;
   }
-  const child = fork(fileURLToPath(hostEntryUrl('child-entry')), [], {
-    env,
-    execArgv: [`--max-old-space-size=${limits.maxOldSpaceSizeMb}`],
+  const heapFlag = `--max-old-space-size=${limits.maxOldSpaceSizeMb}`;
+  // Inside the single executable, fork re-runs the executable itself (process.execPath): the env
+  // marker makes it run the host, and it reads Node flags from NODE_OPTIONS only (argv is ours).
+  const sea = embeddedPackage() !== undefined;
+  const child = fork(sea ? process.execPath : fileURLToPath(hostEntryUrl('child-entry')), [], {
+    env: sea ? { ...env, [SEA_CHILD_HOST_ENV]: '1', NODE_OPTIONS: heapFlag } : env,
+    execArgv: sea ? [] : [heapFlag],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'advanced',
     detached: true,

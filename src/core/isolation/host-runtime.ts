@@ -4,6 +4,7 @@ import { ksaError, toErrorInfo } from '../errors.js';
 import { redactValue } from '../redact.js';
 import { isMiddlewarePluginModule, type MiddlewarePluginModule } from '../../sdk/define-plugin.js';
 import { PLUGIN_API_VERSION } from '../versions.js';
+import { embeddedModule } from '../embedded.js';
 import type { Logger, LogLevel, PluginContext } from '../types.js';
 import type { AnalyzePayload, DiagnosePayload, DiagnoseReply, ExecutePayload, FromHost, HostMethod, PluginRef, ToHost } from './protocol.js';
 
@@ -77,7 +78,7 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
   return (message) => {
     if (message.type === 'ping') return send({ type: 'pong', id: message.id });
     if (message.type === 'abort') return controllers.get(message.id)?.abort(ksaError('KSA_ERR_TIMEOUT', 'call aborted'));
-    if (message.type === 'preload') return void import(message.entryUrl).catch(() => undefined);
+    if (message.type === 'preload') return void Promise.resolve().then(() => embeddedModule(message.entryUrl) ?? import(message.entryUrl)).catch(() => undefined);
     const controller = new AbortController();
     controllers.set(message.id, controller);
     const timer = setTimeout(() => controller.abort(ksaError('KSA_ERR_TIMEOUT', 'deadline reached')), Math.max(0, message.deadline - Date.now()));
@@ -106,7 +107,8 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
 async function importPlugin(ref: PluginRef): Promise<MiddlewarePluginModule> {
   let mod: { default?: unknown };
   try {
-    mod = (await import(ref.entryUrl)) as { default?: unknown };
+    // Inside the single executable a built-in plugin is an embedded module, not a file.
+    mod = embeddedModule(ref.entryUrl) ?? ((await import(ref.entryUrl)) as { default?: unknown });
   } catch (error) {
     throw ksaError('KSA_ERR_PLUGIN_IMPORT', `cannot import ${ref.manifest.id} from ${ref.entryUrl}: ${(error as Error).message}`);
   }

@@ -2,6 +2,7 @@
 import { Worker } from 'node:worker_threads';
 import { ksaError } from '../errors.js';
 import { hostEntryUrl } from './host-entry-url.js';
+import { embeddedPackage, SEA_WORKER_HOST } from '../embedded.js';
 import type { ErrorInfo, LogLevel } from '../types.js';
 import type { FromHost, ToHost } from './protocol.js';
 import type { HostTransport } from './remote-host.js';
@@ -14,7 +15,10 @@ export function createWorkerTransport(
   limits: WorkerLimits,
   log: (level: LogLevel, message: string) => void,
 ): HostTransport {
-  const worker = new Worker(hostEntryUrl('worker-entry'), {
+  // Inside the single executable the host is an embedded CommonJS script, evaluated as the worker's code.
+  const embeddedHost = embeddedPackage()?.read(SEA_WORKER_HOST);
+  const worker = new Worker(embeddedHost ?? hostEntryUrl('worker-entry'), {
+    eval: embeddedHost !== undefined,
     env: {},
     stdout: true,
     stderr: true,
