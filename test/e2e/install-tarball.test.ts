@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/services.js';
+import { installCommand, packCommand } from '../support/install-commands.js';
 
 const work = mkdtempSync(join(tmpdir(), 'ksa-pack-'));
 const prefix = join(work, 'prefix');
@@ -22,9 +23,12 @@ const env = (extra: Record<string, string> = {}) => ({
 });
 
 beforeAll(() => {
-  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: repoRoot, encoding: 'utf8' });
+  // The same commands as the Dockerfile's (test/support/install-commands.ts).
+  const [npm, ...pack] = packCommand(work);
+  const out = execFileSync(npm!, [...pack, '--json'], { cwd: repoRoot, encoding: 'utf8' });
   const tarball = join(work, (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename);
-  const r = spawnSync('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], { encoding: 'utf8', timeout: 240_000 });
+  const [, ...install] = installCommand(tarball, prefix);
+  const r = spawnSync(npm!, install, { encoding: 'utf8', timeout: 240_000 });
   if (r.status !== 0) throw new Error(`npm install -g of the tarball failed: ${r.stderr.slice(-2000)}`);
 }, 300_000);
 
