@@ -30,7 +30,15 @@ export function readBuiltinIndex(packageRoot: string): ManifestRecord[] | undefi
 type Satisfies = (version: string, range: string) => boolean;
 type ValidRange = (range: string) => string | null;
 let semverFns: { satisfies: Satisfies; validRange: ValidRange } | undefined;
-/** semver is loaded only when some manifest has `requires:` (none of the built-ins do). */
+/**
+ * manifest-reader.ts, which imports semver anyway, hands it over when it loads: every manifest
+ * with `requires:` comes through it (none of the built-ins have any), so the built-in path never
+ * loads semver, and in the single executable (no node_modules beside it) the bundled copy is used.
+ */
+export function provideSemver(fns: { satisfies: Satisfies; validRange: ValidRange }): void {
+  semverFns = fns;
+}
+/** Fallback for a built-in manifest with `requires:` when manifest-reader was never loaded. */
 function semver(): { satisfies: Satisfies; validRange: ValidRange } {
   if (!semverFns) {
     const require = createRequire(import.meta.url);

@@ -9,8 +9,10 @@ import { parse as parseYaml } from 'yaml';
 import { ksaError } from './errors.js';
 import { ManifestSchema, PLUGIN_API_VERSION } from './schemas.js';
 import { firstIssue } from './zod-issues.js';
-import { parseRequirement, type ManifestRecord } from './loader.js';
+import { parseRequirement, provideSemver, type ManifestRecord } from './loader.js';
 import type { Manifest } from './types.js';
+
+provideSemver({ satisfies: (v, r) => semver.satisfies(v, r), validRange: (r) => semver.validRange(r) });
 
 export const SUPPORTED_API_VERSIONS: readonly number[] = [PLUGIN_API_VERSION];
 

@@ -6,7 +6,7 @@
 // Needs `npm run build`; the executable is rebuilt here (about 6 s: mostly copying and patching
 // the ~95 MB node binary), so it always matches dist/.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +116,22 @@ describe('dist/sea/ksa, run without node on PATH', () => {
     expect(r.status).toBe(3);
     expect(r.stderr).toMatch(/^ksa: KSA_ERR_BAD_INPUT `ksa plugin new` needs ksa installed from npm.*npm install -g @kubestack\/ksa/);
     expect(existsSync(join(work, 'nope'))).toBe(false);
+  });
+});
+
+describe('dist/sea/ksa away from any node_modules', () => {
+  it('checks plugin `requires:` ranges with its own bundled semver (a copy outside the repository)', () => {
+    const away = join(work, 'bin-away');
+    mkdirSync(away);
+    const copy = join(away, 'ksa');
+    copyFileSync(binary, copy);
+    chmodSync(copy, 0o755);
+    const deps = join(repoRoot, 'test', 'fixtures', 'plugins', 'deps-chain');
+    const r = spawnSync(copy, ['--plugin-dir', deps, 'plugin', 'list', '--json'], { cwd: work, env: env(), encoding: 'utf8', timeout: 30_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const ids = (JSON.parse(r.stdout) as { plugins: Array<{ id: string }> }).plugins.map((p) => p.id);
+    expect(ids).toEqual(expect.arrayContaining(['dep-a', 'dep-b', 'dep-c']));
   });
 });
 
