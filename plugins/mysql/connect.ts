@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createConnection, type ConnectionOptions } from 'mysql2';
 import type { Connection as PromiseConnection } from 'mysql2/promise';
-import { KsaError, createOperationGuard, ksaError, parseEndpoint, redactSecrets, sqlOperationOf } from '../../src/sdk/index.js';
+import { KsaError, createOperationGuard, ksaError, parseEndpoint, redactSecrets, sqlOperationsOf } from '../../src/sdk/index.js';
 import type { ErrorCode, MiddlewareTarget, PluginContext } from '../../src/sdk/index.js';
 import { dialectOf, flavorOf, versionNumbers, type Dialect } from './dialect.js';
 import type { Row, ServerInfo } from './snapshot.js';
@@ -94,7 +94,7 @@ export async function connectMysql(ctx: PluginContext, target: MiddlewareTarget)
   const budget = remaining(ctx);
   if (budget <= 0) throw ksaError('KSA_ERR_TIMEOUT', 'no time left to connect');
   // Refuse before any I/O when the manifest does not declare what the session setup sends.
-  for (const op of ['SELECT', 'SET SESSION TRANSACTION READ ONLY']) guard.assert(op);
+  for (const sql of ['SELECT 1', 'SET SESSION TRANSACTION READ ONLY']) guard.assertSql(sql, 'mysql');
   if (ctx.signal.aborted) throw ksaError('KSA_ERR_TIMEOUT', 'aborted before connecting');
   let options: ConnectionOptions;
   try {
@@ -133,9 +133,9 @@ export async function connectMysql(ctx: PluginContext, target: MiddlewareTarget)
   const conn: PromiseConnection = core.promise();
 
   const query = async (sql: string, values?: unknown[]): Promise<Row[]> => {
-    guard.assert(sqlOperationOf(sql));
+    guard.assertSql(sql, 'mysql');
     const timeout = remaining(ctx);
-    if (timeout <= 0) throw ksaError('KSA_ERR_TIMEOUT', `no time left for ${sqlOperationOf(sql).split(/\s+/).slice(0, 4).join(' ')}`);
+    if (timeout <= 0) throw ksaError('KSA_ERR_TIMEOUT', `no time left for ${sqlOperationsOf(sql, 'mysql')[0] ?? 'the statement'}`);
     const [rows] = await Promise.race([conn.query({ sql, timeout, ...(values ? { values } : {}) }), aborted]);
     return Array.isArray(rows) ? (rows as Row[]) : [];
   };

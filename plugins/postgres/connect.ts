@@ -2,7 +2,7 @@
 // through the operation guard, closed on ctx.signal abort. Endpoints are tried in order (libpq's
 // multi-host behaviour) until one accepts the connection.
 import pg from 'pg';
-import { createOperationGuard, ksaError, redactEndpoint, sqlOperationOf } from '../../src/sdk/index.js';
+import { createOperationGuard, ksaError, redactEndpoint } from '../../src/sdk/index.js';
 import type { KsaError, MiddlewareTarget, PluginContext } from '../../src/sdk/index.js';
 import type { ConnectionOptions } from 'node:tls';
 import { settingsOf, sslOptionsOf, type ConnectSettings } from './connect-settings.js';
@@ -92,7 +92,7 @@ async function connectOne(ctx: PluginContext, endpoint: string, target: Middlewa
 export async function connectPostgres(ctx: PluginContext, target: MiddlewareTarget, firstStatement: string): Promise<PgConn> {
   const guard = createOperationGuard(ctx.pluginId, ctx.operations);
   // Refuse before any I/O when the manifest does not allow the first statement.
-  guard.assert(sqlOperationOf(firstStatement));
+  guard.assertSql(firstStatement, 'postgres');
   if (ctx.signal.aborted) throw abortError();
   let client: pg.Client | undefined;
   let endpoint = target.endpoints[0] ?? '';
@@ -116,7 +116,7 @@ export async function connectPostgres(ctx: PluginContext, target: MiddlewareTarg
     endpoint,
     options: target.options,
     async query<R>(sql: string): Promise<R[]> {
-      guard.assert(sqlOperationOf(sql));
+      guard.assertSql(sql, 'postgres');
       try {
         // Each statement gets what is left of the budget (the connect-time value only bounds one).
         const res = await raceAbort(ctx, c.query({ text: sql, query_timeout: Math.max(25, ctx.deadline - Date.now() - 100) } as pg.QueryConfig));

@@ -42,21 +42,14 @@ export interface RedisConnection {
 
 const MODES: Record<RedisMode, true> = { standalone: true, sentinel: true, cluster: true };
 
-/** Commands whose first argument names a subcommand; the guard checks `CONFIG GET`, never arguments. */
-const CONTAINER = new Set(['ACL', 'CLIENT', 'CLUSTER', 'COMMAND', 'CONFIG', 'LATENCY', 'MEMORY', 'SENTINEL', 'SLOWLOG']);
-
-export function operationOf(args: readonly string[]): string {
-  const name = (args[0] ?? '').toUpperCase();
-  return CONTAINER.has(name) && args[1] !== undefined ? `${name} ${args[1].toUpperCase()}` : name;
-}
-
 export async function connectRedis(ctx: PluginContext, target: MiddlewareTarget): Promise<RedisConnection> {
   const mode = modeOption(target.options.mode);
   const sentinelList = listOption(target.options.sentinel);
   const masterName = typeof target.options.masterName === 'string' && target.options.masterName !== '' ? target.options.masterName : undefined;
   const sentinelMode = mode === 'sentinel' || (mode === undefined && sentinelList.length > 0);
-  const guard = createOperationGuard(ctx.pluginId, ctx.operations);
   const secrets = target.auth.password ? [target.auth.password] : [];
+  // The guard sees whole commands (arguments included): the manifest says `CONFIG GET *`, `SLOWLOG LEN`.
+  const guard = createOperationGuard(ctx.pluginId, ctx.operations, { secrets });
   const tls = tlsOptions(target);
   const clients: Redis[] = [];
   const closeAll = () => { for (const r of clients.splice(0)) r.disconnect(); };
@@ -123,7 +116,7 @@ export async function connectRedis(ctx: PluginContext, target: MiddlewareTarget)
     open: (c, address) => open(c, address),
     closeAll,
     async pipeline(client, commands) {
-      for (const args of commands) guard.assert(operationOf(args));
+      for (const args of commands) guard.assert(args);
       const pipe = client.redis.pipeline();
       for (const [name, ...args] of commands) pipe.call(name!, ...args);
       const results = (await pipe.exec()) ?? [];
@@ -136,10 +129,11 @@ export async function connectRedis(ctx: PluginContext, target: MiddlewareTarget)
 }
 
 async function authenticate(guard: OperationGuard, client: NodeClient, target: MiddlewareTarget, secrets: string[]): Promise<void> {
-  guard.assert('AUTH');
   const { username, password } = target.auth;
+  const args = username ? [username, password!] : [password!];
+  guard.assert(['AUTH', ...args]);
   try {
-    await client.redis.call('AUTH', ...(username ? [username, password!] : [password!]));
+    await client.redis.call('AUTH', ...args);
     client.authUsed = true;
   } catch (e) {
     const message = redactSecrets(e instanceof Error ? e.message : String(e), secrets);

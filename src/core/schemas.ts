@@ -2,6 +2,7 @@
 // manifest files, JSON output) is a zod schema here; TypeScript types are inferred in types.ts.
 import { z } from 'zod';
 
+import { manifestOperationProblems } from './operation-entries.js';
 import { SCHEMA_VERSION } from './versions.js';
 
 export { SCHEMA_VERSION, PLUGIN_API_VERSION } from './versions.js';
@@ -19,6 +20,8 @@ export const ActionSpecSchema = z.strictObject({
   name: z.string().regex(idPattern),
   mutating: z.boolean(),
   description: z.string().optional(),
+  /** Operations admitted only while this action runs (e.g. `FUNCTION pg_terminate_backend`). */
+  operations: z.array(z.string().min(1)).optional(),
 });
 
 /** Text a manifest supplies for `ksa diagnose --help`: one terminal line, no control characters. */
@@ -55,6 +58,8 @@ export const ManifestSchema = z.strictObject({
   config_schema: z.record(z.string(), z.unknown()).optional(),
   examples: z.array(ManifestExampleSchema).max(20).optional(),
   credentials: ManifestCredentialsSchema.optional(),
+}).superRefine((m, ctx) => {
+  for (const p of manifestOperationProblems(m)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
 });
 
 export const PluginInfoSchema = z.object({

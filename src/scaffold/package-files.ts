@@ -50,7 +50,9 @@ capabilities: [health-check, metrics, diagnose]
 categories: [connection]
 # Every check id in the code; the contract test fails when they drift apart.
 checks: [${c.middleware}.connection.latency]
-# Every operation the plugin sends; the guard refuses anything else.
+# Every operation the plugin sends, whole: an entry admits exactly its words, a trailing * admits
+# arguments ("STATS *"); the guard refuses anything else. Operations with a side effect belong to
+# the mutating action that sends them: actions: [{name: reset, mutating: true, operations: [STATS RESET]}]
 operations: [TCP_CONNECT]
 actions: []
 requires: []

@@ -74,7 +74,7 @@ export async function connect(ctx: PluginContext, target: MiddlewareTarget): Pro
 
 export function collectTs(): string {
   return `// I/O only: gather the snapshot the checks read. Replace the probes with your protocol's
-// status commands (each one through conn.guard.assert('<OPERATION>') and declared in plugin.yaml).
+// status commands (each one through conn.guard.assert('<COMMAND> <ARGS>') and declared, whole, in plugin.yaml).
 import type { CollectOutput, PluginContext } from '@kubestack/ksa/sdk';
 import { timedConnect, type Connection } from './connect.js';
 import type { Snapshot } from './snapshot.js';

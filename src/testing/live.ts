@@ -6,6 +6,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { isDeepStrictEqual } from 'node:util';
 import { DiagnoseOptionsSchema, DiagnosticResultSchema, MiddlewareTargetSchema, SnapshotSchema } from '../core/schemas.js';
 import { formatPath } from '../core/zod-issues.js';
+import { operationsInScope } from '../core/operation-entries.js';
 import { findingProblems } from './cases.js';
 import type { MiddlewarePluginModule } from '../sdk/define-plugin.js';
 import type { DiagnosticResult, Logger, Manifest, MiddlewareTarget, MiddlewareTargetInput, PluginContext, Snapshot } from '../core/types.js';
@@ -18,7 +19,10 @@ export interface LogLine { level: keyof Logger; message: string; fields?: Record
 export interface ContextOptions {
   signal?: AbortSignal;
   deadline?: number;
+  /** Defaults to the operations of the call's scope: the manifest's, plus `action`'s own. */
   operations?: readonly string[];
+  /** The action the context is for (its operations are admitted only then). */
+  action?: string;
   config?: Record<string, unknown>;
   allowWrite?: boolean;
   logs?: LogLine[];
@@ -33,10 +37,13 @@ export function makeContext(manifest: Manifest, o: ContextOptions = {}): PluginC
     logger: { error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug') },
     config: o.config ?? {},
     deadline: o.deadline ?? Date.now() + 10_000,
-    operations: o.operations ?? manifest.operations,
+    operations: o.operations ?? operationsInScope(manifest, o.action),
     allowWrite: o.allowWrite ?? false,
   };
 }
+
+/** The wording of the guard's refusals (src/sdk/guard.ts). */
+const GUARD_REFUSAL = /KSA_ERR_OPERATION_DENIED|which its manifest does not declare|admitted only while a mutating action/;
 
 export function targetOf(manifest: Manifest, spec: TargetSpec): MiddlewareTarget {
   return MiddlewareTargetSchema.parse({
@@ -80,6 +87,9 @@ export async function runLive(
   } finally {
     await plugin.disconnect(ctx);
   }
+  // A refusal caught by the plugin and turned into a skip or a log line still means it sent (tried) an undeclared operation.
+  const swallowed = [...Object.values(snapshot.skipped ?? {}), ...Object.values(snapshot.notApplicable ?? {}), ...logs.map((l) => l.message)].find((t) => GUARD_REFUSAL.test(t));
+  if (swallowed) problems.push(`undeclared operation, refused by the guard and swallowed by the plugin: ${swallowed.slice(0, 200)}; declare it in the manifest operations: or stop sending it`);
   const snap = SnapshotSchema.safeParse(snapshot);
   if (!snap.success) problems.push(`snapshot does not match SnapshotSchema: ${formatPath(snap.error.issues[0]?.path ?? [])}: ${snap.error.issues[0]?.message}`);
   if (!isDeepStrictEqual(JSON.parse(JSON.stringify(snapshot.data)), snapshot.data)) {

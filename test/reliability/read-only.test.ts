@@ -7,6 +7,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtPlugin, measurements, parseReport, runKsa, type KsaRun } from './support/ksa.js';
 import { startMariadb, startPostgres, startRedis, type Throwaway } from './support/throwaway-servers.js';
+import { createOperationGuard } from '../../src/sdk/guard.js';
+import { loadBuiltinManifest } from '../support/plugin-harness.js';
 
 const m = measurements('read-only guarantee (reliability case 13)');
 afterAll(() => m.print());
@@ -47,6 +49,15 @@ export function sqlWrite(statement: string): string | null {
   };
   const check = reads[head];
   return check ? check() : `statement kind ${head}`;
+}
+
+/** What the server saw that the plugin's manifest does not declare for a diagnosis (its top-level operations). */
+function undeclared(manifestId: string, seen: ReadonlyArray<string | readonly string[]>, dialect?: 'mysql' | 'postgres'): string[] {
+  const guard = createOperationGuard(manifestId, loadBuiltinManifest(manifestId).operations);
+  return seen.filter((op) => {
+    if (dialect === undefined) return !guard.allows(op);
+    try { guard.assertSql(String(op), dialect); return false; } catch { return true; }
+  }).map((op) => (typeof op === 'string' ? op.slice(0, 80) : op.slice(0, 2).join(' ')));
 }
 
 // ---------------------------------------------------------------- log parsers
@@ -171,6 +182,7 @@ describe.runIf(builtPlugin('redis'))('case 13: Redis, watched with MONITOR', () 
     const counted = statsDelta(before, await mon.stats());
     expect(commands.length).toBeGreaterThan(0);
     expect(await redisWrites(commands, (n) => mon.flags(n))).toEqual([]);
+    expect(undeclared('redis-diagnostics', commands)).toEqual([]);
     expect(await redisWrites(counted, (n) => mon.flags(n.replace(' ', '|')))).toEqual([]);
     m.record('case 13 redis commandstats', counted.map((c) => c.join(' ')).join(', '));
     m.record('case 13 redis diagnosis', `${commands.length} commands, 0 writes: ${[...new Set(commands.map((c) => c.slice(0, c[0] === 'info' || c[0] === 'INFO' ? 1 : 2).join(' ')))].join(', ')}`);
@@ -207,6 +219,7 @@ describe.runIf(builtPlugin('mysql'))('case 13: MariaDB, watched with the general
     await settle();
     const { statements, connections } = mysqlEntries(server.logSince());
     expect(statements.length).toBeGreaterThan(0);
+    expect(undeclared('mysql-diagnostics', statements, 'mysql')).toEqual([]);
     expect(statements.map((s) => [s.slice(0, 80), sqlWrite(s)]).filter(([, w]) => w !== null)).toEqual([]);
     m.record('case 13 mariadb diagnosis', `${connections} connection(s), ${statements.length} statements, 0 writes`);
   });
@@ -237,6 +250,7 @@ describe.runIf(builtPlugin('postgres'))('case 13: PostgreSQL, watched with log_s
     await settle();
     const { statements, connections } = pgEntries(server.logSince());
     expect(statements.length).toBeGreaterThan(0);
+    expect(undeclared('postgres-diagnostics', statements, 'postgres')).toEqual([]);
     expect(statements.map((s) => [s.slice(0, 80), sqlWrite(s)]).filter(([, w]) => w !== null)).toEqual([]);
     m.record('case 13 postgres diagnosis', `${connections} connection(s), ${statements.length} statements, 0 writes`);
   });

@@ -2,6 +2,7 @@
 // imports the plugin lazily, runs each call with its own AbortSignal and deadline, replies.
 import { ksaError, toErrorInfo } from '../errors.js';
 import { redactValue } from '../redact.js';
+import { operationsInScope } from '../operation-entries.js';
 import { isMiddlewarePluginModule, type MiddlewarePluginModule } from '../../sdk/define-plugin.js';
 import { PLUGIN_API_VERSION } from '../versions.js';
 import { embeddedModule } from '../embedded.js';
@@ -91,7 +92,8 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
       logger: hostLogger(send, ref.manifest.id),
       config: ref.config ?? {},
       deadline: message.deadline,
-      operations: ref.manifest.operations,
+      // An action's own operations (e.g. FUNCTION pg_terminate_backend) are admitted only in its call.
+      operations: operationsInScope(ref.manifest, (message.payload as Partial<ExecutePayload>).action),
       allowWrite: (message.payload as Partial<ExecutePayload>).allowWrite === true,
     };
     handlers[message.method](message.payload as never, ctx).then(

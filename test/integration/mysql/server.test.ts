@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mysql from 'mysql2/promise';
 import plugin from '../../../plugins/mysql/index.js';
 import { loadBuiltinManifest, makeContext, runPlugin } from '../../support/plugin-harness.js';
+import { operationsInScope } from '../../../src/core/operation-entries.js';
 import { MiddlewareTargetSchema } from '../../../src/core/schemas.js';
 import { createMonitorUser, startMariaDb, waitFor, type MariaDb } from './mariadb.js';
 
@@ -70,7 +71,8 @@ describe('mysql single server scenarios (real MariaDB)', () => {
     await blocker.query('UPDATE t SET v = 30 WHERE id = 2');
     const manifest = loadBuiltinManifest('mysql-diagnostics');
     const instance = plugin.create();
-    const ctx = makeContext(manifest);
+    // The action's call: KILL is declared for kill-session only.
+    const ctx = makeContext(manifest, 10_000, { operations: operationsInScope(manifest, 'kill-session') });
     await instance.connect(ctx, MiddlewareTargetSchema.parse({ type: 'mysql', name: 'kill', endpoints: [`127.0.0.1:${server.port}`], auth: { username: 'root-admin', password: 'admin-pw' } }));
     try {
       await expect(instance.execute(ctx, 'kill-session', { id: who.id }, false)).rejects.toMatchObject({ code: 'KSA_ERR_WRITE_NOT_ALLOWED' });

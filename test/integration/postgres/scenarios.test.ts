@@ -5,6 +5,7 @@ import type pg from 'pg';
 import postgres from '../../../plugins/postgres/index.js';
 import { MARK } from '../../../plugins/postgres/queries.js';
 import { loadBuiltinManifest, makeContext, runPlugin } from '../../support/plugin-harness.js';
+import { operationsInScope } from '../../../src/core/operation-entries.js';
 import { freePort, MONITOR, SUPERUSER_PASSWORD, startPrimary, waitFor, type PgServer } from './pg-cluster.js';
 import { MiddlewareTargetSchema } from '../../../src/core/schemas.js';
 
@@ -125,11 +126,14 @@ describe('postgres scenarios against a real server', () => {
     }
   });
 
-  it('the session is read-only even for a superuser: a locking SELECT is refused by the server', async () => {
+  it('the session is read-only even for a superuser: a locking SELECT is refused by the guard, a write the guard cannot see by the server', async () => {
     const manifest = loadBuiltinManifest('postgres-diagnostics');
+    // A write hidden in a user-defined function: the guard does not know what it does, the read-only session does.
+    await server.sql(`CREATE OR REPLACE FUNCTION ksa_hidden_write() RETURNS int LANGUAGE sql AS 'UPDATE accounts SET balance = balance RETURNING 1'`);
     const conn = await postgres.parts.connect(makeContext(manifest), MiddlewareTargetSchema.parse(target(server.endpoint, { username: 'postgres', password: SUPERUSER_PASSWORD })));
     try {
-      await expect(conn.query(`${MARK} SELECT * FROM accounts FOR UPDATE`)).rejects.toMatchObject({ code: '25006' }); // read_only_sql_transaction
+      await expect(conn.query(`${MARK} SELECT * FROM accounts FOR UPDATE`)).rejects.toMatchObject({ code: 'KSA_ERR_OPERATION_DENIED', message: expect.stringContaining('SELECT FOR UPDATE') });
+      await expect(conn.query(`${MARK} SELECT ksa_hidden_write()`)).rejects.toMatchObject({ code: '25006' }); // read_only_sql_transaction
     } finally {
       await conn.close();
     }
@@ -139,7 +143,17 @@ describe('postgres scenarios against a real server', () => {
     const victim = await connect();
     const pid = (await victim.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
     const manifest = loadBuiltinManifest('postgres-diagnostics');
-    const ctx = makeContext(manifest);
+    // Outside its action's call (the diagnosis scope), pg_terminate_backend is refused at the guard.
+    const outside = postgres.create();
+    const diagnoseCtx = makeContext(manifest);
+    await outside.connect(diagnoseCtx, MiddlewareTargetSchema.parse(target(server.endpoint, { username: 'postgres', password: SUPERUSER_PASSWORD })));
+    try {
+      await expect(outside.execute(diagnoseCtx, 'terminate-backend', { pid: String(pid) }, true)).rejects.toMatchObject({ code: 'KSA_ERR_OPERATION_DENIED', message: expect.stringContaining('pg_terminate_backend') });
+      expect((await victim.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await outside.disconnect(diagnoseCtx);
+    }
+    const ctx = makeContext(manifest, 10_000, { operations: operationsInScope(manifest, 'terminate-backend') });
     const plugin = postgres.create();
     await plugin.connect(ctx, MiddlewareTargetSchema.parse(target(server.endpoint, { username: 'postgres', password: SUPERUSER_PASSWORD })));
     try {

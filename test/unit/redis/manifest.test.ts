@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import redisPlugin, { REDIS_CATEGORIES } from '../../../plugins/redis/index.js';
 import { CONFIG_KEYS, DANGEROUS_COMMANDS } from '../../../plugins/redis/collect.js';
-import { operationOf } from '../../../plugins/redis/connect.js';
+import { createOperationGuard } from '../../../src/sdk/index.js';
+import { operationsInScope } from '../../../src/core/operation-entries.js';
 import { loadBuiltinManifest } from '../../support/plugin-harness.js';
 
 const manifest = loadBuiltinManifest('redis-diagnostics');
@@ -16,15 +17,20 @@ describe('manifests/redis-diagnostics.yaml', () => {
     expect(Object.keys(redisPlugin.parts.actions ?? {})).toEqual(['slowlog-reset']);
   });
 
-  it('declares every operation the plugin sends, and no write other than the action\'s', () => {
+  it('declares every command the plugin sends (whole, * for arguments), and no write other than the action\'s', () => {
     const sent = [
-      ['AUTH'], ['CLIENT', 'SETNAME', 'ksa'], ['INFO', 'all'], ...CONFIG_KEYS.map((k) => ['CONFIG', 'GET', k]), ['SLOWLOG', 'GET', '32'], ['SLOWLOG', 'LEN'], ['LATENCY', 'LATEST'],
-      ['CLIENT', 'LIST'], ['CLUSTER', 'INFO'], ['CLUSTER', 'NODES'], ['ACL', 'GETUSER', 'default'], ['COMMAND', 'INFO', 'FLUSHALL'],
+      ['AUTH', 'pw'], ['AUTH', 'user', 'pw'], ['CLIENT', 'SETNAME', 'ksa'], ['INFO', 'all'], ...CONFIG_KEYS.map((k) => ['CONFIG', 'GET', k]), ['SLOWLOG', 'GET', '32'], ['SLOWLOG', 'LEN'], ['LATENCY', 'LATEST'],
+      ['CLIENT', 'LIST'], ['CLUSTER', 'INFO'], ['CLUSTER', 'NODES'], ['ACL', 'GETUSER', 'default'], ['COMMAND', 'INFO', ...Object.keys(DANGEROUS_COMMANDS)],
       ...Object.values(DANGEROUS_COMMANDS).map((a) => ['ACL', 'DRYRUN', 'default', ...a]),
       ['SENTINEL', 'MASTER', 'm'], ['SENTINEL', 'MASTERS'], ['SENTINEL', 'REPLICAS', 'm'], ['SENTINEL', 'SENTINELS', 'm'], ['SENTINEL', 'CKQUORUM', 'm'],
-      ['SLOWLOG', 'RESET'],
-    ].map(operationOf);
-    expect([...new Set(sent)].sort()).toEqual([...manifest.operations].sort());
+    ];
+    const diagnosis = createOperationGuard(manifest.id, operationsInScope(manifest));
+    expect(sent.filter((args) => !diagnosis.allows(args))).toEqual([]);
+    // Every entry is used: the manifest declares nothing the code never sends.
+    expect(manifest.operations.filter((e) => !sent.some((args) => createOperationGuard(manifest.id, [e]).allows(args)))).toEqual([]);
+    // Writes: refused in a diagnosis, admitted only in the call of the action that declares them.
+    for (const write of [['SLOWLOG', 'RESET'], ['CONFIG', 'SET', 'maxmemory', '0'], ['FLUSHALL'], ['CLIENT', 'KILL', 'ID', '5']]) expect(diagnosis.allows(write)).toBe(false);
+    expect(createOperationGuard(manifest.id, operationsInScope(manifest, 'slowlog-reset')).allows(['SLOWLOG', 'RESET'])).toBe(true);
   });
 
   it('never asks CONFIG GET for a secret', () => {
