@@ -43,12 +43,15 @@ describe('redis-diagnostics, standalone', () => {
     expect(r.status).toBe('healthy');
     expect(r.errors).toEqual([]);
     const byName = Object.fromEntries(r.categories.map((c) => [c.name, c]));
-    for (const c of ['memory', 'connection', 'replication', 'persistence', 'performance', 'security']) {
+    for (const c of ['memory', 'connection', 'persistence', 'performance', 'security']) {
       expect(byName[c], c).toMatchObject({ status: 'healthy' });
       expect(byName[c]?.skipped, c).toBeUndefined();
+      expect(byName[c]?.notApplicable, c).toBeUndefined();
     }
-    expect(byName.sentinel).toMatchObject({ status: 'unknown', skipped: expect.stringContaining('--sentinel') });
-    expect(byName.cluster).toMatchObject({ status: 'unknown', skipped: expect.stringContaining('cluster_enabled:0') });
+    // Not applicable to a lone primary (issue 12): said so, and never a failed look (unknown).
+    expect(byName.replication).toMatchObject({ status: 'healthy', notApplicable: true, skipped: expect.stringContaining('connected_slaves:0') });
+    expect(byName.sentinel).toMatchObject({ status: 'healthy', notApplicable: true, skipped: expect.stringContaining('--sentinel') });
+    expect(byName.cluster).toMatchObject({ status: 'healthy', notApplicable: true, skipped: expect.stringContaining('cluster_enabled:0') });
     expect(r.metrics).toMatchObject({ mode: 'standalone', nodes: 1, nodes_reachable: 1, maxmemory: 100 * 1024 * 1024, redis_version: expect.any(String) });
     expect(r.metrics.used_memory).toBeGreaterThan(0);
     expect(r.metrics.connected_clients).toBeGreaterThanOrEqual(1);
