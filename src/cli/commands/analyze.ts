@@ -37,7 +37,10 @@ export async function runAnalyze(rt: Runtime, file: string, flags: BaselineFlags
       results.push(await manager.analyze(s, own ? { ...opts, thresholds: { ...own, ...opts.thresholds } } : opts));
     }
     for (const f of failures) results.push(recordedFailure(manager, f, file));
-    return finish(results);
+    // The file keeps snapshots and failures apart; the report keeps the ksa.yaml's target order.
+    const position = new Map((config?.targets ?? []).map((t, i) => [t.name, i]));
+    const at = (r: DiagnosticResult) => position.get(r.target.name) ?? Number.MAX_SAFE_INTEGER;
+    return finish(results.map((r, i) => ({ r, i })).sort((a, b) => at(a.r) - at(b.r) || a.i - b.i).map((x) => x.r));
   } finally {
     void manager.close();
   }
