@@ -7,7 +7,6 @@ import { createWireBroker, type RequestName, type WireBroker, type WireOptions, 
 import { describeError, toKsaError } from './driver-errors.js';
 import { readKafkaOptions, type KafkaOptions } from './options.js';
 
-export const DEFAULT_PORT = 9092;
 
 export interface OpenedBroker {
   address: string;
@@ -134,7 +133,7 @@ export async function connectKafka(ctx: PluginContext, target: MiddlewareTarget)
   };
   ctx.signal.addEventListener('abort', () => { void close(); }, { once: true });
 
-  const endpoints = target.endpoints.map((raw) => parseEndpoint(raw, DEFAULT_PORT));
+  const endpoints = target.endpoints.map((raw) => parseEndpoint(raw, ctx.defaultPort));
   let bootstrap: OpenedBroker;
   try {
     // Every bootstrap server at once; the first that answers is used, the others stay pooled.

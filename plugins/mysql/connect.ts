@@ -8,7 +8,6 @@ import type { ErrorCode, MiddlewareTarget, PluginContext } from '../../src/sdk/i
 import { dialectOf, flavorOf, versionNumbers, type Dialect } from './dialect.js';
 import type { Row, ServerInfo } from './snapshot.js';
 
-export const DEFAULT_PORT = 3306;
 /** Kept free before the deadline so the plugin can still answer with what it has. */
 const MARGIN_MS = 150;
 
@@ -60,9 +59,9 @@ function remaining(ctx: PluginContext): number {
   return ctx.deadline - Date.now() - MARGIN_MS;
 }
 
-function connectionOptions(target: MiddlewareTarget, connectTimeout: number): ConnectionOptions {
+function connectionOptions(target: MiddlewareTarget, connectTimeout: number, defaultPort: number | undefined): ConnectionOptions {
   const socket = typeof target.options.socket === 'string' ? target.options.socket : undefined;
-  const endpoint = socket ? undefined : parseEndpoint(target.endpoints[0] ?? '', DEFAULT_PORT);
+  const endpoint = socket ? undefined : parseEndpoint(target.endpoints[0] ?? '', defaultPort);
   const database = typeof target.options.database === 'string' ? target.options.database : endpoint?.path || undefined;
   const tls = target.tls?.enabled ? target.tls : undefined;
   return {
@@ -98,7 +97,7 @@ export async function connectMysql(ctx: PluginContext, target: MiddlewareTarget)
   if (ctx.signal.aborted) throw ksaError('KSA_ERR_TIMEOUT', 'aborted before connecting');
   let options: ConnectionOptions;
   try {
-    options = connectionOptions(target, Math.max(100, Math.floor(budget * 0.8)));
+    options = connectionOptions(target, Math.max(100, Math.floor(budget * 0.8)), ctx.defaultPort);
   } catch (error) {
     if (error instanceof KsaError) throw error;
     throw ksaError('KSA_ERR_TLS', `cannot read a TLS file: ${(error as Error).message}`);

@@ -5,7 +5,6 @@ import { ksaError, parseEndpoint } from '../../src/sdk/index.js';
 import type { MiddlewareTarget } from '../../src/sdk/index.js';
 import type { ConnectionOptions } from 'node:tls';
 
-export const DEFAULT_PORT = 5432;
 const SSL_MODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 export type SslMode = (typeof SSL_MODES)[number];
 
@@ -17,13 +16,19 @@ export interface ConnectSettings {
   sslmode: SslMode;
 }
 
-/** Endpoint + options -> where and how to connect (options win over the URL). */
-export function settingsOf(endpoint: string, target: Pick<MiddlewareTarget, 'auth' | 'options' | 'tls'>): ConnectSettings {
+function socketPort(option: unknown, defaultPort: number | undefined): number {
+  const port = Number(option) || defaultPort;
+  if (port === undefined) throw ksaError('KSA_ERR_BAD_INPUT', 'a Unix socket needs the port of its .s.PGSQL.<port> file', { fix: 'pass --option port=5432' });
+  return port;
+}
+
+/** Endpoint + options -> where and how to connect (options win over the URL); `defaultPort` is the manifest's (ctx.defaultPort). */
+export function settingsOf(endpoint: string, target: Pick<MiddlewareTarget, 'auth' | 'options' | 'tls'>, defaultPort: number | undefined): ConnectSettings {
   const opt = target.options;
   // `--socket DIR` arrives as `unix:DIR`: pg connects to DIR/.s.PGSQL.<port>; TLS does not apply.
   const parsed = endpoint.startsWith('unix:')
-    ? { host: endpoint.slice(5), port: Number(opt.port) || DEFAULT_PORT, path: '', username: undefined, params: { sslmode: 'disable' } as Record<string, string> }
-    : parseEndpoint(endpoint, DEFAULT_PORT);
+    ? { host: endpoint.slice(5), port: socketPort(opt.port, defaultPort), path: '', username: undefined, params: { sslmode: 'disable' } as Record<string, string> }
+    : parseEndpoint(endpoint, defaultPort);
   const sslmode = (typeof opt.sslmode === 'string' ? opt.sslmode : parsed.params.sslmode)
     ?? (target.tls?.enabled ? (target.tls.rejectUnauthorized ? 'verify-full' : 'require') : 'prefer');
   if (!(SSL_MODES as readonly string[]).includes(sslmode)) {

@@ -69,7 +69,7 @@ async function openClient(ctx: PluginContext, s: ConnectSettings, ssl: Connectio
 }
 
 async function connectOne(ctx: PluginContext, endpoint: string, target: MiddlewareTarget): Promise<pg.Client> {
-  const s = settingsOf(endpoint, target);
+  const s = settingsOf(endpoint, target, ctx.defaultPort);
   const secrets = target.auth.password ? [target.auth.password] : [];
   const ssl = sslOptionsOf(s.sslmode, s.host, target.tls);
   try {

@@ -7,7 +7,6 @@ import { createOperationGuard, ksaError, KsaError, parseEndpoint, redactSecrets 
 import type { ErrorCode, MiddlewareTarget, OperationGuard, PluginContext } from '../../src/sdk/index.js';
 import type { RedisMode } from './snapshot.js';
 
-export const DEFAULT_PORT = 6379;
 export const SENTINEL_PORT = 26379;
 
 export interface NodeClient {
@@ -54,7 +53,7 @@ export async function connectRedis(ctx: PluginContext, target: MiddlewareTarget)
   const clients: Redis[] = [];
   const closeAll = () => { for (const r of clients.splice(0)) r.disconnect(); };
 
-  const open = async (c: PluginContext, address: string, defaultPort = DEFAULT_PORT): Promise<NodeClient> => {
+  const open = async (c: PluginContext, address: string, defaultPort = ctx.defaultPort): Promise<NodeClient> => {
     if (c.signal.aborted) throw ksaError('KSA_ERR_TIMEOUT', `${address}: the deadline passed before connecting`);
     const ep = endpointOptions(address, defaultPort);
     const remaining = Math.max(50, c.deadline - Date.now());
@@ -96,7 +95,7 @@ export async function connectRedis(ctx: PluginContext, target: MiddlewareTarget)
   const seedAddresses = sentinelMode ? (sentinelList.length > 0 ? sentinelList : target.endpoints) : target.endpoints;
   const seeds: Seed[] = await Promise.all(seedAddresses.map(async (address): Promise<Seed> => {
     try {
-      return { address, client: await open(ctx, address, sentinelMode ? SENTINEL_PORT : DEFAULT_PORT) };
+      return { address, client: await open(ctx, address, sentinelMode ? SENTINEL_PORT : ctx.defaultPort) };
     } catch (e) {
       return { address, error: e instanceof KsaError ? e : ksaError('KSA_ERR_CONNECT', `${address}: ${redactSecrets(String(e), secrets)}`) };
     }
@@ -162,7 +161,7 @@ function connectError(address: string, error: unknown, secrets: string[]): KsaEr
   return ksaError(code, message);
 }
 
-function endpointOptions(address: string, defaultPort: number): { options: RedisOptions; tls: boolean } {
+function endpointOptions(address: string, defaultPort: number | undefined): { options: RedisOptions; tls: boolean } {
   if (address.startsWith('unix:')) return { options: { path: address.slice('unix:'.length) }, tls: false };
   const ep = parseEndpoint(address, defaultPort);
   if (ep.scheme !== undefined && ep.scheme !== 'redis' && ep.scheme !== 'rediss') {

@@ -1,6 +1,7 @@
 // The published rule behind each state finding (link down, save failed, node fail, advice): no
-// number to compare, so warning/critical are null and `source` names the rule the verdict follows.
-import { defineThreshold } from '../../src/sdk/index.js';
+// number to compare, so no limits; `source` names the rule the verdict follows. State rules are
+// not override keys (ksa refuses --threshold on them; the manifest's thresholds: omits them).
+import { defineStateRule } from '../../src/sdk/index.js';
 import type { ThresholdSpec } from '../../src/sdk/index.js';
 
 const SOURCES = {
@@ -29,6 +30,9 @@ const SOURCES = {
   'redis.sentinel.quorum': 'redis Sentinel docs: SENTINEL CKQUORUM must answer OK',
   'redis.sentinel.replicas.down': 'redis Sentinel docs: replicas flagged s_down or disconnected cannot be promoted',
   'redis.cluster.state': 'redis cluster spec: cluster_state must be ok',
+  'redis.cluster.slots.unassigned': 'redis cluster spec: every one of the 16384 hash slots must be assigned (any unassigned slot is critical)',
+  'redis.cluster.slots.fail': 'redis cluster spec: slots on masters flagged fail are unreachable (critical); pfail is a warning',
+  'redis.cluster.slots.pfail': 'redis cluster spec: slots on masters flagged pfail may become unreachable (warning)',
   'redis.cluster.nodes': 'redis cluster spec: node flags fail (critical) and pfail (warning)',
   'redis.cluster.replicas': 'redis cluster tutorial: one replica per master for automatic failover (advice)',
 } as const;
@@ -36,5 +40,5 @@ const SOURCES = {
 export type StateFindingId = keyof typeof SOURCES;
 
 export function stateRule(id: StateFindingId): ThresholdSpec {
-  return defineThreshold({ id, warning: null, critical: null, direction: 'above', unit: 'state', source: SOURCES[id] });
+  return defineStateRule({ id, source: SOURCES[id] });
 }

@@ -197,7 +197,7 @@ export async function main(argv: string[], version: string): Promise<number> {
     });
   plugin
     .command('validate')
-    .description('validate an external plugin package (manifest only; no code is run)')
+    .description('validate an external plugin package: manifest, built entry file, version = package.json (no code is run)')
     .argument('<path>', 'plugin package directory')
     .action(async (path: string) => {
       const { runPluginValidate } = await import('./commands/plugin.js');
@@ -220,6 +220,14 @@ export async function main(argv: string[], version: string): Promise<number> {
     .action(async (spec: string) => {
       const { runPluginInstall } = await import('./commands/plugin-install.js');
       out(await runPluginInstall(runtime(), spec, {}));
+    });
+  plugin
+    .command('uninstall')
+    .description("remove an installed plugin from ksa's plugin directory (npm uninstall) and from its lock")
+    .argument('<id>', 'plugin id or npm package name (ksa plugin list)')
+    .action(async (id: string) => {
+      const { runPluginUninstall } = await import('./commands/plugin-uninstall.js');
+      out(await runPluginUninstall(runtime(), id, {}));
     });
   plugin
     .command('health')

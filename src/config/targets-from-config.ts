@@ -2,7 +2,7 @@
 // plugin, endpoints (with the plugin's default port), categories, thresholds and secrets, with
 // errors that point at the path in the file.
 import { expandEndpointList, parseEndpoint, splitEndpointSecret } from '../core/endpoint.js';
-import { describeUnknownThresholdKey, findUnknownThresholdKey } from '../core/threshold-keys.js';
+import { refusedThresholdKey } from '../core/threshold-keys.js';
 import { KsaError, ksaError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { readPasswordFile } from './secrets.js';
@@ -52,8 +52,8 @@ export function requestsFromConfig(config: KsaConfig, file: string, manager: Plu
     (t.categories ?? []).forEach((c, j) => {
       if (!manifest.categories.includes(c)) at(`.categories[${j}]`, `${manifest.id} has no category ${JSON.stringify(c)} (categories: ${manifest.categories.join(', ')})`);
     });
-    const unknownThreshold = findUnknownThresholdKey(Object.keys(t.thresholds ?? {}), manifest.checks);
-    if (unknownThreshold) at(`.thresholds`, describeUnknownThresholdKey(unknownThreshold, manifest.id));
+    const refusedThreshold = refusedThresholdKey(Object.keys(t.thresholds ?? {}), [manifest]);
+    if (refusedThreshold) at(`.thresholds`, `${refusedThreshold.reason}; ${refusedThreshold.fix}`);
     const sentinel = t.options?.sentinel;
     if (Array.isArray(sentinel)) sentinel.forEach((s, j) => { try { parseEndpoint(String(s), 26379); } catch (error) { at(`.options.sentinel[${j}]`, error); } });
     const password = resolveTargetPassword(t, split.find((s) => s.password !== undefined)?.password, env, (path, e) => at(path, e));

@@ -51,6 +51,12 @@ export const ManifestSchema = z.strictObject({
   capabilities: z.array(CapabilitySchema).default([]),
   categories: z.array(z.string().regex(idPattern)).default([]),
   checks: z.array(z.string()).default([]),
+  /**
+   * Threshold override keys: ids of the numeric thresholds the checks judge by (`ksa plugin info`
+   * shows their defaults). When present, ksa refuses an override of any other id (a state check
+   * with a fixed severity, a typo) when --threshold / ksa.yaml are parsed, before plugin code runs.
+   */
+  thresholds: z.array(z.string().regex(/^[a-z0-9-]+(\.[a-z0-9_-]+)+$/, 'a finding id such as <type>.<category>.<check>')).optional(),
   operations: z.array(z.string().min(1)).default([]),
   actions: z.array(ActionSpecSchema).default([]),
   requires: z.array(z.string()).default([]),

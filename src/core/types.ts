@@ -56,6 +56,11 @@ export interface PluginContext {
   readonly operations: readonly string[];
   /** Whether a mutating action may run (`--allow-write`). Diagnosis never writes regardless. */
   readonly allowWrite: boolean;
+  /**
+   * The manifest's `defaultPort`, the one source of it: ksa checks endpoints with it, and the plugin
+   * passes it to parseEndpoint for an endpoint without a port (instead of a constant of its own).
+   */
+  readonly defaultPort?: number;
 }
 
 export interface HealthStatus {

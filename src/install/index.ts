@@ -6,6 +6,8 @@ export { readLock, writeLock, lockPath, LockFileSchema, LockEntrySchema } from '
 export type { LockFile, LockEntry } from './lock-file.js';
 export { createLockVerifier, verifyInstalled, installedPackageName } from './verify.js';
 export { installPlugin, ensureHome, packageNameOf } from './install.js';
-export type { InstallRequest } from './install.js';
+export type { InstallRequest, InstallOutcome } from './install.js';
+export { uninstallPlugin } from './uninstall.js';
+export type { UninstallRequest } from './uninstall.js';
 export { hoistedDependencies, readNpmLock } from './dependencies.js';
 export type { NpmLockPackages } from './dependencies.js';

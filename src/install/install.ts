@@ -8,6 +8,7 @@ import { basename, isAbsolute, join, resolve } from 'node:path';
 import { ksaError } from '../core/errors.js';
 import { PACKAGE_NAME } from '../core/versions.js';
 import { readExternalPackage } from '../core/manifest-reader.js';
+import { assertPackageReady } from '../core/package-ready.js';
 import { digestPackage } from './digest.js';
 import { hoistedDependencies, readNpmLock } from './dependencies.js';
 import { readLock, writeLock, type LockEntry } from './lock-file.js';
@@ -26,7 +27,7 @@ export interface InstallRequest {
 
 interface NpmResult { code: number; stdout: string; stderr: string }
 
-function runNpm(npm: string, args: string[], cwd: string): Promise<NpmResult> {
+export function runNpm(npm: string, args: string[], cwd: string): Promise<NpmResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(npm, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
     let stdout = '';
@@ -38,7 +39,7 @@ function runNpm(npm: string, args: string[], cwd: string): Promise<NpmResult> {
   });
 }
 
-function npmFailure(what: string, r: NpmResult): Error {
+export function npmFailure(what: string, r: NpmResult): Error {
   const lines = r.stderr.split('\n').filter((l) => l.trim() && !l.includes('npm warn'));
   return ksaError('KSA_ERR_BAD_INPUT', `${what} failed (npm exit ${r.code}): ${lines.slice(-3).join(' | ') || 'no output'}`, { fix: 'check the package name or path and your npm registry access' });
 }
@@ -66,15 +67,19 @@ export function packageNameOf(spec: string): string {
   return m[1];
 }
 
-export async function installPlugin(req: InstallRequest): Promise<LockEntry> {
+/** The lock entry written, and the version it replaced when this install was an upgrade (or downgrade). */
+export type InstallOutcome = LockEntry & { previousVersion?: string };
+
+export async function installPlugin(req: InstallRequest): Promise<InstallOutcome> {
   const npm = req.npm ?? 'npm';
   const log = req.log ?? (() => undefined);
   const { home } = req;
   const local = isLocal(req.spec) ? resolve(req.cwd ?? process.cwd(), req.spec.replace(/^file:/, '')) : undefined;
   if (local !== undefined) {
     if (!existsSync(local)) throw ksaError('KSA_ERR_BAD_INPUT', `${local} does not exist`, { fix: 'pass a plugin package directory, a .tgz or an npm package name' });
-    // Validate before anything is written: a directory that is not a plugin is refused without running npm.
-    if (!local.endsWith('.tgz')) readExternalPackage(local);
+    // Validate before anything is written: a directory that is not a plugin (or not built, or
+    // whose versions disagree) is refused without running npm.
+    if (!local.endsWith('.tgz')) assertPackageReady(readExternalPackage(local));
   }
   const registryName = local === undefined ? packageNameOf(req.spec) : undefined;
   ensureHome(home, req.ksaRoot);
@@ -109,11 +114,19 @@ export async function installPlugin(req: InstallRequest): Promise<LockEntry> {
   if (name === '') name = nameFromTarballInstall(home, installSpec);
 
   const dir = join(modulesDir(home), name);
+  const before = readLock(home);
   let record;
   try {
     record = readExternalPackage(dir);
+    assertPackageReady(record);
+    const id = record.manifest.id;
+    // Same plugin id under another package name: both would load and collide (DUPLICATE_PLUGIN).
+    const other = Object.values(before.plugins).find((p) => p.pluginId === id && p.name !== name);
+    if (other) throw ksaError('KSA_ERR_DUPLICATE_PLUGIN', `plugin ${id} is already installed from package ${other.name} ${other.version}`, { fix: `run \`ksa plugin uninstall ${id}\` first` });
   } catch (error) {
-    await runNpm(npm, ['uninstall', '--ignore-scripts', name], home);
+    // Only a package this install added is removed; an upgrade that fails leaves npm's state as
+    // npm left it, and the lock still refuses the unrecorded files until a good install.
+    if (!before.plugins[name]) await runNpm(npm, ['uninstall', '--ignore-scripts', name], home);
     throw error;
   }
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string };
@@ -138,10 +151,11 @@ export async function installPlugin(req: InstallRequest): Promise<LockEntry> {
     dependencies,
     installedAt: new Date().toISOString(),
   };
+  const previous = before.plugins[name];
   const lock = readLock(home);
   lock.plugins[name] = entry;
   writeLock(home, lock);
-  return entry;
+  return previous && previous.version !== entry.version ? { ...entry, previousVersion: previous.version } : entry;
 }
 
 function nameFromTarballInstall(home: string, tarball: string): string {

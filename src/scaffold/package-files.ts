@@ -42,7 +42,8 @@ version: 0.1.0
 apiVersion: 1
 type: middleware
 middleware: ${c.middleware}
-# Port used when an endpoint has none (ksa diagnose ${c.middleware} host). Change it to your service's.
+# Port used when an endpoint has none (ksa diagnose ${c.middleware} host); the code reads it as
+# ctx.defaultPort, so this is the one place to change it.
 defaultPort: 9000
 entry: ./dist/index.js
 description: ${c.title} reachability and connect latency (scaffolded by ksa plugin new)
@@ -50,6 +51,9 @@ capabilities: [health-check, metrics, diagnose]
 categories: [connection]
 # Every check id in the code; the contract test fails when they drift apart.
 checks: [${c.middleware}.connection.latency]
+# Threshold override keys (ksa.yaml \`thresholds:\`, --threshold): the ids of the code's defineThreshold
+# specs. Anything else is refused before the plugin runs; the contract test keeps the two in step.
+thresholds: [${c.middleware}.connection.latency]
 # Every operation the plugin sends, whole: an entry admits exactly its words, a trailing * admits
 # arguments ("STATS *"); the guard refuses anything else. Operations with a side effect belong to
 # the mutating action that sends them: actions: [{name: reset, mutating: true, operations: [STATS RESET]}]

@@ -32,8 +32,6 @@ export function connectTs(c: ScaffoldContext): string {
 import { connect as tcpConnect } from 'node:net';
 import { createOperationGuard, ksaError, parseEndpoint, type OperationGuard, type MiddlewareTarget, type PluginContext } from '@kubestack/ksa/sdk';
 
-export const DEFAULT_PORT = 9000;
-
 export interface Connection {
   host: string;
   port: number;
@@ -64,7 +62,8 @@ export function timedConnect(ctx: PluginContext, conn: Connection): Promise<numb
 }
 
 export async function connect(ctx: PluginContext, target: MiddlewareTarget): Promise<Connection> {
-  const { host, port } = parseEndpoint(target.endpoints[0]!, DEFAULT_PORT);
+  // ctx.defaultPort is plugin.yaml's defaultPort: the one place the default port is written.
+  const { host, port } = parseEndpoint(target.endpoints[0]!, ctx.defaultPort);
   const conn: Connection = { host, port, guard: createOperationGuard(ctx.pluginId, ctx.operations) };
   await timedConnect(ctx, conn);
   return conn;

@@ -17,7 +17,12 @@ export interface CheckContext {
   threshold(spec: ThresholdSpec): ThresholdSpec;
   /** A finding judged against a threshold; null when the value is within it. */
   judge(spec: ThresholdSpec, value: number, draft: FindingDraft & { id?: string }): Finding | null;
-  /** A finding with an explicit severity (for states such as `master_link_status:down`). */
+  /**
+   * A finding with an explicit severity. For a fixed-severity state (`master_link_status:down`,
+   * trust in pg_hba.conf) pass `threshold: defineStateRule(...)`: shown as the rule, never
+   * overridden. A numeric `threshold` is shown with the per-target override applied, so use one
+   * only when the severity was judged against the same `ctx.threshold(spec)` (else use ctx.judge).
+   */
   finding(draft: FindingDraft & { id: string; severity: Severity; observed?: Observed; threshold?: ThresholdSpec }): Finding;
   /** Marks (part of) this category as not evaluated, with the reason and the fix. */
   skip(reason: string): void;

@@ -3,7 +3,7 @@ export { defineMiddlewarePlugin, analyzeSnapshot, unknownResult, isMiddlewarePlu
 export type { MiddlewarePluginParts, MiddlewarePluginModule, CollectOutput, ActionDefinition } from './define-plugin.js';
 export { defineCheck, createCheckContext } from './checks.js';
 export type { CheckDefinition, CheckContext, FindingDraft } from './checks.js';
-export { defineThreshold, thresholdsIn, judgeValue, applyOverride } from './thresholds.js';
+export { defineThreshold, defineStateRule, isStateRule, thresholdsIn, judgeValue, applyOverride } from './thresholds.js';
 export type { ThresholdSpec } from './thresholds.js';
 export { createOperationGuard, normalizeOperation, sqlOperationOf } from './guard.js';
 export type { OperationGuard, Operation } from './guard.js';

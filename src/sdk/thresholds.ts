@@ -16,11 +16,30 @@ export interface ThresholdSpec {
 
 /** Every spec made by defineThreshold, so thresholdsIn can tell them from other exports. */
 const DEFINED = new WeakSet<ThresholdSpec>();
+/** Every rule made by defineStateRule: fixed severity, no limits, never overridden. */
+const STATES = new WeakSet<ThresholdSpec>();
 
 export function defineThreshold(spec: ThresholdSpec): ThresholdSpec {
   const frozen = Object.freeze({ ...spec });
   DEFINED.add(frozen);
   return frozen;
+}
+
+/**
+ * The rule behind a fixed-severity "state" finding (replication link down, trust in pg_hba.conf):
+ * no number to compare, so no limits; `source` names the published rule the verdict follows.
+ * Pass it as `threshold` to ctx.finding. Its id is not an override key: ksa refuses
+ * `--threshold <id>=...` and ksa.yaml `thresholds: {<id>: ...}` before any plugin code runs, and
+ * the SDK never applies an override to it.
+ */
+export function defineStateRule(rule: { id: string; source: string }): ThresholdSpec {
+  const frozen = Object.freeze({ id: rule.id, warning: null, critical: null, direction: 'above' as const, unit: 'state', source: rule.source });
+  STATES.add(frozen);
+  return frozen;
+}
+
+export function isStateRule(spec: ThresholdSpec): boolean {
+  return STATES.has(spec);
 }
 
 /**
@@ -32,7 +51,7 @@ export function thresholdsIn(...modules: ReadonlyArray<Record<string, unknown>>)
   const seen = new Map<string, ThresholdSpec>();
   for (const mod of modules) {
     // A namespace object's keys are sorted by export name; id order reads better.
-    const specs = Object.values(mod).filter((v): v is ThresholdSpec => typeof v === 'object' && v !== null && DEFINED.has(v as ThresholdSpec));
+    const specs = Object.values(mod).filter((v): v is ThresholdSpec => typeof v === 'object' && v !== null && DEFINED.has(v as ThresholdSpec) && !STATES.has(v as ThresholdSpec));
     for (const spec of specs.sort((a, b) => a.id.localeCompare(b.id))) {
       if (!seen.has(spec.id)) seen.set(spec.id, spec);
     }
@@ -40,8 +59,9 @@ export function thresholdsIn(...modules: ReadonlyArray<Record<string, unknown>>)
   return [...seen.values()];
 }
 
+/** The spec with a per-target override applied; a state rule has no limits and stays as it is. */
 export function applyOverride(spec: ThresholdSpec, override: ThresholdOverride | undefined): ThresholdSpec {
-  if (!override) return spec;
+  if (!override || STATES.has(spec)) return spec;
   return {
     ...spec,
     warning: override.warning === undefined ? spec.warning : override.warning,

@@ -39,6 +39,7 @@ export function makeContext(manifest: Manifest, o: ContextOptions = {}): PluginC
     deadline: o.deadline ?? Date.now() + 10_000,
     operations: o.operations ?? operationsInScope(manifest, o.action),
     allowWrite: o.allowWrite ?? false,
+    ...(manifest.defaultPort !== undefined ? { defaultPort: manifest.defaultPort } : {}),
   };
 }
 

@@ -51,6 +51,15 @@ export function manifestProblems(module: MiddlewarePluginModule<unknown, unknown
     }
   }
 
+  // Override keys are decided from the manifest before any code runs, so it lists exactly the
+  // code's numeric thresholds (state rules, fixed severity, are not overridable).
+  const codeThresholds = (parts.thresholds ?? []).map((t) => t.id);
+  if (manifest.thresholds === undefined) {
+    if (codeThresholds.length > 0) problems.push(`thresholds: missing; list the override keys the code declares: [${codeThresholds.join(', ')}]`);
+  } else {
+    problems.push(...setDifference('threshold', manifest.thresholds, codeThresholds, 'thresholds:'));
+  }
+
   const codeActions = parts.actions ?? {};
   problems.push(...setDifference('action', manifest.actions.map((a) => a.name), Object.keys(codeActions), 'actions:'));
   for (const spec of manifest.actions) {

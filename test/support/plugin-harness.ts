@@ -24,6 +24,7 @@ export function makeContext(manifest: Manifest, timeoutMs = 10_000, extra: Parti
     deadline: Date.now() + timeoutMs,
     operations: manifest.operations,
     allowWrite: false,
+    ...(manifest.defaultPort !== undefined ? { defaultPort: manifest.defaultPort } : {}),
     ...extra,
   };
 }

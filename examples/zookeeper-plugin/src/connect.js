@@ -3,10 +3,9 @@
 import { createOperationGuard, parseEndpoint } from '@kubestack/ksa/sdk';
 import { sendWord } from './four-letter-word.js';
 
-export const DEFAULT_PORT = 2181;
-
 export async function connect(ctx, target) {
-  const { host, port } = parseEndpoint(target.endpoints[0], DEFAULT_PORT);
+  // ctx.defaultPort is the manifest's defaultPort (2181): the one place it is written.
+  const { host, port } = parseEndpoint(target.endpoints[0], ctx.defaultPort);
   const guard = createOperationGuard(ctx.pluginId, ctx.operations);
   // A refused or silent server fails here (KSA_ERR_CONNECT / KSA_ERR_TIMEOUT): the result is unknown.
   const ruok = (await sendWord(ctx, guard, { host, port }, 'ruok')).trim();

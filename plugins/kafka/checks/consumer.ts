@@ -1,7 +1,7 @@
 // consumer: per group lag (totals per group and topic, per partition in evidence), committed
 // offsets lost to retention, partitions never committed, group state, and Burrow's verdict with the
 // lag trend when offsets were sampled. One finding per group (node `group:<id>`).
-import { defineCheck, defineThreshold, type Finding, type Severity } from '../../../src/sdk/index.js';
+import { defineCheck, defineStateRule, defineThreshold, type Finding, type Severity } from '../../../src/sdk/index.js';
 import { BURROW_RANK, evaluatePartition, groupTrend, type BurrowStatus, type PartitionWindow } from '../burrow.js';
 import type { GroupPartition, GroupState, KafkaSnapshotData } from '../snapshot.js';
 
@@ -171,7 +171,7 @@ const burrow = defineCheck<KafkaSnapshotData>({
       const bad = verdicts.filter((x) => x.v!.status !== 'OK');
       out.push(ctx.finding({
         id: 'kafka.consumer.burrow', severity, observed: { value: status },
-        threshold: { id: 'kafka.consumer.burrow', warning: null, critical: null, direction: 'above', unit: '', source: BURROW_SOURCE },
+        threshold: defineStateRule({ id: 'kafka.consumer.burrow', source: BURROW_SOURCE }),
         title: `Consumer group ${g.id} is ${status} (Burrow, ${s.times.length} samples)`,
         detail: `${bad.length} of ${verdicts.length} partitions are not OK; worst: ${worst.p.topic}[${worst.p.partition}] ${worst.v!.rule}.`,
         suggestion: status === 'STOPPED' || status === 'STALLED'

@@ -1,7 +1,7 @@
 // topic: partitions without a reachable leader, ISR shrink, under min.insync.replicas, replication
 // factor, partition count and leadership balance. One finding per topic (node `topic:<name>`) for
 // per-topic problems; cluster-wide balance findings have no node.
-import { defineCheck, defineThreshold, type CheckContext, type Finding } from '../../../src/sdk/index.js';
+import { defineCheck, defineStateRule, defineThreshold, type CheckContext, type Finding } from '../../../src/sdk/index.js';
 import { errorName } from '../kafka-wire.js';
 import type { KafkaSnapshotData, PartitionState, TopicState } from '../snapshot.js';
 
@@ -15,6 +15,9 @@ export const UNDER_REPLICATED = defineThreshold({
   id: 'kafka.topic.under-replicated', warning: 0, critical: null, direction: 'above', unit: 'partitions',
   source: 'kafka-topics.sh --describe --under-replicated-partitions (ISR < replicas)',
 });
+/** min.insync.replicas above the replication factor: no write with acks=all can ever succeed. */
+const UNSATISFIABLE = defineStateRule({ id: 'kafka.topic.under-min-isr.unsatisfiable', source: 'Kafka docs, min.insync.replicas: acks=all producers get NotEnoughReplicas when it exceeds the replicas of a partition (critical)' });
+
 export const UNDER_MIN_ISR = defineThreshold({
   id: 'kafka.topic.under-min-isr', warning: null, critical: 0, direction: 'above', unit: 'partitions',
   source: 'kafka-topics.sh --describe --under-min-isr-partitions; Prometheus alert rules: under min.insync.replicas is critical',
@@ -105,7 +108,7 @@ const underMinIsr = defineCheck<KafkaSnapshotData>({
       const rf = Math.max(0, ...t.partitions.map((p) => p.replicas.length));
       if (minIsr > rf && rf > 0) {
         out.push(ctx.finding({
-          id: 'kafka.topic.under-min-isr.unsatisfiable', severity: 'critical', observed: { value: minIsr, unit: 'replicas' }, threshold: UNDER_MIN_ISR,
+          id: 'kafka.topic.under-min-isr.unsatisfiable', severity: 'critical', observed: { value: minIsr, unit: 'replicas' }, threshold: UNSATISFIABLE,
           title: `${t.name}: min.insync.replicas ${minIsr} is above its replication factor ${rf}`,
           detail: 'Producers with acks=all can never write to this topic.',
           suggestion: `Lower min.insync.replicas to at most ${Math.max(1, rf - 1)} (kafka-configs.sh --alter --entity-type topics --entity-name ${t.name} --add-config min.insync.replicas=N) or raise the replication factor.`,

@@ -1,6 +1,6 @@
 // replication: per source connection (MariaDB multi-source) or channel (MySQL): IO/SQL threads,
 // last errors, lag, relay log space; on a replica: read_only and GTID use.
-import { defineCheck, defineThreshold } from '../../../src/sdk/index.js';
+import { defineCheck, defineStateRule, defineThreshold } from '../../../src/sdk/index.js';
 import type { CheckDefinition, Finding } from '../../../src/sdk/index.js';
 import type { MysqlSnapshot } from '../snapshot.js';
 import { replicaLabel, replicaState, type ReplicaState } from '../replica-status.js';
@@ -51,7 +51,7 @@ const ioThread = defineCheck<Data>({
         ? 'Fix the cause named in the error (source reachable? replication user and password? binlog purged on the source?), then START REPLICA (MariaDB: START SLAVE).'
         : 'Start it with START REPLICA IO_THREAD (MariaDB: START SLAVE IO_THREAD) once it is safe.',
       evidence: evidenceOf(r),
-      threshold: { id: 'mysql.replication.io-thread', warning: null, critical: null, direction: 'above', unit: '', source: THREAD_SOURCE },
+      threshold: defineStateRule({ id: 'mysql.replication.io-thread', source: THREAD_SOURCE }),
     }));
   },
 });
@@ -72,7 +72,7 @@ const sqlThread = defineCheck<Data>({
         ? 'Resolve the conflict named in the error (e.g. a row written directly on the replica), or rebuild the replica from a fresh copy; skipping events loses data.'
         : 'Start it with START REPLICA SQL_THREAD (MariaDB: START SLAVE SQL_THREAD).',
       evidence: evidenceOf(r),
-      threshold: { id: 'mysql.replication.sql-thread', warning: null, critical: null, direction: 'above', unit: '', source: THREAD_SOURCE },
+      threshold: defineStateRule({ id: 'mysql.replication.sql-thread', source: THREAD_SOURCE }),
     }));
   },
 });
@@ -96,7 +96,7 @@ const lastError = defineCheck<Data>({
         detail: errors.join('; '),
         suggestion: 'Read the error; if the threads keep running it was transient and the next START REPLICA clears it, otherwise fix its cause.',
         evidence: evidenceOf(r),
-        threshold: { id: 'mysql.replication.last-error', warning: null, critical: null, direction: 'above', unit: '', source: 'thresholds: any Last_IO_Error / Last_SQL_Error is critical' },
+        threshold: defineStateRule({ id: 'mysql.replication.last-error', source: 'thresholds: any Last_IO_Error / Last_SQL_Error is critical' }),
       }));
     }
     return out;
@@ -146,7 +146,7 @@ const readOnly = defineCheck<Data>({
         ? 'SET PERSIST super_read_only = ON (and read_only = ON) on replicas.'
         : 'Set read_only = ON in my.cnf and SET GLOBAL read_only = ON on replicas.',
       evidence: { read_only: data.variables.read_only ?? null, super_read_only: data.variables.super_read_only ?? null },
-      threshold: { id: 'mysql.replication.read-only', warning: null, critical: null, direction: 'above', unit: '', source: 'MySQL and MariaDB replication manuals: run replicas with read_only (MySQL: super_read_only) so only the replication threads write' },
+      threshold: defineStateRule({ id: 'mysql.replication.read-only', source: 'MySQL and MariaDB replication manuals: run replicas with read_only (MySQL: super_read_only) so only the replication threads write' }),
     });
   },
 });
@@ -164,7 +164,7 @@ const gtid = defineCheck<Data>({
         ? 'CHANGE MASTER TO MASTER_USE_GTID = slave_pos'
         : 'Enable gtid_mode=ON and enforce_gtid_consistency=ON, then CHANGE REPLICATION SOURCE TO SOURCE_AUTO_POSITION = 1',
       evidence: { connection: r.name, source: r.source, gtid: r.gtid, gtid_mode: data.variables.gtid_mode ?? null },
-      threshold: { id: 'mysql.replication.gtid', warning: null, critical: null, direction: 'above', unit: '', source: 'MySQL and MariaDB replication manuals: GTID auto-positioning for safe failover (advice)' },
+      threshold: defineStateRule({ id: 'mysql.replication.gtid', source: 'MySQL and MariaDB replication manuals: GTID auto-positioning for safe failover (advice)' }),
     }));
   },
 });

@@ -1,6 +1,6 @@
 // security: accounts without a password, anonymous accounts, root reachable from other hosts, and
 // TLS not required. Needs SELECT on the account table; collect marks the category skipped otherwise.
-import { defineCheck } from '../../../src/sdk/index.js';
+import { defineCheck, defineStateRule } from '../../../src/sdk/index.js';
 import type { CheckDefinition, ThresholdSpec } from '../../../src/sdk/index.js';
 import type { AccountRow, MysqlSnapshot } from '../snapshot.js';
 import { isOn } from '../server-values.js';
@@ -9,7 +9,7 @@ type Data = MysqlSnapshot;
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1']);
 
-const rule = (id: string, source: string): ThresholdSpec => ({ id, warning: null, critical: null, direction: 'above', unit: 'accounts', source });
+const rule = (id: string, source: string): ThresholdSpec => defineStateRule({ id, source });
 
 const account = (a: AccountRow) => `'${a.user}'@'${a.host}'`;
 

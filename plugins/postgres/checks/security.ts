@@ -1,6 +1,6 @@
 // security: pg_hba.conf rules (when readable) that trust without a password, or let a superuser
 // log in over the network without TLS. Loopback rules and listen_addresses are taken into account.
-import { defineCheck } from '../../../src/sdk/index.js';
+import { defineCheck, defineStateRule } from '../../../src/sdk/index.js';
 import type { HbaRule, PgSnapshot } from '../snapshot.js';
 
 const HBA_SOURCE = 'PostgreSQL docs, Client Authentication (pg_hba.conf): trust allows anyone who can connect to log in as any role; CIS PostgreSQL Benchmark: require hostssl for remote logins';
@@ -20,6 +20,11 @@ export function listensOnlyLocally(listenAddresses: string | null): boolean {
   if (listenAddresses === null) return false;
   return listenAddresses.split(',').map((s) => s.trim()).every((a) => a === '' || isLocalAddress(a));
 }
+
+// States, not counts: a trust rule is critical on the network and a warning on local sockets /
+// loopback whatever the number of rules, so there is no limit to override.
+const HBA_TRUST = defineStateRule({ id: 'postgres.security.hba-trust', source: `${HBA_SOURCE} (critical for network rules, warning for local and loopback ones)` });
+const SUPERUSER_NO_TLS = defineStateRule({ id: 'postgres.security.superuser-no-tls', source: HBA_SOURCE });
 
 const ruleEvidence = (r: HbaRule) => ({ line: r.line, type: r.type, database: r.database, users: r.users, address: r.address, netmask: r.netmask, method: r.method });
 
@@ -48,7 +53,7 @@ export const securityChecks = [
           : 'trust on local/loopback rules lets every OS user on this machine log in as any role it names, superusers included.',
         suggestion: 'Replace trust with scram-sha-256 (or peer for local sockets) and reload: SELECT pg_reload_conf().',
         observed: { value: trust.length, unit: 'rules' },
-        threshold: { id: 'postgres.security.hba-trust', warning: 0, critical: null, direction: 'above', unit: 'rules', source: HBA_SOURCE },
+        threshold: HBA_TRUST,
         evidence: { rules: trust.map(ruleEvidence) },
       });
     },
@@ -79,7 +84,7 @@ export const securityChecks = [
         detail: `listen_addresses = '${s.listenAddresses}'. A host (not hostssl) rule accepts unencrypted connections: the superuser's session, and with md5 or password auth its credentials, cross the network readable.`,
         suggestion: 'Turn ssl on with a certificate, change these rules to hostssl (or add a hostnossl ... reject rule for superusers above them), and reload.',
         observed: { value: rules.length || s.superusers.length, unit: rules.length ? 'rules' : 'superusers' },
-        threshold: { id: 'postgres.security.superuser-no-tls', warning: 0, critical: null, direction: 'above', unit: 'rules', source: HBA_SOURCE },
+        threshold: SUPERUSER_NO_TLS,
         evidence: { ssl: s.ssl, listenAddresses: s.listenAddresses, superusers: s.superusers, rules: rules.map(ruleEvidence) },
       });
     },

@@ -7,7 +7,6 @@ import { skipOnce } from '../node-view.js';
 import type { ClusterNodeEntry, NodeSnapshot, RedisSnapshot } from '../snapshot.js';
 
 export const CLUSTER_SLOTS = 16384;
-const SOURCE = 'redis cluster spec: every one of the 16384 slots must be served by a reachable master';
 
 type ClusterNode = NodeSnapshot & { cluster: NonNullable<NodeSnapshot['cluster']> };
 
@@ -55,7 +54,7 @@ const slots = defineCheck<RedisSnapshot>({
       if (assigned < CLUSTER_SLOTS) {
         findings.push(ctx.finding({
           id: 'redis.cluster.slots.unassigned', severity: 'critical', node: leastAssigned.address,
-          observed: { value: CLUSTER_SLOTS - assigned, unit: 'slots' }, threshold: { id: 'redis.cluster.slots.unassigned', warning: null, critical: 0, direction: 'above', unit: 'slots', source: SOURCE },
+          observed: { value: CLUSTER_SLOTS - assigned, unit: 'slots' }, threshold: stateRule('redis.cluster.slots.unassigned'),
           evidence: { cluster_slots_assigned: assigned },
           title: 'Hash slots not assigned', detail: `${CLUSTER_SLOTS - assigned} of ${CLUSTER_SLOTS} slots have no master.`,
           suggestion: 'Assign them: redis-cli --cluster fix <node> (keys in those slots are unreachable until then).',
@@ -68,7 +67,7 @@ const slots = defineCheck<RedisSnapshot>({
       if (!node || count === 0) continue;
       findings.push(ctx.finding({
         id: `redis.cluster.slots.${key === 'cluster_slots_fail' ? 'fail' : 'pfail'}`, severity, node: node.address,
-        observed: { value: count, unit: 'slots' }, threshold: { id: `redis.cluster.slots.${key}`, warning: severity === 'warning' ? 0 : null, critical: severity === 'critical' ? 0 : null, direction: 'above', unit: 'slots', source: SOURCE },
+        observed: { value: count, unit: 'slots' }, threshold: stateRule(key === 'cluster_slots_fail' ? 'redis.cluster.slots.fail' : 'redis.cluster.slots.pfail'),
         evidence: { [key]: count, cluster_slots_ok: num(node.cluster.info, 'cluster_slots_ok') },
         title, detail: `${node.address} sees ${count} slots on masters flagged ${key === 'cluster_slots_fail' ? 'fail' : 'pfail'}.`,
         suggestion: 'Restart the failing master, or promote its replica (CLUSTER FAILOVER FORCE on the replica) if it does not come back.',

@@ -2,7 +2,7 @@
 import { ksaError } from '../../core/errors.js';
 import { parseDuration } from '../../core/duration.js';
 import { buildTarget, type TargetFlags } from '../target-from-args.js';
-import { describeUnknownThresholdKey, findUnknownThresholdKey } from '../../core/threshold-keys.js';
+import { refusedThresholdKey } from '../../core/threshold-keys.js';
 import { prepareGate } from '../gate-report.js';
 import { findConfigFile, readConfigText } from '../../config/config-file.js';
 import { runTargets, type FleetProgress } from '../../fleet/run-targets.js';
@@ -122,12 +122,13 @@ export async function runDiagnose(rt: Runtime, type: string | undefined, endpoin
   return finish(outcome.results);
 }
 
-/** `--threshold` keys must name a check of one of the plugins in play (else they would do nothing). */
+/**
+ * `--threshold` keys must name a threshold of one of the plugins in play: one matching nothing
+ * would do nothing, and one naming a state check (fixed severity) would be half-applied.
+ */
 export function rejectUnknownThresholds(thresholds: Record<string, unknown>, manifests: readonly Manifest[]): void {
-  const unknown = findUnknownThresholdKey(Object.keys(thresholds), manifests.flatMap((m) => m.checks));
-  if (unknown) {
-    throw ksaError('KSA_ERR_BAD_INPUT', `--threshold: ${describeUnknownThresholdKey(unknown, manifests.map((m) => m.id).join(', ') || 'any plugin')}`, { fix: `run \`ksa plugin info ${manifests[0]?.id ?? '<id>'}\` to list its threshold keys` });
-  }
+  const refused = refusedThresholdKey(Object.keys(thresholds), manifests);
+  if (refused) throw ksaError('KSA_ERR_BAD_INPUT', `--threshold: ${refused.reason}`, { fix: refused.fix });
 }
 
 function parseConcurrency(text: string): number {

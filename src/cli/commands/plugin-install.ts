@@ -8,7 +8,7 @@ export async function runPluginInstall(rt: Runtime, spec: string, flags: { plugi
   const home = pluginHome(flags.pluginHome ?? rt.flags.pluginHome);
   const entry = await installPlugin({ home, spec, ksaRoot: packageDirectory('plugin install'), log: (line) => rt.logger.info(line) });
   return [
-    `installed ${entry.name}@${entry.version}: plugin ${entry.pluginId}${entry.middleware ? ` (ksa diagnose ${entry.middleware} ...)` : ''}`,
+    `${entry.previousVersion ? `upgraded ${entry.name} ${entry.previousVersion} -> ${entry.version}` : `installed ${entry.name}@${entry.version}`}: plugin ${entry.pluginId}${entry.middleware ? ` (ksa diagnose ${entry.middleware} ...)` : ''}`,
     `  into      ${home}`,
     `  lock      ${lockPath(home)}`,
     `  integrity ${entry.integrity} (${Object.keys(entry.files).length} files)`,

@@ -87,10 +87,11 @@ function thresholdLines(thresholds: readonly ThresholdDefault[]): string[] {
   ];
 }
 
-/** Validates an external plugin package's manifest without importing its code. */
+/** Validates an external plugin package's manifest, built entry and version without importing its code. */
 export async function runPluginValidate(path: string): Promise<string> {
-  const { readExternalPackage } = await import('../../core/manifest-reader.js');
+  const [{ readExternalPackage }, { assertPackageReady }] = await Promise.all([import('../../core/manifest-reader.js'), import('../../core/package-ready.js')]);
   const record = readExternalPackage(path);
+  assertPackageReady(record);
   return `ok: ${record.manifest.id} ${record.manifest.version} (${record.manifest.categories.length} categories, ${record.manifest.operations.length} operations), entry ${record.entryPath}\n`;
 }
 

@@ -95,6 +95,7 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
       // An action's own operations (e.g. FUNCTION pg_terminate_backend) are admitted only in its call.
       operations: operationsInScope(ref.manifest, (message.payload as Partial<ExecutePayload>).action),
       allowWrite: (message.payload as Partial<ExecutePayload>).allowWrite === true,
+      ...(ref.manifest.defaultPort !== undefined ? { defaultPort: ref.manifest.defaultPort } : {}),
     };
     handlers[message.method](message.payload as never, ctx).then(
       (value) => send({ type: 'reply', id: message.id, ok: true, value }),

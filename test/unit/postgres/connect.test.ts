@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { settingsOf, sslOptionsOf } from '../../../plugins/postgres/connect-settings.js';
 import { isSqlState, toKsaError } from '../../../plugins/postgres/pg-errors.js';
+import { loadBuiltinManifest } from '../../support/plugin-harness.js';
 
 const target = (options: Record<string, unknown> = {}, auth: Record<string, string> = {}, tls?: { enabled: boolean; rejectUnauthorized: boolean }) => ({ options, auth, ...(tls ? { tls } : {}) });
 
@@ -15,11 +16,12 @@ describe('settingsOf', () => {
     { endpoint: 'db', t: target({}, {}, { enabled: true, rejectUnauthorized: false }), want: { sslmode: 'require' } },
     { endpoint: 'unix:/var/run/postgresql', t: target({ port: '5433' }), want: { host: '/var/run/postgresql', port: 5433, database: 'postgres', sslmode: 'disable' } },
   ])('$endpoint', ({ endpoint, t, want }) => {
-    expect(settingsOf(endpoint, t)).toMatchObject(want);
+    // The default port is the manifest's (the plugin gets it as ctx.defaultPort).
+    expect(settingsOf(endpoint, t, loadBuiltinManifest('postgres-diagnostics').defaultPort)).toMatchObject(want);
   });
 
   it('rejects an unknown sslmode', () => {
-    expect(() => settingsOf('db', target({ sslmode: 'allow-anything' }))).toThrow(/KSA_ERR_BAD_INPUT|sslmode/);
+    expect(() => settingsOf('db', target({ sslmode: 'allow-anything' }), 5432)).toThrow(/KSA_ERR_BAD_INPUT|sslmode/);
   });
 });
 
