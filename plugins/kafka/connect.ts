@@ -47,7 +47,9 @@ export function timeoutsFor(remainingMs: number): Pick<WireOptions, 'connectionT
 }
 
 function saslOf(target: MiddlewareTarget): WireOptions['sasl'] {
-  const { username, password, mechanism } = target.auth;
+  const { username, password } = target.auth;
+  // --sasl-mechanism is the manifest option saslMechanism; ksa.yaml may also say auth.mechanism.
+  const mechanism = typeof target.options.saslMechanism === 'string' ? target.options.saslMechanism : target.auth.mechanism;
   if (username === undefined && password === undefined && mechanism === undefined) return null;
   const name = (mechanism ?? 'plain').toLowerCase();
   const m = SASL_MECHANISMS[name];

@@ -2,6 +2,7 @@
 // example per line and the credential variables, all read from the loaded manifests (built-in
 // and --plugin ones), so that the CLI itself names no middleware.
 import { conventionalPasswordEnv } from '../config/secrets.js';
+import { optionKeysWithoutFlag } from './option-lines.js';
 import type { Manifest } from '../core/types.js';
 
 export function diagnoseHelp(manifests: readonly Manifest[]): string {
@@ -12,10 +13,14 @@ export function diagnoseHelp(manifests: readonly Manifest[]): string {
   const types = middleware.map((m) => `  ${m.middleware.padEnd(width)}  ${m.id} ${m.version}${m.defaultPort ? `, default port ${m.defaultPort}` : ''}; categories: ${m.categories.join(', ')}`);
   const examples = middleware.flatMap((m) => (m.examples ?? []).map((e) => `  ${e.command}\n      ${e.description}`));
   const credentials = middleware.map((m) => `  ${m.middleware.padEnd(width)}  ${conventionalPasswordEnv(m).join(', ')}`);
+  const optionKeys = optionKeysWithoutFlag(middleware);
   return [
     '',
     'Middleware types (from the plugin manifests):',
     ...types,
+    '',
+    'Plugin options above apply to the type given; more with --option key=value (ksa plugin info <type> describes all):',
+    ...(optionKeys.length > 0 ? optionKeys : ['  (none)']),
     '',
     'Examples:',
     ...examples,

@@ -7,7 +7,9 @@ import { ksaError, toErrorInfo, type KsaError } from '../core/errors.js';
 import { describeParseError, missingSubcommand } from './parse-hints.js';
 import { createRuntime, type GlobalFlags, type Runtime } from './runtime.js';
 import { OUTPUT_FORMATS, RENDERERS, type OutputFormat } from '../render/index.js';
-import type { Report } from '../core/types.js';
+import type { Manifest, Report } from '../core/types.js';
+import type { PluginManager } from '../core/manager.js';
+import type { PluginFlag } from './plugin-flags.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -16,9 +18,21 @@ export async function main(argv: string[], version: string): Promise<number> {
   let exitCode = 0;
   let debug = argv.includes('--log-level=debug') || argv.join(' ').includes('--log-level debug');
   const out = (text: string) => { process.stdout.write(text); };
+  // One runtime per invocation (one logger: the secrets it learns redact everything it prints).
+  // The manager the plugin flags were read from is handed to the command that asks for one.
+  let rtOnce: Runtime | undefined;
+  let loaded: PluginManager | undefined;
   const runtime = (): Runtime => {
+    if (rtOnce) return rtOnce;
     const rt = createRuntime(program.opts<GlobalFlags>());
     debug = rt.logger.level === 'debug';
+    const fresh = rt.manager.bind(rt);
+    rt.manager = (extra) => {
+      const ready = extra === undefined ? loaded : undefined;
+      if (ready) loaded = undefined;
+      return ready ? Promise.resolve(ready) : fresh(extra);
+    };
+    rtOnce = rt;
     return rt;
   };
   const emitReport = async (report: Report, format: OutputFormat, color: boolean, quiet: boolean) => {
@@ -30,19 +44,26 @@ export async function main(argv: string[], version: string): Promise<number> {
   // only for that: its error messages are replaced by our one line), then the error line.
   let missingIn: Command | undefined;
   program.on('beforeAllHelp', (context: { error: boolean; command: Command }) => { if (context.error) missingIn = context.command; });
-  // `diagnose --help` lists what the loaded plugins declare; their manifests (no code) are read
-  // only when help is asked for, so a diagnosis does not pay for it.
+  // `diagnose` and `action` get the flags the loaded plugins declare (manifests only, no plugin
+  // code: the built-ins from the build-time index, --plugin/--plugin-dir and installed packages
+  // from their manifests), read when one of those commands is about to parse its arguments.
   let diagnoseHelpText = '';
   const helpWanted = argv.some((a) => a === '--help' || a === '-h');
-  const loadDiagnoseHelp = async () => {
-    const { diagnoseHelp } = await import('./diagnose-help.js');
+  let flagsOfPlugins: PluginFlag[] = [];
+  const addPluginFlagsTo = async (cmd: Command, forHelp = helpWanted) => {
+    const { addPluginFlags, pluginFlags } = await import('./plugin-flags.js');
+    let manifests: Manifest[];
     try {
-      const manager = await runtime().manager();
-      diagnoseHelpText = diagnoseHelp(manager.registry.list().map((e) => e.manifest));
-      void manager.close();
+      loaded = await runtime().manager();
+      manifests = loaded.registry.list().map((e) => e.manifest);
+      flagsOfPlugins = pluginFlags(manifests);
+      addPluginFlags(cmd, flagsOfPlugins);
     } catch (error) {
+      if (!forHelp) throw error;
       diagnoseHelpText = `\nThe plugin manifests could not be read: ${toErrorInfo(error).message.split('\n')[0]}`;
+      return;
     }
+    if (cmd.name() === 'diagnose' && forHelp) diagnoseHelpText = (await import('./diagnose-help.js')).diagnoseHelp(manifests);
   };
 
   program
@@ -58,14 +79,14 @@ export async function main(argv: string[], version: string): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (text) => { process.stderr.write(text); }, outputError: () => undefined, writeOut: out })
     .hook('preSubcommand', async (_program, sub) => {
-      if (sub.name() === 'diagnose' && helpWanted) await loadDiagnoseHelp();
+      if (sub.name() === 'diagnose' || sub.name() === 'action') await addPluginFlagsTo(sub);
     });
 
   program
     .command('diagnose')
     .description('diagnose one target: ksa diagnose <type> <endpoint...>')
     .argument('[type]', 'middleware type (listed below); omit with --config')
-    .argument('[endpoints...]', 'host:port or scheme://[user@]host:port[/db]; several = one deployment (e.g. Kafka bootstrap list)')
+    .argument('[endpoints...]', 'host:port or scheme://[user@]host:port[/db]; several = one deployment (e.g. a bootstrap list)')
     .option('-c, --category <name>', 'only these categories (repeatable or comma-separated)', collect)
     .option('--json', 'JSON report (alias of --output json)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
@@ -80,28 +101,17 @@ export async function main(argv: string[], version: string): Promise<number> {
     .option('--no-progress', 'no progress line on stderr (shown only on a TTY with several targets)')
     .option('--threshold <id=warn,crit>', 'override a threshold (repeatable)', collect)
     .option('--name <name>', 'target name in the report')
-    .option('-u, --user <user>', 'user name (ACL user, SQL user, SASL user)')
+    .option('-u, --user <user>', 'user name (as the middleware names its users)')
     .option('--password-file <file>', 'read the password from a file')
     .option('--password-env <var>', 'read the password from this environment variable')
     .option('--password <password>', 'password on argv (visible to other users: prefer --password-file)')
-    .option('--sasl-mechanism <m>', 'Kafka SASL: plain | scram-sha-256 | scram-sha-512')
     .option('--tls', 'use TLS')
     .option('--tls-ca <file>', 'CA bundle')
     .option('--tls-cert <file>', 'client certificate')
     .option('--tls-key <file>', 'client key')
     .option('--tls-servername <name>', 'TLS server name (SNI)')
     .option('--tls-insecure', 'do not verify the server certificate')
-    .option('--sentinel <host:port,...>', 'Redis Sentinel endpoints')
-    .option('--master-name <name>', 'Redis Sentinel master name')
-    .option('--mode <mode>', 'Redis: standalone | sentinel | cluster (default: detect)')
-    .option('--group <group>', 'Kafka consumer group (repeatable; default: all)', collect)
-    .option('--topic <glob>', 'Kafka topic filter (repeatable)', collect)
-    .option('--samples <n>', 'Kafka: lag samples for trend evaluation (Burrow rules)')
-    .option('--interval <duration>', 'Kafka: time between samples')
-    .option('--socket <path>', 'MySQL unix socket')
-    .option('--database <name>', 'database to connect to')
-    .option('--sslmode <mode>', 'PostgreSQL sslmode')
-    .option('--option <key=value>', 'plugin-specific option (repeatable)', collect)
+    .option('--option <key=value>', "a plugin option (repeatable; ksa plugin info <type> lists them)", collect)
     .option('-q, --quiet', 'print only the one-line verdict instead of the table')
     .addHelpText('after', () => diagnoseHelpText)
     .action(async (type: string | undefined, endpoints: string[], flags, command: Command) => {
@@ -110,7 +120,9 @@ export async function main(argv: string[], version: string): Promise<number> {
       const format = outputFormat(flags);
       const given = (name: string) => command.getOptionValueSource(name) === 'cli';
       const progress = flags.progress && !flags.quiet && format !== 'json' && process.stderr.isTTY === true;
-      const report = await runDiagnose(rt, type, endpoints, { ...flags, progress, timeoutGiven: given('timeout'), failOnGiven: given('failOn') });
+      const { givenPluginFlags } = await import('./plugin-flags.js');
+      const pluginFlags = givenPluginFlags(command, flagsOfPlugins);
+      const report = await runDiagnose(rt, type, endpoints, { ...flags, pluginFlags, progress, timeoutGiven: given('timeout'), failOnGiven: given('failOn') });
       await emitReport(report, format, rt.color, flags.quiet === true);
     });
 
@@ -127,10 +139,10 @@ export async function main(argv: string[], version: string): Promise<number> {
     .option('-u, --user <user>', 'user name')
     .option('--password-file <file>', 'read the password from a file')
     .option('--password-env <var>', 'read the password from this environment variable')
-    .option('--option <key=value>', 'plugin-specific option (repeatable)', collect)
-    .action(async (type: string, action: string, endpoints: string[], flags) => {
-      const { runAction } = await import('./commands/action.js');
-      const { text, ok } = await runAction(runtime(), type, action, endpoints, flags);
+    .option('--option <key=value>', "a plugin option (repeatable; ksa plugin info <type> lists them)", collect)
+    .action(async (type: string, action: string, endpoints: string[], flags, command: Command) => {
+      const [{ runAction }, { givenPluginFlags }] = await Promise.all([import('./commands/action.js'), import('./plugin-flags.js')]);
+      const { text, ok } = await runAction(runtime(), type, action, endpoints, { ...flags, pluginFlags: givenPluginFlags(command, flagsOfPlugins) });
       out(text);
       exitCode = ok ? 0 : 2;
     });
@@ -170,15 +182,16 @@ export async function main(argv: string[], version: string): Promise<number> {
     .command('example')
     .description('print a commented example ksa.yaml')
     .action(async () => {
-      const { CONFIG_EXAMPLE } = await import('./commands/config.js');
-      out(CONFIG_EXAMPLE);
+      const { configExample } = await import('./commands/config.js');
+      const manager = await runtime().manager();
+      out(configExample(manager.registry.list().map((e) => e.manifest)));
     });
 
   const plugin = program.command('plugin').description('inspect and manage plugins');
   plugin
     .command('list')
     .description('list plugins with id, version, type, state and capabilities')
-    .option('--type <type>', 'filter by type (middleware, or a middleware name such as redis)')
+    .option('--type <type>', 'filter by type (middleware, exporter, analyzer, or a middleware type)')
     .option('--state <state>', 'filter by state (Loaded, Running, Failed, ...)')
     .option('--json', 'JSON (schema: ksa schema plugins)')
     .action(async (flags) => {
@@ -188,7 +201,7 @@ export async function main(argv: string[], version: string): Promise<number> {
   plugin
     .command('info')
     .description('show one plugin: categories, checks, operations, actions, thresholds (override keys, defaults, sources)')
-    .argument('<id>', 'plugin id, or the middleware type it diagnoses (redis)')
+    .argument('<id>', 'plugin id, or the middleware type it diagnoses')
     .option('--load', "external plugins: import the plugin in its sandbox to list its thresholds (runs the plugin's code)")
     .option('--json', 'JSON')
     .action(async (id: string, flags) => {
@@ -260,7 +273,7 @@ export async function main(argv: string[], version: string): Promise<number> {
     .action(async (names: string[]) => {
       const { helpTarget } = await import('./parse-hints.js');
       const target = helpTarget(program, names);
-      if (target.name() === 'diagnose') await loadDiagnoseHelp();
+      if (target.name() === 'diagnose' || target.name() === 'action') await addPluginFlagsTo(target, true);
       target.outputHelp();
     });
 

@@ -1,9 +1,10 @@
 // Builds the MiddlewareTarget of `ksa diagnose <type> <endpoint...>` from argv: validates every
-// endpoint before any plugin runs, moves URL passwords into auth (never into endpoints), and maps
-// the type-specific flags into target.options.
-import { expandEndpointList, parseEndpoint, splitEndpointSecret } from '../core/endpoint.js';
+// endpoint before any plugin runs, moves URL passwords into auth (never into endpoints), and turns
+// the plugin's flags and --option pairs into target.options, checked against the manifest's
+// `options:` declaration (the CLI knows no middleware-specific flag itself).
+import { expandEndpointList, splitEndpointSecret } from '../core/endpoint.js';
 import { ksaError } from '../core/errors.js';
-import { parseDuration } from '../core/duration.js';
+import { declaredOptions, resolveOptions } from '../core/plugin-options.js';
 import { conventionalPasswordEnv, resolvePassword } from '../config/secrets.js';
 import type { Manifest, MiddlewareTarget } from '../core/types.js';
 
@@ -13,24 +14,15 @@ export interface TargetFlags {
   password?: string;
   passwordFile?: string;
   passwordEnv?: string;
-  saslMechanism?: string;
   tls?: boolean;
   tlsCa?: string;
   tlsCert?: string;
   tlsKey?: string;
   tlsServername?: string;
   tlsInsecure?: boolean;
-  sentinel?: string;
-  masterName?: string;
-  mode?: string;
-  group?: string[];
-  topic?: string[];
-  samples?: string;
-  interval?: string;
-  socket?: string;
-  database?: string;
-  sslmode?: string;
   option?: string[];
+  /** The manifest-declared flags the user gave (plugin-flags.ts): values per flag name, true for a boolean. */
+  pluginFlags?: Record<string, string[] | true>;
 }
 
 export interface BuiltTarget {
@@ -39,40 +31,33 @@ export interface BuiltTarget {
 }
 
 export function buildTarget(type: string, endpointArgs: readonly string[], flags: TargetFlags, manifest: Manifest, env: NodeJS.ProcessEnv): BuiltTarget {
+  const { options, fromArgv } = targetOptions(type, flags, manifest, env);
+  const declared = declaredOptions(manifest);
+  // An option declared `unixSocket` stands for the endpoint when none is given (unix:<path>).
+  const socket = Object.entries(declared).find(([key, spec]) => spec.unixSocket && typeof options[key] === 'string')?.[0];
+  const socketPath = socket === undefined ? undefined : String(options[socket]);
   const endpoints = expandEndpointList(endpointArgs);
-  if (endpoints.length === 0 && !flags.socket) throw ksaError('KSA_ERR_BAD_ENDPOINT', `ksa diagnose ${type} needs at least one endpoint`);
+  if (endpoints.length === 0 && socketPath === undefined) {
+    const socketFlag = Object.values(declared).find((s) => s.unixSocket && s.flag)?.flag;
+    throw ksaError('KSA_ERR_BAD_ENDPOINT', `ksa diagnose ${type} needs at least one endpoint`, socketFlag ? { fix: `use host:port, or --${socketFlag} <path>` } : undefined);
+  }
   const split = endpoints.map((e) => splitEndpointSecret(e, manifest.defaultPort));
   const urlPassword = split.find((s) => s.password !== undefined)?.password;
   const { password, warnings } = resolvePassword({
     conventionalEnv: conventionalPasswordEnv(manifest), passwordFile: flags.passwordFile, passwordEnv: flags.passwordEnv, argvPassword: flags.password, urlPassword, env,
   });
-  const username = flags.user ?? split.find((s) => s.username)?.username;
-  const options: Record<string, unknown> = {};
-  const put = (key: string, value: unknown) => { if (value !== undefined) options[key] = value; };
-  put('sentinel', flags.sentinel?.split(',').map((s) => s.trim()).filter(Boolean).map((s) => { parseEndpoint(s, 26379); return s; }));
-  put('masterName', flags.masterName);
-  put('mode', flags.mode);
-  put('group', flags.group);
-  put('topic', flags.topic);
-  put('samples', flags.samples === undefined ? undefined : parseCount(flags.samples));
-  put('intervalMs', flags.interval === undefined ? undefined : parseDuration(flags.interval, '--interval'));
-  put('socket', flags.socket);
-  put('database', flags.database);
-  put('sslmode', flags.sslmode);
-  for (const kv of flags.option ?? []) {
-    const eq = kv.indexOf('=');
-    if (eq <= 0) throw ksaError('KSA_ERR_BAD_INPUT', `--option ${JSON.stringify(kv)} is not key=value`, { fix: 'write --option key=value' });
-    options[kv.slice(0, eq)] = kv.slice(eq + 1);
+  for (const key of fromArgv) {
+    if (declared[key]?.secret) warnings.push(`the secret option ${key} on the command line is visible to other users (ps, /proc); set it in ksa.yaml from a \${VARIABLE}`);
   }
+  const username = flags.user ?? split.find((s) => s.username)?.username;
   const tlsWanted = flags.tls || flags.tlsCa || flags.tlsCert || flags.tlsKey || flags.tlsServername || flags.tlsInsecure;
   const target: MiddlewareTarget = {
     type,
-    name: flags.name ?? (endpoints[0] ? split[0]!.endpoint : `${type}@${flags.socket}`),
-    endpoints: endpoints.length > 0 ? split.map((s) => s.endpoint) : [`unix:${flags.socket}`],
+    name: flags.name ?? (endpoints[0] ? split[0]!.endpoint : `${type}@${socketPath}`),
+    endpoints: endpoints.length > 0 ? split.map((s) => s.endpoint) : [`unix:${socketPath}`],
     auth: {
       ...(username ? { username } : {}),
       ...(password !== undefined ? { password } : {}),
-      ...(flags.saslMechanism ? { mechanism: flags.saslMechanism } : {}),
     },
     ...(tlsWanted ? {
       tls: {
@@ -89,8 +74,32 @@ export function buildTarget(type: string, endpointArgs: readonly string[], flags
   return { target, warnings };
 }
 
-function parseCount(text: string): number {
-  const n = /^\d{1,4}$/.test(text) ? Number(text) : NaN;
-  if (!(n >= 1 && n <= 1000)) throw ksaError('KSA_ERR_BAD_INPUT', `--samples ${JSON.stringify(text.slice(0, 20))} is not a count`, { fix: 'use an integer from 1 to 1000' });
-  return n;
+/** The plugin's flags and --option pairs -> checked, typed target.options (flags win over --option). */
+function targetOptions(type: string, flags: TargetFlags, manifest: Manifest, env: NodeJS.ProcessEnv): { options: Record<string, unknown>; fromArgv: string[] } {
+  const pairs: Record<string, unknown> = {};
+  for (const kv of flags.option ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw ksaError('KSA_ERR_BAD_INPUT', `--option ${JSON.stringify(kv.split('=')[0]!.slice(0, 40))} is not key=value`, { fix: 'write --option key=value' });
+    pairs[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  const declared = declaredOptions(manifest);
+  const byFlag: Record<string, unknown> = {};
+  const flagOf: Record<string, string> = {};
+  for (const [flag, given] of Object.entries(flags.pluginFlags ?? {})) {
+    const key = Object.keys(declared).find((k) => declared[k]!.flag === flag);
+    if (key === undefined) throw ksaError('KSA_ERR_BAD_INPUT', `--${flag} is not an option of ${type}`, { fix: `\`ksa diagnose --help\` lists each type's flags; \`ksa plugin info ${type}\` its options` });
+    const spec = declared[key]!;
+    flagOf[key] = flag;
+    if (given === true) byFlag[key] = true;
+    else if (spec.type === 'list' || spec.type === 'endpoints') byFlag[key] = given.flatMap((v) => v.split(','));
+    else if (given.length > 1) throw ksaError('KSA_ERR_BAD_INPUT', `--${flag} is given ${given.length} times`, { fix: `give --${flag} once` });
+    else byFlag[key] = given[0];
+  }
+  const { values, problems } = resolveOptions(manifest, [
+    { name: (k) => `--option ${k}`, values: pairs, scope: 'target' },
+    { name: (k) => `--${flagOf[k] ?? k}`, values: byFlag, scope: 'target' },
+  ], 'target', env);
+  const first = problems[0];
+  if (first) throw ksaError('KSA_ERR_BAD_INPUT', first.message, { fix: first.fix });
+  return { options: values, fromArgv: [...new Set([...Object.keys(pairs), ...Object.keys(byFlag)])] };
 }

@@ -15,7 +15,7 @@ export const TargetAuthSchema = z.strictObject({
 
 export const TargetSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, 'letters, digits and . _ : @ / -'),
-  type: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a middleware type such as redis'),
+  type: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a middleware type (ksa plugin list)'),
   endpoints: z.array(z.string().min(1)).min(1, 'at least one endpoint'),
   auth: TargetAuthSchema.optional(),
   tls: TlsOptionsSchema.optional(),

@@ -1,11 +1,14 @@
 // Turns validated ksa.yaml targets into runnable diagnosis requests: resolves each target's
-// plugin, endpoints (with the plugin's default port), categories, thresholds and secrets, with
-// errors that point at the path in the file.
-import { expandEndpointList, parseEndpoint, splitEndpointSecret } from '../core/endpoint.js';
+// plugin, endpoints (with the plugin's default port), categories, thresholds, options (checked
+// against the plugin's declaration, over its plugins.<id>.config) and secrets, with errors that
+// point at the path in the file.
+import { expandEndpointList, splitEndpointSecret } from '../core/endpoint.js';
 import { refusedThresholdKey } from '../core/threshold-keys.js';
 import { KsaError, ksaError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { readPasswordFile } from './secrets.js';
+import { resolveOptions } from '../core/plugin-options.js';
+import { resolvePluginConfigs } from './plugin-config.js';
 import type { PluginManager, DiagnoseRequest } from '../core/manager.js';
 import type { DiagnoseOptions, MiddlewareTarget } from '../core/types.js';
 import type { KsaConfig, TargetConfig } from './schema.js';
@@ -19,6 +22,10 @@ export interface TargetOverrides {
 /** With `onError`, a target with a problem is reported there and left out (`ksa config validate`). */
 export function requestsFromConfig(config: KsaConfig, file: string, manager: PluginManager, env: NodeJS.ProcessEnv, overrides: TargetOverrides, onError?: (error: KsaError) => void): DiagnoseRequest[] {
   const defaultTimeout = parseDuration(config.defaults.timeout, 'defaults.timeout');
+  const pluginProblems: KsaError[] = [];
+  const pluginConfigs = resolvePluginConfigs(config, file, manager, env, (e) => pluginProblems.push(e));
+  if (pluginProblems.length > 0 && !onError) throw pluginProblems[0]!;
+  for (const e of pluginProblems) onError?.(e);
   return config.targets.flatMap((t, i) => {
     if (!onError) return [requestFor(t, i)];
     try {
@@ -54,8 +61,15 @@ export function requestsFromConfig(config: KsaConfig, file: string, manager: Plu
     });
     const refusedThreshold = refusedThresholdKey(Object.keys(t.thresholds ?? {}), [manifest]);
     if (refusedThreshold) at(`.thresholds`, `${refusedThreshold.reason}; ${refusedThreshold.fix}`);
-    const sentinel = t.options?.sentinel;
-    if (Array.isArray(sentinel)) sentinel.forEach((s, j) => { try { parseEndpoint(String(s), 26379); } catch (error) { at(`.options.sentinel[${j}]`, error); } });
+    const options = resolveOptions(manifest, [
+      { name: (k) => `plugins.${manifest.id}.config.${k}`, values: pluginConfigs[manifest.id] ?? {}, scope: 'plugin' },
+      { name: (k) => `targets[${i}].options.${k}`, values: t.options ?? {}, scope: 'target' },
+    ], 'target', env);
+    const optionProblem = options.problems[0];
+    if (optionProblem) {
+      const where = /^(targets|plugins)[[.]/.test(optionProblem.at) ? '' : `targets[${i}].options: `;
+      throw ksaError('KSA_ERR_CONFIG_INVALID', `${file}: ${where}${optionProblem.message}`, { fix: optionProblem.fix });
+    }
     const password = resolveTargetPassword(t, split.find((s) => s.password !== undefined)?.password, env, (path, e) => at(path, e));
     const username = t.auth?.username ?? split.find((s) => s.username)?.username;
     const target: MiddlewareTarget = {
@@ -64,7 +78,7 @@ export function requestsFromConfig(config: KsaConfig, file: string, manager: Plu
       endpoints: split.map((s) => s.endpoint),
       auth: { ...(username ? { username } : {}), ...(password !== undefined ? { password } : {}), ...(t.auth?.mechanism ? { mechanism: t.auth.mechanism } : {}) },
       ...(t.tls ? { tls: t.tls } : {}),
-      options: t.options ?? {},
+      options: options.values,
     };
     const timeoutMs = overrides.timeoutMs ?? (t.timeout ? parseDuration(t.timeout, `targets[${i}].timeout`) : defaultTimeout);
     const opts: DiagnoseOptions = {

@@ -7,7 +7,7 @@ export interface ParsedEndpoint {
   port: number;
   username: string | undefined;
   password: string | undefined;
-  /** Path without the leading slash (Redis db number, SQL database name). */
+  /** Path without the leading slash (a database number or name). */
   path: string;
   params: Record<string, string>;
 }
@@ -15,7 +15,7 @@ export interface ParsedEndpoint {
 const HOST = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*\.?$/;
 const IPV6 = /^[0-9a-fA-F:.]+$/;
 
-/** `a:9092,b:9092` is how Kafka (and most tools) write a bootstrap list: one endpoint per item. URLs are kept whole. */
+/** `a:9092,b:9092` is how most tools write a bootstrap list: one endpoint per item. URLs are kept whole. */
 export function expandEndpointList(items: readonly string[]): string[] {
   return items.flatMap((e) => (e.includes('://') ? [e] : e.split(',').filter((x) => x.trim() !== '')));
 }
@@ -62,7 +62,7 @@ function parseHostPort(input: string, defaultPort: number | undefined): ParsedEn
     portText = v6[2];
     if (!IPV6.test(host)) throw ksaError('KSA_ERR_BAD_ENDPOINT', `${JSON.stringify(shown(input))} is not a valid IPv6 address`);
   } else {
-    if (input.includes('@')) throw ksaError('KSA_ERR_BAD_ENDPOINT', `${JSON.stringify(shown(input))} has a user name but no scheme`, { fix: 'use host:port with --user, or a URL such as mysql://user@host:3306' });
+    if (input.includes('@')) throw ksaError('KSA_ERR_BAD_ENDPOINT', `${JSON.stringify(shown(input))} has a user name but no scheme`, { fix: 'use host:port with --user, or a URL such as scheme://user@host:port' });
     const parts = input.split(':');
     if (parts.length > 2) throw ksaError('KSA_ERR_BAD_ENDPOINT', `${JSON.stringify(shown(input))} has several colons (write IPv6 as [addr]:port)`);
     host = parts[0] ?? '';

@@ -11,6 +11,7 @@ import { SCHEMA_VERSION } from './versions.js';
 import { unknownResult } from '../sdk/define-plugin.js';
 import { withManifestChecks } from './manifest-checks.js';
 import { redactSecrets } from './redact.js';
+import { targetSecrets } from './plugin-options.js';
 import { RemoteHost, type CallOutcome, type HostTransport } from './isolation/remote-host.js';
 import { createWorkerTransport } from './isolation/worker-transport.js';
 import { DEFAULT_HEAP_MB, discardPrewarmed, takePrewarmed } from './isolation/prewarm.js';
@@ -59,6 +60,8 @@ export class PluginManager {
   private readonly starting = new Map<string, Promise<void>>();
   private readonly options: ManagerOptions;
   private currentDeadline = new Map<string, number>();
+  /** plugins.<id>.config as checked against the plugin's declared options (config/plugin-config.ts). */
+  private readonly checkedConfig = new Map<string, Record<string, unknown>>();
 
   constructor(options: ManagerOptions) {
     this.options = options;
@@ -97,6 +100,11 @@ export class PluginManager {
     return this;
   }
 
+  /** The plugin's config, checked and coerced by the caller; it replaces the raw ManagerOptions.pluginConfig. */
+  configurePlugin(id: string, config: Record<string, unknown>): void {
+    this.checkedConfig.set(id, config);
+  }
+
   pluginForType(type: string): RegistryEntry {
     const entry = this.registry.getMiddlewarePlugin(type);
     if (!entry) {
@@ -113,7 +121,7 @@ export class PluginManager {
     const deadline = startedAt + req.opts.timeoutMs;
     const plugin = { id: entry.manifest.id, version: entry.manifest.version };
     const categories = req.opts.categories.length > 0 ? req.opts.categories : entry.manifest.categories;
-    const secrets = req.target.auth.password ? [req.target.auth.password] : [];
+    const secrets = targetSecrets(req.target, entry.manifest);
     const fail = (error: ErrorInfo) => {
       const result = unknownResult(plugin, req.target, redactError(error, secrets), startedAt, categories);
       return { result: { ...result, categories: withManifestChecks(result.categories, entry.manifest) } };
@@ -154,7 +162,7 @@ export class PluginManager {
     if (spec.mutating && !allowWrite) throw ksaError('KSA_ERR_WRITE_NOT_ALLOWED', `action ${action} of ${pluginId} writes to the target`);
     const payload: ExecutePayload = { plugin: this.ref(entry), target, action, params, allowWrite };
     const outcome = await this.callPlugin<ActionOutcome>(entry, 'execute', payload, Date.now() + timeoutMs);
-    if (!outcome.ok) return { ok: false, detail: `${outcome.error?.code}: ${outcome.error?.message}` };
+    if (!outcome.ok) return { ok: false, detail: redactSecrets(`${outcome.error?.code}: ${outcome.error?.message}`, targetSecrets(target, entry.manifest)) };
     return outcome.value ?? { ok: false, detail: 'no outcome' };
   }
 
@@ -205,7 +213,7 @@ export class PluginManager {
   }
 
   private ref(entry: RegistryEntry): PluginRef {
-    return { manifest: entry.manifest, entryUrl: pathToFileURL(entry.entryPath).href, config: this.options.pluginConfig?.[entry.manifest.id] ?? {} };
+    return { manifest: entry.manifest, entryUrl: pathToFileURL(entry.entryPath).href, config: this.checkedConfig.get(entry.manifest.id) ?? this.options.pluginConfig?.[entry.manifest.id] ?? {} };
   }
 
   private async callPlugin<T>(entry: RegistryEntry, method: HostMethod, payload: unknown, deadline: number): Promise<CallOutcome<T>> {

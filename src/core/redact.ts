@@ -1,7 +1,7 @@
 // Secrets never leave ksa: endpoints show `user:***@host`, and any text that may echo a secret
 // (driver errors, logs) is scrubbed of the known secret values.
 
-/** `redis://user:pw@host:6379/0` -> `redis://user:***@host:6379/0`; `redis://:pw@h` -> `redis://:***@h`. */
+/** `scheme://user:pw@host:port/0` -> `scheme://user:***@host:port/0`; `scheme://:pw@h` -> `scheme://:***@h`. */
 export function redactEndpoint(endpoint: string): string {
   return endpoint.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/]*)@/i, (_m, scheme: string, userinfo: string) => {
     const colon = userinfo.indexOf(':');

@@ -51,7 +51,7 @@ export class PluginRegistry {
 
   /**
    * What a user typed: a plugin id, or a middleware type one plugin diagnoses (`ksa plugin info
-   * redis`); otherwise an error naming the nearest id.
+   * <type>`); otherwise an error naming the nearest id.
    */
   lookup(name: string): RegistryEntry {
     const entry = this.byId.get(name);
@@ -63,7 +63,7 @@ export class PluginRegistry {
     throw ksaError('KSA_ERR_UNKNOWN_PLUGIN', `no plugin with id ${JSON.stringify(name)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`);
   }
 
-  /** The plugin diagnosing a middleware type (`redis`), or undefined. */
+  /** The plugin diagnosing a middleware type, or undefined. */
   getMiddlewarePlugin(middleware: string): RegistryEntry | undefined {
     const ids = this.byType.get(`middleware:${middleware}`);
     const first = ids?.values().next();

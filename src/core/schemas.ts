@@ -4,6 +4,7 @@ import { z } from 'zod';
 
 import { manifestOperationProblems } from './operation-entries.js';
 import { SCHEMA_VERSION } from './versions.js';
+import { declarationProblems, OPTION_TYPES } from './option-values.js';
 
 export { SCHEMA_VERSION, PLUGIN_API_VERSION } from './versions.js';
 
@@ -36,6 +37,52 @@ export const ManifestCredentialsSchema = z.strictObject({
   passwordEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')).max(8).default([]),
 });
 
+/**
+ * A plugin option: a key of a target's `options:` (`--option key=value`) and of the plugin's
+ * `plugins.<id>.config`, checked and coerced by ksa before any plugin code runs. `flag:` makes it
+ * a `ksa diagnose` flag (help text: description); the CLI itself declares no middleware flag.
+ */
+export const OptionSpecSchema = z.strictObject({
+  type: z.enum(OPTION_TYPES),
+  description: HelpLineSchema.optional(),
+  default: z.unknown().optional(),
+  enum: z.array(z.union([z.string(), z.number()])).min(1).max(50).optional(),
+  /** A JavaScript regular expression the value (each item of a list) must match somewhere. */
+  pattern: z.string().max(200).optional(),
+  /** Bounds of a number, a duration (`100ms`) or the length of a list. */
+  min: z.union([z.number(), z.string()]).optional(),
+  max: z.union([z.number(), z.string()]).optional(),
+  required: z.boolean().optional(),
+  /** Redacted from every output (report, snapshot, errors, logs), like a password. */
+  secret: z.boolean().optional(),
+  /** `plugin`: only in plugins.<id>.config (ctx.config), one value for every target. Default: target. */
+  scope: z.enum(['target', 'plugin']).optional(),
+  /** `ksa diagnose --<flag>`; per type: two plugins may declare the same flag, it applies to the type given. */
+  flag: z.string().regex(/^(?!no-)[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'a lowercase long flag name without dashes in front, e.g. max-depth').max(40).optional(),
+  /** The flag's value placeholder in help (`--peers <host:port,...>`). */
+  valueName: z.string().regex(/^[^\s<>[\]]{1,30}$/, 'up to 30 characters without spaces or brackets').optional(),
+  /** Environment variables read, in order, when the option is not given (the middleware's own conventions). */
+  env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')).max(8).optional(),
+  /** A string option naming a Unix socket: given without an endpoint, the endpoint is unix:<value>. */
+  unixSocket: z.boolean().optional(),
+  /** `endpoints`: the port of an item written without one. */
+  port: z.number().int().min(1).max(65535).optional(),
+}).superRefine((spec, ctx) => {
+  for (const p of declarationProblems(spec)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
+});
+
+/** Option keys as plugins read them from target.options (camelCase is usual: maxDepth). */
+export const OptionsDeclarationSchema = z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _'), OptionSpecSchema)
+  .superRefine((options, ctx) => {
+    const byFlag = new Map<string, string>();
+    for (const [key, spec] of Object.entries(options)) {
+      if (spec.flag === undefined) continue;
+      const other = byFlag.get(spec.flag);
+      if (other !== undefined) ctx.addIssue({ code: 'custom', path: [key, 'flag'], message: `--${spec.flag} is already the flag of option ${other}` });
+      byFlag.set(spec.flag, key);
+    }
+  });
+
 /** A plugin manifest: read and validated before any plugin code is imported. */
 export const ManifestSchema = z.strictObject({
   id: PluginIdSchema,
@@ -44,7 +91,7 @@ export const ManifestSchema = z.strictObject({
   apiVersion: z.number().int().positive(),
   type: PluginTypeSchema,
   middleware: z.string().regex(idPattern).optional(),
-  /** Port assumed when an endpoint omits it (e.g. 6379 for Redis). */
+  /** Port assumed when an endpoint omits it (the middleware's well-known port). */
   defaultPort: z.number().int().min(1).max(65535).optional(),
   entry: z.string().min(1),
   description: z.string().default(''),
@@ -61,7 +108,11 @@ export const ManifestSchema = z.strictObject({
   actions: z.array(ActionSpecSchema).default([]),
   requires: z.array(z.string()).default([]),
   supportedVersions: z.array(z.string()).default([]),
+  /** Deprecated (read as `options:` when those are absent): JSON-Schema-like properties. */
   config_schema: z.record(z.string(), z.unknown()).optional(),
+  options: OptionsDeclarationSchema.optional(),
+  /** The target `ksa config example` shows for this middleware (a ksa.yaml target without its type). */
+  configExample: z.strictObject({ comment: HelpLineSchema.optional(), target: z.record(z.string(), z.unknown()) }).optional(),
   examples: z.array(ManifestExampleSchema).max(20).optional(),
   credentials: ManifestCredentialsSchema.optional(),
 }).superRefine((m, ctx) => {
@@ -128,7 +179,7 @@ export const ObservedSchema = z.object({
   unit: z.string().optional(),
 });
 
-/** Finding ids (and so threshold override keys): `redis.memory.usage`, `<check id>.<suffix>`. */
+/** Finding ids (and so threshold override keys): `<type>.<category>.<check>`, `<check id>.<suffix>`. */
 const FINDING_ID = /^[a-z0-9-]+(\.[a-z0-9_-]+)+$/;
 
 export const ThresholdSchema = z.object({
@@ -143,7 +194,7 @@ const PrintableSchema = (max: number) => z.string().max(max).regex(/^[^\u0000-\u
 
 /** A threshold as a plugin declares it: its override key (id), defaults, unit and source. */
 export const ThresholdDefaultSchema = ThresholdSchema.extend({
-  id: z.string().max(200).regex(FINDING_ID, 'dotted lowercase id such as redis.memory.usage'),
+  id: z.string().max(200).regex(FINDING_ID, 'dotted lowercase id such as <type>.<category>.<check>'),
   unit: PrintableSchema(40),
   source: PrintableSchema(500),
 });
@@ -152,7 +203,7 @@ export const ThresholdDefaultSchema = ThresholdSchema.extend({
 export const PluginDescriptionSchema = z.object({ thresholds: z.array(ThresholdDefaultSchema).max(1000) });
 
 export const FindingSchema = z.strictObject({
-  id: z.string().regex(FINDING_ID, 'dotted lowercase id such as redis.memory.usage'),
+  id: z.string().regex(FINDING_ID, 'dotted lowercase id such as <type>.<category>.<check>'),
   category: z.string(),
   severity: SeveritySchema,
   title: z.string().min(1),
@@ -193,7 +244,7 @@ export const CategoryResultSchema = z.object({
   rawStatus: StatusSchema.optional(),
   durationMs: z.number().nonnegative(),
   skipped: z.string().optional(),
-  /** The category does not apply to this deployment (e.g. sentinel on a standalone Redis): not a failure. */
+  /** The category does not apply to this deployment (e.g. cluster checks on a standalone server): not a failure. */
   notApplicable: z.boolean().optional(),
   /** Ids of the checks of this category (whether or not they found anything). */
   checks: z.array(z.string()).optional(),

@@ -11,6 +11,7 @@ export type Capability = z.infer<typeof S.CapabilitySchema>;
 export type Manifest = z.infer<typeof S.ManifestSchema>;
 export type ManifestInput = z.input<typeof S.ManifestSchema>;
 export type ActionSpec = z.infer<typeof S.ActionSpecSchema>;
+export type OptionSpec = z.infer<typeof S.OptionSpecSchema>;
 export type PluginInfo = z.infer<typeof S.PluginInfoSchema>;
 export type PluginConfig = z.infer<typeof S.PluginConfigSchema>;
 export type TlsOptions = z.infer<typeof S.TlsOptionsSchema>;

@@ -5,7 +5,7 @@
 //   classname = `<target label>.<category>`, name = check id (CategoryResult.checks; finding ids
 //   only for a category without a checks list). Findings whose id is the check id or starts with
 //   `<check id>.` belong to its testcase, several (e.g. one per node) to one <failure>.
-//   Target label: the target's name, except when that name is the endpoint (`ksa diagnose redis
+//   Target label: the target's name, except when that name is the endpoint (`ksa diagnose <type>
 //   host:port` without --name names the target after its endpoint, see target-from-args.ts): then
 //   the middleware type, so no endpoint reaches test names and the healthy, failing and
 //   unreachable runs of one target report the same cases. Use --name for a name of your own.

@@ -61,6 +61,11 @@ operations: [TCP_CONNECT]
 actions: []
 requires: []
 supportedVersions: []
+# Options: the target.options keys your code reads (ksa.yaml \`options:\`, --option key=value). ksa
+# checks and types them before your code runs and refuses undeclared ones; \`flag:\` makes one a
+# \`ksa diagnose ${c.middleware}\` flag; \`secret: true\` redacts it everywhere. Reference: docs/PLUGINS.md.
+# options:
+#   probes: { type: integer, min: 1, max: 10, default: 1, flag: probes, valueName: n, description: connect attempts to time }
 `;
 }
 

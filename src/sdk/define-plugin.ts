@@ -16,7 +16,7 @@ export interface CollectOutput<D> {
   /** category -> reason it could not be collected (with the fix), e.g. a missing privilege. */
   skipped?: Record<string, string>;
   /**
-   * category -> why it does not apply to this deployment (Sentinel checks on a standalone node).
+   * category -> why it does not apply to this deployment (cluster checks on a standalone node).
    * Not a failure: the category is reported `notApplicable: true` and never makes a result unknown.
    */
   notApplicable?: Record<string, string>;

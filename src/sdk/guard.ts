@@ -1,4 +1,4 @@
-// The operation allowlist: a manifest declares what a plugin may send (Redis commands, Kafka APIs,
+// The operation allowlist: a manifest declares what a plugin may send (protocol commands, API names,
 // SQL statement kinds and guarded functions); plugins route every driver call through this guard.
 // An entry matches a whole operation (all its tokens); a trailing `*` admits further arguments.
 // Built from ctx.operations, which holds the entries of the running call's scope: the manifest's

@@ -3,14 +3,14 @@
 import type { Severity, Threshold, ThresholdOverride } from '../core/types.js';
 
 export interface ThresholdSpec {
-  /** The finding id this threshold judges, e.g. `redis.memory.usage`. */
+  /** The finding id this threshold judges, e.g. `<type>.memory.usage`. */
   readonly id: string;
   readonly warning: number | null;
   readonly critical: number | null;
   /** `above`: larger is worse; `below`: smaller is worse. Comparisons are strict (equal is fine). */
   readonly direction: 'above' | 'below';
   readonly unit: string;
-  /** Where the default comes from, e.g. `awesome-prometheus-alerts redis: used/maxmemory > 90%`. */
+  /** Where the default comes from, e.g. `awesome-prometheus-alerts: used/maxmemory > 90%`. */
   readonly source: string;
 }
 

@@ -3,6 +3,7 @@
 import { ksaError } from '../../core/errors.js';
 import { parseDuration } from '../../core/duration.js';
 import { buildTarget, type TargetFlags } from '../target-from-args.js';
+import { targetSecrets } from '../../core/plugin-options.js';
 import type { Runtime } from '../runtime.js';
 
 export async function runAction(rt: Runtime, type: string, action: string, endpoints: string[], flags: TargetFlags & { allowWrite?: boolean; param?: string[]; timeout: string; json?: boolean }): Promise<{ text: string; ok: boolean }> {
@@ -16,7 +17,7 @@ export async function runAction(rt: Runtime, type: string, action: string, endpo
   const manager = await rt.manager();
   const entry = manager.pluginForType(type);
   const { target, warnings } = buildTarget(type, endpoints, flags, entry.manifest, process.env);
-  if (target.auth.password) rt.logger.addSecret(target.auth.password);
+  for (const s of targetSecrets(target, entry.manifest)) rt.logger.addSecret(s);
   for (const w of warnings) rt.logger.warn(w);
   try {
     const outcome = await manager.execute(entry.manifest.id, target, action, params, flags.allowWrite === true, timeoutMs);

@@ -5,6 +5,7 @@ import { findConfigFile } from '../../config/config-file.js';
 import { checkConfig } from '../../config/load-config.js';
 import { requestsFromConfig } from '../../config/targets-from-config.js';
 import type { Runtime } from '../runtime.js';
+import type { Manifest } from '../../core/types.js';
 import { managerForConfig } from '../config-manager.js';
 
 export interface ConfigValidation {
@@ -29,34 +30,38 @@ export async function runConfigValidate(rt: Runtime, explicit: string | undefine
   }
 }
 
-export const CONFIG_EXAMPLE = `# ksa.yaml: every target of a team in one run (ksa diagnose --config ksa.yaml).
-# \${NAME} is replaced by the environment variable NAME; a missing one is an error.
-defaults:
-  timeout: 10s          # deadline per target
-  concurrency: 16       # targets diagnosed at once
-  # failOn: critical    # exit non-zero only for critical findings
-targets:
-  - name: cache-prod
-    type: redis
-    endpoints: [redis://10.0.0.1:6379/0]
-    auth: { passwordEnv: REDIS_PASSWORD }      # or passwordFile: /run/secrets/redis
-    thresholds: { redis.memory.usage: { warning: 70, critical: 85 } }   # keys and defaults: ksa plugin info redis
-    categories: [memory, replication]
-  - name: orders-db
-    type: postgres
-    endpoints: [postgres://ksa_monitor@10.0.0.2:5432/orders]
-    auth: { passwordFile: /run/secrets/pg }
-    options: { sslmode: require }
-  - name: billing-mysql
-    type: mysql
-    endpoints: [10.0.0.3:3306]
-    auth: { username: monitor, passwordEnv: MYSQL_MONITOR_PASSWORD }
-  - name: events
-    type: kafka
-    endpoints: [10.0.0.4:9092, 10.0.0.5:9092]
-    options: { group: [billing, audit] }
-    timeout: 20s
-plugins:
-  redis-diagnostics: { enabled: true, config: {} }
-  discovery: { directories: [./ksa-plugins] }   # external plugin packages
-`;
+/**
+ * A commented ksa.yaml with one target per loaded middleware plugin: each manifest's
+ * `configExample` (or, without one, a target at its default port), so the text names only what
+ * the plugins declare. Values are written as JSON, which is YAML flow syntax.
+ */
+export function configExample(manifests: readonly Manifest[]): string {
+  const middleware = manifests.filter((m): m is Manifest & { middleware: string } => m.type === 'middleware' && m.middleware !== undefined)
+    .sort((a, b) => a.middleware.localeCompare(b.middleware));
+  const targets = middleware.flatMap((m, i) => {
+    const example = m.configExample ?? { target: { name: `${m.middleware}-1`, endpoints: [`10.0.0.${i + 1}:${m.defaultPort ?? 1}`] } };
+    const { name, ...rest } = example.target;
+    return [
+      ...(example.comment ? [`  # ${example.comment}`] : []),
+      `  - name: ${JSON.stringify(name ?? `${m.middleware}-1`)}`,
+      `    type: ${m.middleware}`,
+      ...Object.entries(rest).map(([key, value]) => `    ${key}: ${JSON.stringify(value)}`),
+    ];
+  });
+  return [
+    '# ksa.yaml: every target of a team in one run (ksa diagnose --config ksa.yaml).',
+    '# ${NAME} is replaced by the environment variable NAME; a missing one is an error.',
+    'defaults:',
+    '  timeout: 10s          # deadline per target',
+    '  concurrency: 16       # targets diagnosed at once',
+    '  # failOn: critical    # exit non-zero only for critical findings',
+    '# Per target: endpoints, auth { username, passwordEnv | passwordFile }, tls, options (the',
+    "# plugin's, checked against its manifest: ksa plugin info <type>), thresholds, categories, timeout.",
+    'targets:',
+    ...(targets.length > 0 ? targets : ['  []   # no middleware plugin is loaded (ksa plugin list)']),
+    'plugins:',
+    ...(middleware[0] ? [`  ${middleware[0].id}: { enabled: true, config: {} }   # config: the plugin-wide options`] : []),
+    '  discovery: { directories: [./ksa-plugins] }   # external plugin packages',
+    '',
+  ].join('\n');
+}

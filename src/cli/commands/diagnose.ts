@@ -4,6 +4,7 @@ import { parseDuration } from '../../core/duration.js';
 import { buildTarget, type TargetFlags } from '../target-from-args.js';
 import { refusedThresholdKey } from '../../core/threshold-keys.js';
 import { prepareGate } from '../gate-report.js';
+import { targetSecrets } from '../../core/plugin-options.js';
 import { findConfigFile, readConfigText } from '../../config/config-file.js';
 import { runTargets, type FleetProgress } from '../../fleet/run-targets.js';
 // ksa.yaml, baselines and snapshots (zod, yaml) are imported only when used: a single-target
@@ -38,12 +39,12 @@ export function parseCategories(requested: readonly string[] | undefined, manife
   return [...new Set(list)];
 }
 
-/** `--threshold redis.memory.usage=70,85` (warning,critical; empty keeps the default). */
+/** `--threshold <check id>=70,85` (warning,critical; empty keeps the default). */
 export function parseThresholdFlags(flags: readonly string[] | undefined): Record<string, { warning?: number | null; critical?: number | null }> {
   const out: Record<string, { warning?: number | null; critical?: number | null }> = {};
   for (const text of flags ?? []) {
     const m = /^([a-z0-9-]+(?:\.[a-z0-9_-]+)+)=(-?[\d.]*|none)?(?:,(-?[\d.]*|none))?$/.exec(text);
-    if (!m) throw ksaError('KSA_ERR_BAD_INPUT', `--threshold ${JSON.stringify(text.slice(0, 60))} is not id=warning,critical`, { fix: 'write e.g. --threshold redis.memory.usage=70,85' });
+    if (!m) throw ksaError('KSA_ERR_BAD_INPUT', `--threshold ${JSON.stringify(text.slice(0, 60))} is not id=warning,critical`, { fix: 'write e.g. --threshold <check id>=70,85 (warning,critical; ksa plugin info <type> lists the keys)' });
     const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : v === 'none' ? null : Number(v));
     const warning = num(m[2]);
     const critical = num(m[3]);
@@ -68,7 +69,7 @@ export async function runDiagnose(rt: Runtime, type: string | undefined, endpoin
   const thresholds = parseThresholdFlags(flags.threshold);
   const configFile = type === undefined || flags.config ? findConfigFile(flags.config, process.env, process.cwd()) : undefined;
   if (type === undefined && !configFile) {
-    throw ksaError('KSA_ERR_BAD_INPUT', 'nothing to diagnose: no <type> given and no ksa.yaml found', { fix: 'run `ksa diagnose redis host:6379`, or pass --config ksa.yaml' });
+    throw ksaError('KSA_ERR_BAD_INPUT', 'nothing to diagnose: no <type> given and no ksa.yaml found', { fix: 'run `ksa diagnose <type> <host:port>` (ksa diagnose --help lists the types), or pass --config ksa.yaml' });
   }
   let failOn = parseFailOn(flags.failOn);
   let requests: DiagnoseRequest[];
@@ -76,6 +77,9 @@ export async function runDiagnose(rt: Runtime, type: string | undefined, endpoin
   let manager: PluginManager;
   if (configFile) {
     if (type !== undefined) throw ksaError('KSA_ERR_BAD_INPUT', `give either <type> <endpoint> or --config, not both`, { fix: 'drop the positional arguments when using --config' });
+    // A plugin option on argv would apply to no target of the file: refused rather than ignored.
+    const argvOption = [...Object.keys(flags.pluginFlags ?? {}).map((f) => `--${f}`), ...(flags.option ?? []).map((kv) => `--option ${kv.split('=')[0]}`)][0];
+    if (argvOption) throw ksaError('KSA_ERR_BAD_INPUT', `${argvOption} applies to a target given on the command line, not to ${configFile}'s targets`, { fix: `set it in the target's options: in ${configFile}` });
     const text = readConfigText(configFile);
     const [{ loadConfig }, { managerForConfig }, { requestsFromConfig }] = await Promise.all([
       import('../../config/load-config.js'), import('../config-manager.js'), import('../../config/targets-from-config.js'),
@@ -104,7 +108,7 @@ export async function runDiagnose(rt: Runtime, type: string | undefined, endpoin
     const opts: DiagnoseOptions = { categories, thresholds, timeoutMs, allowWrite: false };
     requests = [{ pluginId: entry.manifest.id, target, opts }];
   }
-  for (const r of requests) if (r.target.auth.password) rt.logger.addSecret(r.target.auth.password);
+  for (const r of requests) for (const s of targetSecrets(r.target, manager.registry.require(r.pluginId).manifest)) rt.logger.addSecret(s);
   const finish = await prepareGate(rt, failOn, flags);
   const progress = flags.progress && requests.length > 1 ? progressPrinter() : undefined;
   let outcome;

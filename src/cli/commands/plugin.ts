@@ -5,6 +5,7 @@ import { parseDuration } from '../../core/duration.js';
 import type { RegistryEntry } from '../../core/registry.js';
 import type { HealthReport, PluginListing, PluginState, ThresholdDefault } from '../../core/types.js';
 import type { Runtime } from '../runtime.js';
+import { optionLines } from '../option-lines.js';
 
 const STATES: readonly PluginState[] = ['Unloaded', 'Loaded', 'Initialized', 'Running', 'Stopped', 'Failed'];
 
@@ -70,6 +71,7 @@ export async function runPluginInfo(rt: Runtime, id: string, flags: { json?: boo
     `operations:   ${p.operations.join(', ')}`,
     `actions:      ${p.actions.map((a) => `${a.name}${a.mutating ? ' (mutating)' : ''}`).join(', ') || 'none'}`,
     `requires:     ${p.requires.join(', ') || 'none'}`,
+    ...optionLines(entry.manifest),
     ...(described.ok ? thresholdLines(described.thresholds) : [`thresholds:   ${described.why}`]),
   ].join('\n') + '\n';
 }

@@ -2,6 +2,7 @@
 // imports the plugin lazily, runs each call with its own AbortSignal and deadline, replies.
 import { ksaError, toErrorInfo } from '../errors.js';
 import { redactValue } from '../redact.js';
+import { targetSecrets } from '../plugin-options.js';
 import { operationsInScope } from '../operation-entries.js';
 import { isMiddlewarePluginModule, type MiddlewarePluginModule } from '../../sdk/define-plugin.js';
 import { PLUGIN_API_VERSION } from '../versions.js';
@@ -32,7 +33,7 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
     },
     diagnose: async (p: DiagnosePayload, ctx): Promise<DiagnoseReply> => {
       const plugin = (await load(p.plugin)).create();
-      const secrets = p.target.auth.password ? [p.target.auth.password] : [];
+      const secrets = targetSecrets(p.target, p.plugin.manifest);
       await plugin.connect(ctx, p.target);
       try {
         const startedAt = Date.now();
@@ -69,7 +70,7 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
       if (spec.mutating && !p.allowWrite) throw ksaError('KSA_ERR_WRITE_NOT_ALLOWED', `action ${p.action} writes to the target`);
       await plugin.connect(ctx, p.target);
       try {
-        return await plugin.execute(ctx, p.action, p.params, p.allowWrite);
+        return redactValue(await plugin.execute(ctx, p.action, p.params, p.allowWrite), targetSecrets(p.target, p.plugin.manifest));
       } finally {
         await plugin.disconnect(ctx);
       }

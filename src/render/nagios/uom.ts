@@ -8,7 +8,7 @@ export interface Conversion { uom: Uom; factor: number }
 
 const as = (uom: Uom, factor = 1): Conversion => ({ uom, factor });
 const NONE = as('');
-// Byte multiples are binary (Redis, MySQL and PostgreSQL sizes are); everything becomes B so no
+// Byte multiples are binary (the sizes servers report are); everything becomes B so no
 // reader has to guess whether a KB is 1000 or 1024.
 const KIB = 1024;
 

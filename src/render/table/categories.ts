@@ -1,5 +1,5 @@
 // The category table of one target: its effective status, or `skipped` / `n/a` with the reason
-// (n/a: the category does not apply to this deployment, e.g. sentinel on a standalone Redis; not
+// (n/a: the category does not apply to this deployment, e.g. cluster checks on a standalone server; not
 // a failure), and what was found when the gate changed the status.
 import type { CategoryResult, Finding, Report } from '../../core/types.js';
 import { ungated } from './gate-marks.js';

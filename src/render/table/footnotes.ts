@@ -1,4 +1,4 @@
-// Threshold sources are sentences ("redis docs: ... (advice)"): inline they made the threshold
+// Threshold sources are sentences ("<vendor> docs: ... (advice)"): inline they made the threshold
 // column the tallest cell of every row. Findings cite them as [n]; the text is listed once per
 // report below the findings (the same source cited by many targets of a fleet is one note).
 import type { Palette } from './style.js';

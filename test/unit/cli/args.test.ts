@@ -93,21 +93,65 @@ describe('buildTarget: secrets', () => {
   });
 });
 
-describe('buildTarget: options', () => {
-  it('--option key=value (value may contain =) and typed flags land in target.options', () => {
-    const { target } = buildTarget('fixture', ['h:1'], { option: ['behavior=warning', 'query=a=b'], mode: 'cluster', interval: '2s', samples: '5' }, manifest, {});
-    expect(target.options).toEqual({ behavior: 'warning', query: 'a=b', mode: 'cluster', intervalMs: 2000, samples: 5 });
+describe('buildTarget: options (checked against the manifest\'s options: declaration)', () => {
+  // A manifest declaring the kinds of options the built-ins declare (no middleware name needed).
+  const withOptions: Manifest = ManifestSchema.parse({
+    id: 'fixture-diagnostics', name: 'F', version: '1.0.0', apiVersion: 1, type: 'middleware', middleware: 'fixture',
+    defaultPort: 7000, entry: './index.js', categories: ['alpha'],
+    options: {
+      behavior: { type: 'string' },
+      query: { type: 'string' },
+      mode: { type: 'string', enum: ['standalone', 'cluster'], flag: 'mode', description: 'mode' },
+      intervalMs: { type: 'duration', flag: 'interval', description: 'interval' },
+      samples: { type: 'integer', min: 1, max: 1000, default: 1, flag: 'samples', description: 'samples' },
+      peers: { type: 'endpoints', port: 26379, flag: 'peers', description: 'peers' },
+      groups: { type: 'list', flag: 'group', description: 'groups' },
+      socket: { type: 'string', unixSocket: true, flag: 'socket', description: 'socket' },
+      verbose: { type: 'boolean', flag: 'verbose', description: 'verbose' },
+      token: { type: 'string', secret: true },
+    },
+  });
+
+  it('--option key=value (value may contain =) and the declared flags land in target.options, typed', () => {
+    const { target } = buildTarget('fixture', ['h:1'], { option: ['behavior=warning', 'query=a=b'], pluginFlags: { mode: ['cluster'], interval: ['2s'], samples: ['5'], group: ['a,b', 'c'], verbose: true } }, withOptions, {});
+    expect(target.options).toEqual({ behavior: 'warning', query: 'a=b', mode: 'cluster', intervalMs: 2000, samples: 5, groups: ['a', 'b', 'c'], verbose: true });
+  });
+
+  it('a declared default fills a missing option', () => {
+    expect(buildTarget('fixture', ['h:1'], {}, withOptions, {}).target.options).toEqual({ samples: 1 });
+  });
+
+  it('a unixSocket option stands for the endpoint when none is given', () => {
+    const { target } = buildTarget('fixture', [], { pluginFlags: { socket: ['/run/x.sock'] } }, withOptions, {});
+    expect(target).toMatchObject({ endpoints: ['unix:/run/x.sock'], name: 'fixture@/run/x.sock' });
   });
 
   it.each([
-    { flags: { option: ['novalue'] }, code: 'KSA_ERR_BAD_INPUT' },
-    { flags: { option: ['=x'] }, code: 'KSA_ERR_BAD_INPUT' },
-    { flags: { interval: '2' }, code: 'KSA_ERR_BAD_DURATION' },
-    { flags: { samples: '0' }, code: 'KSA_ERR_BAD_INPUT' },
-    { flags: { samples: 'many' }, code: 'KSA_ERR_BAD_INPUT' },
-    { flags: { sentinel: 'h:1,bad host:2' }, code: 'KSA_ERR_BAD_ENDPOINT' },
-  ])('$flags -> $code', ({ flags, code }) => {
-    expect(codeOf(() => buildTarget('fixture', ['h:1'], flags as TargetFlags, manifest, {}))).toBe(code);
+    { flags: { option: ['novalue'] }, says: /not key=value/ },
+    { flags: { option: ['=x'] }, says: /not key=value/ },
+    { flags: { option: ['bogus=1'] }, says: /has no option "bogus"/ },
+    { flags: { option: ['behavir=x'] }, says: /did you mean behavior\?/ },
+    { flags: { option: ['interval=2s'] }, says: /did you mean intervalMs\?/ },
+    { flags: { pluginFlags: { interval: ['2'] } }, says: /--interval: "2" is not a duration/ },
+    { flags: { pluginFlags: { samples: ['0'] } }, says: /below the minimum 1/ },
+    { flags: { pluginFlags: { samples: ['many'] } }, says: /"many" is not an integer/ },
+    { flags: { pluginFlags: { samples: ['1', '2'] } }, says: /given 2 times/ },
+    { flags: { pluginFlags: { mode: ['sentinel'] } }, says: /not one of standalone, cluster/ },
+    { flags: { pluginFlags: { peers: ['h:1,bad host:2'] } }, says: /invalid endpoint \(item 2\)/ },
+    { flags: { pluginFlags: { elsewhere: ['x'] } }, says: /--elsewhere is not an option of fixture/ },
+  ])('$flags -> KSA_ERR_BAD_INPUT $says', ({ flags, says }) => {
+    expect(() => buildTarget('fixture', ['h:1'], flags as TargetFlags, withOptions, {})).toThrowError(expect.objectContaining({ code: 'KSA_ERR_BAD_INPUT', message: expect.stringMatching(says) }));
+  });
+
+  it('a manifest without options accepts none', () => {
+    expect(() => buildTarget('fixture', ['h:1'], { option: ['behavior=x'] }, manifest, {})).toThrowError(/declares no options/);
+  });
+
+  it('a bad secret value is reported without the value; a secret on argv is warned about', () => {
+    const bad = ManifestSchema.parse({ ...withOptions, options: { token: { type: 'integer', secret: true } } });
+    expect(() => buildTarget('fixture', ['h:1'], { option: ['token=Sup3r-Secret'] }, bad, {})).toThrowError(expect.objectContaining({ message: expect.not.stringContaining('Sup3r-Secret') }));
+    const { warnings } = buildTarget('fixture', ['h:1'], { option: ['token=Sup3r-Secret'] }, withOptions, {});
+    expect(warnings.join(' ')).toMatch(/secret option token on the command line is visible/);
   });
 });
 

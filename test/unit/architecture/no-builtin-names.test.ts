@@ -1,0 +1,53 @@
+// Issue 14 item 3: the CLI, core, config, renderers and SDK name no built-in middleware, flag or
+// option: everything middleware-specific comes from a manifest (manifests/*.yaml) and lives in
+// plugins/. The names are read from the built-in manifests, so a new built-in is covered too.
+// Comments count: a comment naming a built-in is where such knowledge starts to creep back.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../support/services.js';
+
+interface ManifestNames { middleware?: string; options?: Record<string, { flag?: string }>; credentials?: { passwordEnv?: string[] } }
+
+const manifests = readdirSync(join(repoRoot, 'manifests')).filter((f) => f.endsWith('.yaml'))
+  .map((f) => parseYaml(readFileSync(join(repoRoot, 'manifests', f), 'utf8')) as ManifestNames);
+
+/** What only a built-in knows: its type, its flags, its camelCase option keys, its credential variables. */
+const builtinNames = [...new Set([
+  ...manifests.map((m) => m.middleware!),
+  'postgresql', 'mariadb',
+  ...manifests.flatMap((m) => Object.values(m.options ?? {}).flatMap((o) => (o.flag ? [`--${o.flag}`] : []))),
+  ...manifests.flatMap((m) => Object.keys(m.options ?? {}).filter((k) => /[A-Z]/.test(k))),
+  ...manifests.flatMap((m) => m.credentials?.passwordEnv ?? []),
+])];
+
+/**
+ * The SDK's SQL guard reads SQL the way PostgreSQL and MySQL lex it: those dialect names are a
+ * library feature any SQL plugin may use (not knowledge of the built-in plugins).
+ */
+const SQL_DIALECT_FILES = /^src\/(sdk\/sql-[a-z-]+\.ts|sdk\/guard\.ts|core\/sql-function-policy\.ts)$/;
+const SQL_DIALECT_NAMES = new Set(['postgres', 'postgresql', 'mysql', 'mariadb']);
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const pattern = (name: string) => (name.startsWith('--')
+  ? new RegExp(`${escape(name)}(?![a-z0-9-])`)
+  : new RegExp(`(?<![A-Za-z0-9])${escape(name)}(?![a-z0-9])`, /[A-Z_]/.test(name) ? '' : 'i'));
+
+describe('no TypeScript outside plugins/ and manifests/ names a built-in', () => {
+  it('the names come from the manifests (the test is not vacuous)', () => {
+    expect(builtinNames).toEqual(expect.arrayContaining(['redis', 'kafka', 'mysql', 'postgres', '--sentinel', '--master-name', '--sslmode', '--socket', '--group', 'masterName', 'REDISCLI_AUTH']));
+  });
+
+  it.each(tsFiles(join(repoRoot, 'src')).map((f) => relative(repoRoot, f)))('%s', (file) => {
+    const text = readFileSync(join(repoRoot, file), 'utf8');
+    const hits = builtinNames
+      .filter((name) => !(SQL_DIALECT_FILES.test(file) && SQL_DIALECT_NAMES.has(name)))
+      .flatMap((name) => text.split('\n').flatMap((line, i) => (pattern(name).test(line) ? [`${file}:${i + 1}: ${name}: ${line.trim().slice(0, 120)}`] : [])));
+    expect(hits).toEqual([]);
+  });
+});
