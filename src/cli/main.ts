@@ -256,6 +256,17 @@ export async function main(argv: string[], version: string): Promise<number> {
     });
 
   program
+    .command('explain')
+    .description('explain checks: what they find, why it matters, thresholds with sources, the fix (ksa explain <check id>)')
+    .argument('<id...>', 'check id, finding id (<check id>.<suffix>), or a middleware type / plugin id for all its checks')
+    .option('--load', "external plugins: import the plugin in its sandbox to list its thresholds (runs the plugin's code)")
+    .option('--json', 'JSON')
+    .action(async (ids: string[], flags) => {
+      const { runExplain } = await import('./commands/explain.js');
+      out(await runExplain(runtime(), ids, flags));
+    });
+
+  program
     .command('schema')
     .description('print the JSON Schema of the JSON report (or of plugins, health, snapshot)')
     .argument('[kind]', 'report | plugins | health | snapshot', 'report')

@@ -83,6 +83,22 @@ export const OptionsDeclarationSchema = z.record(z.string().regex(/^[A-Za-z][A-Z
     }
   });
 
+/** Documentation text (`ksa explain`, docs/checks/*.md): prose without control characters. */
+const DocTextSchema = z.string().min(1).max(800).regex(/^[^\u0000-\u001f\u007f-\u009f]*$/, 'one paragraph without control characters');
+
+/**
+ * A check's documentation, declared in the manifest's `checks:` (an object instead of the bare id):
+ * what it checks, why it matters, the fix, and the upstream section its verdict follows (one
+ * specific https page or anchor). Thresholds with their sources come from the code (describe).
+ */
+export const CheckDocSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+(\.[a-z0-9_-]+)+$/, 'a check id such as <type>.<category>.<check>'),
+  description: DocTextSchema,
+  why: DocTextSchema,
+  fix: DocTextSchema,
+  url: z.url({ protocol: /^https$/ }).max(300),
+});
+
 /** A plugin manifest: read and validated before any plugin code is imported. */
 export const ManifestSchema = z.strictObject({
   id: PluginIdSchema,
@@ -97,7 +113,10 @@ export const ManifestSchema = z.strictObject({
   description: z.string().default(''),
   capabilities: z.array(CapabilitySchema).default([]),
   categories: z.array(z.string().regex(idPattern)).default([]),
-  checks: z.array(z.string()).default([]),
+  /** Check ids, each a bare id or documented ({id, description, why, fix, url}); parsed into `checks` (ids) and `checkDocs`. */
+  checks: z.array(z.union([z.string(), CheckDocSchema])).default([]),
+  /** The parsed form of documented checks (by id); accepted as input so a parsed manifest validates again. */
+  checkDocs: z.record(z.string(), CheckDocSchema.omit({ id: true })).optional(),
   /**
    * Threshold override keys: ids of the numeric thresholds the checks judge by (`ksa plugin info`
    * shows their defaults). When present, ksa refuses an override of any other id (a state check
@@ -117,6 +136,16 @@ export const ManifestSchema = z.strictObject({
   credentials: ManifestCredentialsSchema.optional(),
 }).superRefine((m, ctx) => {
   for (const p of manifestOperationProblems(m)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+}).transform(({ checks, checkDocs, ...manifest }) => {
+  // Every reader of `checks` wants ids; the documentation travels beside them.
+  const docs: Record<string, Omit<z.infer<typeof CheckDocSchema>, 'id'>> = { ...checkDocs };
+  const ids = checks.map((c) => {
+    if (typeof c === 'string') return c;
+    const { id, ...doc } = c;
+    docs[id] = doc;
+    return id;
+  });
+  return { ...manifest, checks: ids, ...(Object.keys(docs).length > 0 ? { checkDocs: docs } : {}) };
 });
 
 export const PluginInfoSchema = z.object({

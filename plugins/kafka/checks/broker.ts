@@ -6,12 +6,12 @@ import type { KafkaSnapshotData } from '../snapshot.js';
 
 export const UNREACHABLE = defineThreshold({
   id: 'kafka.broker.unreachable', warning: null, critical: 0, direction: 'above', unit: 'brokers',
-  source: 'Kafka clients connect to every broker Metadata advertises; awesome-prometheus-alerts kafka: broker down is critical',
+  source: 'Kafka clients connect to the advertised.listeners address of every broker Metadata returns: one they cannot reach makes its partitions unavailable (critical) https://kafka.apache.org/documentation/#brokerconfigs_advertised.listeners',
 });
 
 export const BROKER_COUNT = defineThreshold({
   id: 'kafka.broker.count', warning: 3, critical: null, direction: 'below', unit: 'brokers',
-  source: 'Kafka docs (replication): replication.factor 3 with min.insync.replicas 2 needs >= 3 brokers to survive one failure',
+  source: 'Kafka docs (replication): replication.factor 3 with min.insync.replicas 2 needs >= 3 brokers to survive one failure https://kafka.apache.org/documentation/#brokerconfigs_min.insync.replicas',
 });
 
 /** APIs this plugin uses, and what goes unchecked without each. */

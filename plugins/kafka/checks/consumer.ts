@@ -9,15 +9,15 @@ const EVIDENCE_LIMIT = 50;
 
 export const GROUP_LAG = defineThreshold({
   id: 'kafka.consumer.lag', warning: 10_000, critical: null, direction: 'above', unit: 'messages',
-  source: 'awesome-prometheus-alerts kafka: consumer group lag sum > 10,000 is a warning',
+  source: 'awesome-prometheus-alerts kafka: consumer group lag sum > 10,000 is a warning https://samber.github.io/awesome-prometheus-alerts/rules/message-brokers/kafka/#rule-3-3-1-2',
 });
 export const OUT_OF_RANGE = defineThreshold({
   id: 'kafka.consumer.offset-out-of-range', warning: null, critical: 0, direction: 'above', unit: 'partitions',
-  source: 'committed offset below the log-start offset = messages deleted by retention before they were consumed',
+  source: 'committed offset below the log-start offset = messages deleted by retention before they were consumed https://kafka.apache.org/documentation/#topicconfigs_retention.ms',
 });
 export const NEVER_COMMITTED = defineThreshold({
   id: 'kafka.consumer.never-committed', warning: 0, critical: null, direction: 'above', unit: 'partitions',
-  source: 'kafka-consumer-groups.sh --describe shows CURRENT-OFFSET "-": the consumer falls back to auto.offset.reset',
+  source: 'kafka-consumer-groups.sh --describe shows CURRENT-OFFSET "-": the consumer falls back to auto.offset.reset https://kafka.apache.org/documentation/#consumerconfigs_auto.offset.reset',
 });
 
 const BURROW_SEVERITY: Record<BurrowStatus, Severity | null> = { OK: null, WARN: 'warning', REWIND: 'critical', STALLED: 'critical', STOPPED: 'critical' };

@@ -9,38 +9,38 @@ const EVIDENCE_LIMIT = 50;
 
 export const OFFLINE = defineThreshold({
   id: 'kafka.topic.offline-partitions', warning: null, critical: 0, direction: 'above', unit: 'partitions',
-  source: 'kafka-topics.sh --describe --unavailable-partitions; awesome-prometheus-alerts kafka: offline partitions > 0 is critical',
+  source: 'kafka-topics.sh --describe --unavailable-partitions: a partition without a leader can be neither written nor read (critical); unclean election is the data-losing way out https://kafka.apache.org/documentation/#topicconfigs_unclean.leader.election.enable',
 });
 export const UNDER_REPLICATED = defineThreshold({
   id: 'kafka.topic.under-replicated', warning: 0, critical: null, direction: 'above', unit: 'partitions',
-  source: 'kafka-topics.sh --describe --under-replicated-partitions (ISR < replicas)',
+  source: 'kafka-topics.sh --describe --under-replicated-partitions (ISR < replicas) https://kafka.apache.org/documentation/#brokerconfigs_replica.lag.time.max.ms',
 });
 /** min.insync.replicas above the replication factor: no write with acks=all can ever succeed. */
 const UNSATISFIABLE = defineStateRule({ id: 'kafka.topic.under-min-isr.unsatisfiable', source: 'Kafka docs, min.insync.replicas: acks=all producers get NotEnoughReplicas when it exceeds the replicas of a partition (critical)' });
 
 export const UNDER_MIN_ISR = defineThreshold({
   id: 'kafka.topic.under-min-isr', warning: null, critical: 0, direction: 'above', unit: 'partitions',
-  source: 'kafka-topics.sh --describe --under-min-isr-partitions; Prometheus alert rules: under min.insync.replicas is critical',
+  source: 'kafka-topics.sh --describe --under-min-isr-partitions; Prometheus alert rules: under min.insync.replicas is critical https://kafka.apache.org/documentation/#topicconfigs_min.insync.replicas',
 });
 export const RF_ONE = defineThreshold({
   id: 'kafka.topic.replication-factor-one', warning: 2, critical: null, direction: 'below', unit: 'replicas',
-  source: 'Kafka docs (replication): a replication factor of 1 loses the partition with its broker; 3 is the recommended default',
+  source: 'Kafka docs (replication): a replication factor of 1 loses the partition with its broker; 3 is the recommended default https://kafka.apache.org/documentation/#replication',
 });
 export const RF_EXCEEDS = defineThreshold({
   id: 'kafka.topic.replication-factor-exceeds-brokers', warning: null, critical: 0, direction: 'above', unit: 'replicas',
-  source: 'Kafka: a replica needs a distinct broker; replication.factor > brokers can never be fully in sync',
+  source: 'Kafka: a replica needs a distinct broker; replication.factor > brokers can never be fully in sync https://kafka.apache.org/documentation/#brokerconfigs_default.replication.factor',
 });
 export const PARTITIONS_PER_BROKER = defineThreshold({
   id: 'kafka.topic.partition-count', warning: 1, critical: null, direction: 'below', unit: 'partitions/broker',
-  source: 'Kafka docs (partitions are the unit of parallelism): fewer partitions than brokers leaves brokers idle for the topic',
+  source: 'Kafka docs (partitions are the unit of parallelism): fewer partitions than brokers leaves brokers idle for the topic https://kafka.apache.org/documentation/#brokerconfigs_num.partitions',
 });
 export const LEADER_SKEW = defineThreshold({
   id: 'kafka.topic.leader-skew', warning: 10, critical: null, direction: 'above', unit: '% above mean',
-  source: 'Cruise Control leader.replica.count.balance.threshold = 1.10 (leaders per broker <= 110% of the mean)',
+  source: 'Cruise Control leader.replica.count.balance.threshold = 1.10 (leaders per broker <= 110% of the mean) https://github.com/linkedin/cruise-control/wiki/Configurations',
 });
 export const PREFERRED_LEADER = defineThreshold({
   id: 'kafka.topic.preferred-leader', warning: 10, critical: null, direction: 'above', unit: '%',
-  source: 'Kafka broker config leader.imbalance.per.broker.percentage = 10 (auto preferred-leader election trigger)',
+  source: 'Kafka broker config leader.imbalance.per.broker.percentage = 10 (auto preferred-leader election trigger) https://kafka.apache.org/documentation/#brokerconfigs_leader.imbalance.per.broker.percentage',
 });
 
 /** Why a partition has no usable leader, or null when it has one. */

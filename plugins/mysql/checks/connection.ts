@@ -9,27 +9,27 @@ import { PROCESS, needs } from '../privileges.js';
 
 export const USAGE = defineThreshold({
   id: 'mysql.connection.usage', warning: 85, critical: 95, direction: 'above', unit: '%',
-  source: 'MySQLTuner / mysqld alert rules: Threads_connected > 85% of max_connections (warn), > 95% (crit)',
+  source: 'MySQLTuner / mysqld alert rules: Threads_connected > 85% of max_connections (warn), > 95% (crit) https://samber.github.io/awesome-prometheus-alerts/rules/databases/mysql/#rule-2-1-1-4',
 });
 export const PEAK = defineThreshold({
   id: 'mysql.connection.peak', warning: 85, critical: null, direction: 'above', unit: '%',
-  source: 'MySQLTuner 1.9: highest usage of available connections (Max_used_connections / max_connections) > 85%',
+  source: 'MySQLTuner 1.9: highest usage of available connections (Max_used_connections / max_connections) > 85% https://github.com/major/MySQLTuner-perl/blob/master/mysqltuner.pl',
 });
 export const REFUSED = defineThreshold({
   id: 'mysql.connection.refused', warning: 0, critical: null, direction: 'above', unit: 'connections',
-  source: 'MySQL manual: Connection_errors_max_connections counts connections refused because max_connections was reached',
+  source: 'MySQL manual: Connection_errors_max_connections counts connections refused because max_connections was reached https://dev.mysql.com/doc/refman/8.0/en/server-status-variables.html#statvar_Connection_errors_max_connections',
 });
 export const ABORTED_CONNECTS = defineThreshold({
   id: 'mysql.connection.aborted-connects', warning: 3, critical: null, direction: 'above', unit: '%',
-  source: 'MySQLTuner 1.9: Aborted_connects / Connections > 3%',
+  source: 'MySQLTuner 1.9: Aborted_connects / Connections > 3% https://github.com/major/MySQLTuner-perl/blob/master/mysqltuner.pl',
 });
 export const ABORTED_CLIENTS = defineThreshold({
   id: 'mysql.connection.aborted-clients', warning: 10, critical: null, direction: 'above', unit: '%',
-  source: 'ksa default (no published rule): Aborted_clients / Connections > 10% (clients that vanish without COM_QUIT)',
+  source: 'ksa default (no published rule): Aborted_clients / Connections > 10% (clients that vanish without COM_QUIT) https://dev.mysql.com/doc/refman/8.0/en/server-status-variables.html#statvar_Aborted_clients',
 });
 export const IDLE = defineThreshold({
   id: 'mysql.connection.idle', warning: 25, critical: null, direction: 'above', unit: '% of max_connections',
-  source: 'ksa default: sessions idle over 10 min holding more than a quarter of max_connections',
+  source: 'ksa default: sessions idle over 10 min holding more than a quarter of max_connections https://dev.mysql.com/doc/refman/8.0/en/server-system-variables.html#sysvar_wait_timeout',
 });
 
 const IDLE_SECONDS = 600;

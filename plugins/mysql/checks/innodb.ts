@@ -10,31 +10,31 @@ import { judgeLifetimeRatio } from '../uptime-guard.js';
 
 export const HIT_RATE = defineThreshold({
   id: 'mysql.innodb.buffer-pool-hit-rate', warning: 99, critical: 95, direction: 'below', unit: '%',
-  source: 'mysqld alert rules / check_mysql_health: InnoDB buffer pool hit rate < 99% (warn), < 95% (crit)',
+  source: 'mysqld alert rules / check_mysql_health: InnoDB buffer pool hit rate < 99% (warn), < 95% (crit) https://dev.mysql.com/doc/refman/8.0/en/server-status-variables.html#statvar_Innodb_buffer_pool_reads',
 });
 export const DIRTY = defineThreshold({
   id: 'mysql.innodb.buffer-pool-dirty', warning: 75, critical: 90, direction: 'above', unit: '%',
-  source: 'innodb_max_dirty_pages_pct default 90 (MySQL 8, MariaDB 10.5+): above it page cleaners flush at full speed; ksa warns at 75%',
+  source: 'innodb_max_dirty_pages_pct default 90 (MySQL 8, MariaDB 10.5+): above it page cleaners flush at full speed; ksa warns at 75% https://dev.mysql.com/doc/refman/8.0/en/innodb-buffer-pool-flushing.html',
 });
 export const LOCK_WAIT = defineThreshold({
   id: 'mysql.innodb.lock-wait', warning: 0, critical: null, direction: 'above', unit: 's',
-  source: 'pg alert rules analogue (blocked sessions: warn); MySQL sys.innodb_lock_waits: a session waiting 1 s or more on a row lock',
+  source: 'pg alert rules analogue (blocked sessions: warn); MySQL sys.innodb_lock_waits: a session waiting 1 s or more on a row lock https://dev.mysql.com/doc/refman/8.0/en/sys-innodb-lock-waits.html',
 });
 export const LONG_TRX = defineThreshold({
   id: 'mysql.innodb.long-transaction', warning: 300, critical: 3600, direction: 'above', unit: 's',
-  source: 'check_postgres / pg alert rules analogue: transactions open > 5 min (warn); ksa default 1 h (crit)',
+  source: 'check_postgres / pg alert rules analogue: transactions open > 5 min (warn); ksa default 1 h (crit) https://dev.mysql.com/doc/refman/8.0/en/information-schema-innodb-trx-table.html',
 });
 export const DEADLOCK_AGE = defineThreshold({
   id: 'mysql.innodb.deadlock', warning: 3600, critical: null, direction: 'below', unit: 's ago',
-  source: 'ksa default: a deadlock in the last hour is a warning, an older one is reported as info',
+  source: 'ksa default: a deadlock in the last hour is a warning, an older one is reported as info https://dev.mysql.com/doc/refman/8.0/en/innodb-deadlocks.html',
 });
 export const HISTORY = defineThreshold({
   id: 'mysql.innodb.history-list', warning: 50_000, critical: 1_000_000, direction: 'above', unit: 'undo log entries',
-  source: 'mysqld alert rules: history list length > 50,000 (warn); ksa default 1,000,000 (crit)',
+  source: 'mysqld alert rules: history list length > 50,000 (warn); ksa default 1,000,000 (crit) https://samber.github.io/awesome-prometheus-alerts/rules/databases/mysql/#rule-2-1-1-13',
 });
 export const LOG_WAITS = defineThreshold({
   id: 'mysql.innodb.log-waits', warning: 0, critical: null, direction: 'above', unit: 'waits',
-  source: 'MySQLTuner 1.9 / thresholds: Innodb_log_waits > 0 (the log buffer was too small)',
+  source: 'MySQLTuner 1.9 / thresholds: Innodb_log_waits > 0 (the log buffer was too small) https://github.com/major/MySQLTuner-perl/blob/master/mysqltuner.pl',
 });
 
 type Data = MysqlSnapshot;

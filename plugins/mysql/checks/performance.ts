@@ -11,27 +11,27 @@ import { judgeLifetimeRatio } from '../uptime-guard.js';
 
 export const SLOW_STATEMENT = defineThreshold({
   id: 'mysql.performance.slow-statement', warning: 1000, critical: 10_000, direction: 'above', unit: 'ms',
-  source: 'MySQL/MariaDB long_query_time default 10 s (critical); 1 s, the value commonly set for the slow query log (warning)',
+  source: 'MySQL/MariaDB long_query_time default 10 s (critical); 1 s, the value commonly set for the slow query log (warning) https://dev.mysql.com/doc/refman/8.0/en/server-system-variables.html#sysvar_long_query_time',
 });
 export const LATENCY_P99 = defineThreshold({
   id: 'mysql.performance.latency-percentiles', warning: 1000, critical: 10_000, direction: 'above', unit: 'ms',
-  source: 'same limits as mysql.performance.slow-statement, applied to the server-wide p99 (events_statements_histogram_global)',
+  source: 'same limits as mysql.performance.slow-statement, applied to the server-wide p99 (events_statements_histogram_global) https://dev.mysql.com/doc/refman/8.0/en/performance-schema-statement-histogram-summary-tables.html',
 });
 export const SLOW_QUERIES = defineThreshold({
   id: 'mysql.performance.slow-queries', warning: 5, critical: null, direction: 'above', unit: '%',
-  source: 'MySQLTuner 1.9: Slow_queries / Questions > 5%',
+  source: 'MySQLTuner 1.9: Slow_queries / Questions > 5% https://github.com/major/MySQLTuner-perl/blob/master/mysqltuner.pl',
 });
 export const TMP_DISK = defineThreshold({
   id: 'mysql.performance.tmp-disk-tables', warning: 25, critical: null, direction: 'above', unit: '%',
-  source: 'MySQLTuner 1.9: Created_tmp_disk_tables / Created_tmp_tables > 25%',
+  source: 'MySQLTuner 1.9: Created_tmp_disk_tables / Created_tmp_tables > 25% https://github.com/major/MySQLTuner-perl/blob/master/mysqltuner.pl',
 });
 export const SORT_MERGE = defineThreshold({
   id: 'mysql.performance.sort-merge-passes', warning: 10, critical: null, direction: 'above', unit: '%',
-  source: 'MySQLTuner 1.9: Sort_merge_passes / (Sort_scan + Sort_range) > 10%',
+  source: 'MySQLTuner 1.9: Sort_merge_passes / (Sort_scan + Sort_range) > 10% https://github.com/major/MySQLTuner-perl/blob/master/mysqltuner.pl',
 });
 export const JOINS_NO_INDEX = defineThreshold({
   id: 'mysql.performance.joins-without-index', warning: 250, critical: null, direction: 'above', unit: 'joins/day',
-  source: 'MySQLTuner 1.9: (Select_full_join + Select_range_check) per day of uptime > 250',
+  source: 'MySQLTuner 1.9: (Select_full_join + Select_range_check) per day of uptime > 250 https://github.com/major/MySQLTuner-perl/blob/master/mysqltuner.pl',
 });
 
 type Data = MysqlSnapshot;

@@ -11,11 +11,11 @@ const THREAD_SOURCE = 'mysqld alert rules (prometheus mysqld_exporter): replica 
 
 export const LAG = defineThreshold({
   id: 'mysql.replication.lag', warning: 30, critical: 300, direction: 'above', unit: 's',
-  source: 'mysqld alert rules: Seconds_Behind_Source > 30 s (they page at 30 s; ksa warns at 30 s and is critical at 300 s)',
+  source: 'mysqld alert rules: Seconds_Behind_Source > 30 s (they page at 30 s; ksa warns at 30 s and is critical at 300 s) https://samber.github.io/awesome-prometheus-alerts/rules/databases/mysql/#rule-2-1-1-7',
 });
 export const RELAY_LOG_SPACE = defineThreshold({
   id: 'mysql.replication.relay-log-space', warning: 1024 ** 3, critical: 10 * 1024 ** 3, direction: 'above', unit: 'bytes',
-  source: 'ksa default: relay logs over 1 GiB (10 GiB critical) mean the SQL thread is far behind the IO thread or purging stopped',
+  source: 'ksa default: relay logs over 1 GiB (10 GiB critical) mean the SQL thread is far behind the IO thread or purging stopped https://dev.mysql.com/doc/refman/8.0/en/replica-logs-relaylog.html',
 });
 
 type Data = MysqlSnapshot;

@@ -6,15 +6,15 @@ import type { PgSnapshot, Session } from '../snapshot.js';
 
 export const CONNECTION_USAGE = defineThreshold({
   id: 'postgres.connection.usage', warning: 80, critical: 90, direction: 'above', unit: '%',
-  source: 'check_postgres backends / postgres_exporter PostgreSQLHighConnections: used / (max_connections - superuser_reserved_connections) > 80% warn, > 90% crit',
+  source: 'check_postgres backends / postgres_exporter PostgreSQLHighConnections: used / (max_connections - superuser_reserved_connections) > 80% warn, > 90% crit https://samber.github.io/awesome-prometheus-alerts/rules/databases/postgresql/#rule-2-2-1-10',
 });
 export const IDLE_IN_TRANSACTION = defineThreshold({
   id: 'postgres.connection.idle-in-transaction', warning: 300, critical: null, direction: 'above', unit: 's',
-  source: 'check_postgres txn_idle / pg alert rules: a session idle in transaction > 5 min warns',
+  source: 'check_postgres txn_idle / pg alert rules: a session idle in transaction > 5 min warns https://bucardo.org/check_postgres/check_postgres.pl.html',
 });
 export const LONG_RUNNING = defineThreshold({
   id: 'postgres.connection.long-running', warning: 300, critical: null, direction: 'above', unit: 's',
-  source: 'check_postgres query_time / pg alert rules: a query running > 5 min warns',
+  source: 'check_postgres query_time / pg alert rules: a query running > 5 min warns https://bucardo.org/check_postgres/check_postgres.pl.html',
 });
 
 function oldest(sessions: Session[], age: (s: Session) => number | null): { session: Session; seconds: number } | null {

@@ -6,11 +6,11 @@ import type { PgSnapshot } from '../snapshot.js';
 
 export const BLOCKED = defineThreshold({
   id: 'postgres.locks.blocked', warning: 0, critical: null, direction: 'above', unit: 'sessions',
-  source: 'check_postgres locks / pg alert rules: any session blocked by another (pg_blocking_pids) warns',
+  source: 'check_postgres locks / pg alert rules: any session blocked by another (pg_blocking_pids) warns https://bucardo.org/check_postgres/check_postgres.pl.html',
 });
 export const DEADLOCKS = defineThreshold({
   id: 'postgres.locks.deadlocks', warning: 5, critical: null, direction: 'above', unit: 'per minute',
-  source: 'awesome-prometheus-alerts PostgresqlDeadLocks: increase(pg_stat_database_deadlocks[1m]) > 5 (here averaged since the statistics were reset)',
+  source: 'awesome-prometheus-alerts PostgresqlDeadLocks: increase(pg_stat_database_deadlocks[1m]) > 5 (here averaged since the statistics were reset) https://samber.github.io/awesome-prometheus-alerts/rules/databases/postgresql/#rule-2-2-1-16',
 });
 
 export const lockChecks = [

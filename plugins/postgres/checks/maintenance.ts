@@ -6,15 +6,15 @@ import type { PgSnapshot, TableStats } from '../snapshot.js';
 
 export const XID_AGE = defineThreshold({
   id: 'postgres.maintenance.xid-age', warning: 200_000_000, critical: 1_000_000_000, direction: 'above', unit: 'transactions',
-  source: 'check_postgres txn_wraparound: age(datfrozenxid) > 200 M (autovacuum_freeze_max_age default) warns, > 1,000 M critical (hard stop at ~2,100 M)',
+  source: 'check_postgres txn_wraparound: age(datfrozenxid) > 200 M (autovacuum_freeze_max_age default) warns, > 1,000 M critical (hard stop at ~2,100 M) https://bucardo.org/check_postgres/check_postgres.pl.html',
 });
 export const DEAD_TUPLES = defineThreshold({
   id: 'postgres.maintenance.dead-tuples', warning: 20, critical: null, direction: 'above', unit: '%',
-  source: 'autovacuum_vacuum_scale_factor default 0.2: autovacuum should vacuum a table before 20% of its rows are dead',
+  source: 'autovacuum_vacuum_scale_factor default 0.2: autovacuum should vacuum a table before 20% of its rows are dead https://www.postgresql.org/docs/current/runtime-config-autovacuum.html',
 });
 export const NEVER_ANALYZED = defineThreshold({
   id: 'postgres.maintenance.never-analyzed', warning: 0, critical: null, direction: 'above', unit: 'tables',
-  source: 'PostgreSQL docs, Routine Vacuuming: Updating Planner Statistics (a table never analyzed has no planner statistics)',
+  source: 'PostgreSQL docs, Routine Vacuuming: Updating Planner Statistics (a table never analyzed has no planner statistics) https://www.postgresql.org/docs/current/routine-vacuuming.html',
 });
 
 /** Dead-tuple ratios of small tables swing wildly and cost nothing: judge large tables only. */

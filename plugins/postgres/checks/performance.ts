@@ -6,11 +6,11 @@ import type { DatabaseStats, PgSnapshot } from '../snapshot.js';
 
 export const CACHE_HIT_RATIO = defineThreshold({
   id: 'postgres.performance.cache-hit-ratio', warning: 99, critical: null, direction: 'below', unit: '%',
-  source: 'check_postgres hitratio / pg alert rules: blks_hit / (blks_hit + blks_read) < 99% warns',
+  source: 'check_postgres hitratio / pg alert rules: blks_hit / (blks_hit + blks_read) < 99% warns https://samber.github.io/awesome-prometheus-alerts/rules/databases/postgresql/#rule-2-2-1-6',
 });
 export const CHECKPOINTS_REQUESTED = defineThreshold({
   id: 'postgres.performance.checkpoints', warning: 50, critical: null, direction: 'above', unit: '%',
-  source: 'PostgreSQL docs, WAL Configuration: checkpoints should come from checkpoint_timeout; requested (WAL-volume) checkpoints outnumbering timed ones mean max_wal_size is too small',
+  source: 'PostgreSQL docs, WAL Configuration: checkpoints should come from checkpoint_timeout; requested (WAL-volume) checkpoints outnumbering timed ones mean max_wal_size is too small https://www.postgresql.org/docs/current/wal-configuration.html',
 });
 
 /** Below this many block reads+hits a ratio says nothing (a fresh server reads its catalogs). */

@@ -13,15 +13,15 @@ import type { PgSnapshot, ReplicationData, Standby } from '../snapshot.js';
 
 export const LAG_TIME = defineThreshold({
   id: 'postgres.replication.lag-time', warning: 30, critical: 300, direction: 'above', unit: 's',
-  source: 'awesome-prometheus-alerts PostgresqlReplicationLag: lag > 30 s warns; 5 min critical as in common pg alert rules (ReplicationLagCritical > 300 s)',
+  source: 'awesome-prometheus-alerts PostgresqlReplicationLag: lag > 30 s warns; 5 min critical as in common pg alert rules (ReplicationLagCritical > 300 s) https://samber.github.io/awesome-prometheus-alerts/rules/databases/postgresql/#rule-2-2-1-22',
 });
 export const LAG_BYTES = defineThreshold({
   id: 'postgres.replication.lag-bytes', warning: 64 * 1024 * 1024, critical: 1_000_000_000, direction: 'above', unit: 'bytes',
-  source: 'ksa default: 64 MiB (4 WAL segments) warns; > 1 GB critical as the common PostgreSQLReplicationStopped rule (WAL lag > 1e9 bytes)',
+  source: 'ksa default: 64 MiB (4 WAL segments) warns; > 1 GB critical as the common PostgreSQLReplicationStopped rule (WAL lag > 1e9 bytes) https://www.postgresql.org/docs/current/functions-admin.html',
 });
 export const SLOT_RETAINED = defineThreshold({
   id: 'postgres.replication.slot-inactive', warning: 0, critical: 1024 ** 3, direction: 'above', unit: 'bytes',
-  source: 'pg alert rules: an inactive replication slot retaining WAL warns; ksa default: critical above 1 GiB retained',
+  source: 'pg alert rules: an inactive replication slot retaining WAL warns; ksa default: critical above 1 GiB retained https://samber.github.io/awesome-prometheus-alerts/rules/databases/postgresql/#rule-2-2-1-19',
 });
 
 /** `FIRST 2 (a, b)`, `ANY 1 (a, b)`, `2 (a, b)`, `a, b`, `*` -> how many sync standbys are required. */

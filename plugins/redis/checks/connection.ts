@@ -8,15 +8,15 @@ import type { ClientEntry, RedisSnapshot } from '../snapshot.js';
 
 export const CLIENT_USAGE = defineThreshold({
   id: 'redis.connection.usage', warning: 90, critical: 95, direction: 'above', unit: '%',
-  source: 'awesome-prometheus-alerts redis RedisTooManyConnections: connected_clients/maxclients > 90% (critical 95%: ksa)',
+  source: 'awesome-prometheus-alerts redis RedisTooManyConnections: connected_clients/maxclients > 90% (critical 95%: ksa) https://samber.github.io/awesome-prometheus-alerts/rules/databases/redis/#rule-2-7-1-12',
 });
 export const REJECTED = defineThreshold({
   id: 'redis.connection.rejected', warning: 0, critical: null, direction: 'above', unit: 'connections',
-  source: 'awesome-prometheus-alerts redis RedisRejectedConnections (any rejected connection; one sample gives the count since restart)',
+  source: 'awesome-prometheus-alerts redis RedisRejectedConnections (any rejected connection; one sample gives the count since restart) https://samber.github.io/awesome-prometheus-alerts/rules/databases/redis/#rule-2-7-1-14',
 });
 export const OUTPUT_BUFFER = defineThreshold({
   id: 'redis.connection.output-buffers', warning: 8 * MB, critical: 32 * MB, direction: 'above', unit: 'bytes',
-  source: 'redis.conf client-output-buffer-limit pubsub 32mb 8mb 60 (soft limit: warning, hard limit: critical)',
+  source: 'redis.conf client-output-buffer-limit pubsub 32mb 8mb 60 (soft limit: warning, hard limit: critical) https://redis.io/docs/latest/develop/reference/clients/',
 });
 /** RedisInsight recommends reviewing connections above 100 clients. */
 export const MANY_CLIENTS = 100;

@@ -14,47 +14,47 @@ export const FRAGMENTATION_MIN_BYTES = 10 * MB;
 
 export const MEMORY_USAGE = defineThreshold({
   id: 'redis.memory.usage', warning: 90, critical: 95, direction: 'above', unit: '%',
-  source: 'awesome-prometheus-alerts redis RedisOutOfConfiguredMaxmemory: used_memory/maxmemory > 90% (critical 95%: ksa)',
+  source: 'awesome-prometheus-alerts redis RedisOutOfConfiguredMaxmemory: used_memory/maxmemory > 90% (critical 95%: ksa) https://samber.github.io/awesome-prometheus-alerts/rules/databases/redis/#rule-2-7-1-10',
 });
 export const SYSTEM_MEMORY_USAGE = defineThreshold({
   id: 'redis.memory.usage.system', warning: 90, critical: 95, direction: 'above', unit: '%',
-  source: 'awesome-prometheus-alerts redis RedisOutOfSystemMemory: used_memory/total_system_memory > 90% (critical 95%: ksa)',
+  source: 'awesome-prometheus-alerts redis RedisOutOfSystemMemory: used_memory/total_system_memory > 90% (critical 95%: ksa) https://samber.github.io/awesome-prometheus-alerts/rules/databases/redis/#rule-2-7-1-9',
 });
 export const FRAGMENTATION = defineThreshold({
   id: 'redis.memory.fragmentation', warning: 1.4, critical: null, direction: 'above', unit: 'ratio',
-  source: `${DOCTOR}: mem_fragmentation_ratio > 1.4 and > 10 MB`,
+  source: `${DOCTOR}: mem_fragmentation_ratio > 1.4 and > 10 MB https://redis.io/docs/latest/commands/memory-doctor/`,
 });
 export const FRAGMENTATION_LOW = defineThreshold({
   id: 'redis.memory.fragmentation.low', warning: 1, critical: null, direction: 'below', unit: 'ratio',
-  source: 'redis INFO docs: mem_fragmentation_ratio < 1 means part of Redis memory was swapped out',
+  source: 'redis INFO docs: mem_fragmentation_ratio < 1 means part of Redis memory was swapped out https://redis.io/docs/latest/commands/info/',
 });
 export const ALLOCATOR_FRAGMENTATION = defineThreshold({
   id: 'redis.memory.fragmentation.allocator', warning: 1.1, critical: null, direction: 'above', unit: 'ratio',
-  source: `${DOCTOR}: allocator_frag_ratio > 1.1 and > 10 MB`,
+  source: `${DOCTOR}: allocator_frag_ratio > 1.1 and > 10 MB https://redis.io/docs/latest/commands/memory-doctor/`,
 });
 export const ALLOCATOR_RSS = defineThreshold({
   id: 'redis.memory.fragmentation.allocator-rss', warning: 1.1, critical: null, direction: 'above', unit: 'ratio',
-  source: `${DOCTOR}: allocator_rss_ratio > 1.1 and > 10 MB`,
+  source: `${DOCTOR}: allocator_rss_ratio > 1.1 and > 10 MB https://redis.io/docs/latest/commands/memory-doctor/`,
 });
 export const RSS_OVERHEAD = defineThreshold({
   id: 'redis.memory.fragmentation.rss-overhead', warning: 1.1, critical: null, direction: 'above', unit: 'ratio',
-  source: `${DOCTOR}: rss_overhead_ratio > 1.1 and > 10 MB`,
+  source: `${DOCTOR}: rss_overhead_ratio > 1.1 and > 10 MB https://redis.io/docs/latest/commands/memory-doctor/`,
 });
 export const PEAK_RATIO = defineThreshold({
   id: 'redis.memory.peak', warning: 1.5, critical: null, direction: 'above', unit: 'ratio',
-  source: `${DOCTOR}: used_memory_peak / used_memory > 1.5 (advice)`,
+  source: `${DOCTOR}: used_memory_peak / used_memory > 1.5 (advice) https://redis.io/docs/latest/commands/memory-doctor/`,
 });
 export const CLIENT_BUFFERS = defineThreshold({
   id: 'redis.memory.client-buffers', warning: 200 * 1024, critical: null, direction: 'above', unit: 'bytes',
-  source: `${DOCTOR}: normal clients averaging > 200 KB of buffers`,
+  source: `${DOCTOR}: normal clients averaging > 200 KB of buffers https://redis.io/docs/latest/commands/memory-doctor/`,
 });
 export const EVICTIONS = defineThreshold({
   id: 'redis.memory.evictions', warning: 0, critical: null, direction: 'above', unit: 'keys',
-  source: 'ksa: any key evicted since restart under a volatile-* policy (allkeys-* is a cache by design: advice only)',
+  source: 'ksa: any key evicted since restart under a volatile-* policy (allkeys-* is a cache by design: advice only) https://redis.io/docs/latest/develop/reference/eviction/',
 });
 export const OOM_REJECTIONS = defineThreshold({
   id: 'redis.memory.evictions.oom', warning: null, critical: 0, direction: 'above', unit: 'errors',
-  source: 'ksa: any write refused with OOM (errorstat_OOM) since restart',
+  source: 'ksa: any write refused with OOM (errorstat_OOM) since restart https://redis.io/docs/latest/develop/reference/eviction/',
 });
 
 const human = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;

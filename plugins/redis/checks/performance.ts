@@ -8,17 +8,17 @@ import { KSA_CLIENT_NAME, type NodeSnapshot, type RedisSnapshot } from '../snaps
 
 export const HIT_RATE = defineThreshold({
   id: 'redis.performance.hit-rate', warning: 50, critical: null, direction: 'below', unit: '%',
-  source: 'ksa default (no published rule): most reads miss below 50%; judged only after 1000 lookups',
+  source: 'ksa default (no published rule): most reads miss below 50%; judged only after 1000 lookups https://redis.io/docs/latest/commands/info/',
 });
 /** Fewer lookups than this since restart say nothing about the hit rate. */
 export const HIT_RATE_MIN_LOOKUPS = 1000;
 export const SLOWLOG = defineThreshold({
   id: 'redis.performance.slowlog', warning: 10_000, critical: 1_000_000, direction: 'above', unit: 'us',
-  source: 'redis.conf slowlog-log-slower-than default 10000 us (warning); a command blocking the server 1 s (critical: ksa)',
+  source: 'redis.conf slowlog-log-slower-than default 10000 us (warning); a command blocking the server 1 s (critical: ksa) https://redis.io/docs/latest/commands/slowlog/',
 });
 export const LATENCY_EVENT = defineThreshold({
   id: 'redis.performance.latency', warning: 100, critical: 1000, direction: 'above', unit: 'ms',
-  source: 'redis latency monitor docs (latency-monitor-threshold 100 ms example); 1 s stall (critical: ksa)',
+  source: 'redis latency monitor docs (latency-monitor-threshold 100 ms example); 1 s stall (critical: ksa) https://redis.io/docs/latest/operate/oss_and_stack/management/optimization/latency-monitor/',
 });
 
 const hitRate = defineCheck<RedisSnapshot>({

@@ -7,7 +7,7 @@ import type { RedisSnapshot } from '../snapshot.js';
 
 export const RDB_AGE = defineThreshold({
   id: 'redis.persistence.rdb-age', warning: 48, critical: null, direction: 'above', unit: 'h',
-  source: 'awesome-prometheus-alerts redis RedisMissingBackup: no RDB save in 48 h (with unsaved changes: ksa)',
+  source: 'awesome-prometheus-alerts redis RedisMissingBackup: no RDB save in 48 h (with unsaved changes: ksa) https://samber.github.io/awesome-prometheus-alerts/rules/databases/redis/#rule-2-7-1-16',
 });
 
 const rdbStatus = defineCheck<RedisSnapshot>({

@@ -8,11 +8,11 @@ import type { NodeSnapshot, RedisSnapshot } from '../snapshot.js';
 
 export const LAST_IO = defineThreshold({
   id: 'redis.replication.last-io', warning: 30, critical: 60, direction: 'above', unit: 's',
-  source: 'redis.conf: the primary pings every repl-ping-replica-period (10 s); repl-timeout (60 s) drops the link (warning at 3 missed pings: ksa)',
+  source: 'redis.conf: the primary pings every repl-ping-replica-period (10 s); repl-timeout (60 s) drops the link (warning at 3 missed pings: ksa) https://raw.githubusercontent.com/redis/redis/7.2/redis.conf',
 });
 export const REPLICA_LAG = defineThreshold({
   id: 'redis.replication.lag', warning: 50, critical: 100, direction: 'above', unit: '% of backlog',
-  source: 'redis replication docs: a replica further behind than repl-backlog-size needs a full resync (warning at half: ksa)',
+  source: 'redis replication docs: a replica further behind than repl-backlog-size needs a full resync (warning at half: ksa) https://redis.io/docs/latest/operate/oss_and_stack/management/replication/',
 });
 
 const isReplica = (n: NodeSnapshot) => n.info.role === 'slave';

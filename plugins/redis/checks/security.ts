@@ -8,7 +8,7 @@ import type { NodeSnapshot, RedisSnapshot } from '../snapshot.js';
 
 export const VERSION = defineThreshold({
   id: 'redis.security.version', warning: 602, critical: 600, direction: 'below', unit: 'major*100+minor',
-  source: 'RedisInsight: upgrade Redis < 6 (critical); redis.io release policy: 6.0 and older lines get no fixes (warning below 6.2: ksa)',
+  source: 'RedisInsight: upgrade Redis < 6 (critical); redis.io release policy: 6.0 and older lines get no fixes (warning below 6.2: ksa) https://github.com/redis/redis/blob/unstable/SECURITY.md',
 });
 
 /** Whether clients get in without a password: true, false, or undefined when not determinable. */

@@ -8,11 +8,11 @@ import type { RedisSnapshot, SentinelMaster, SentinelView } from '../snapshot.js
 
 export const SENTINEL_COUNT = defineThreshold({
   id: 'redis.sentinel.sentinels', warning: 3, critical: null, direction: 'below', unit: 'sentinels',
-  source: 'redis Sentinel docs: a robust deployment needs at least three Sentinel instances',
+  source: 'redis Sentinel docs: a robust deployment needs at least three Sentinel instances https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/',
 });
 export const REPLICA_COUNT = defineThreshold({
   id: 'redis.sentinel.replicas', warning: 1, critical: null, direction: 'below', unit: 'replicas',
-  source: 'redis Sentinel docs: failover promotes a replica; without one there is nothing to fail over to',
+  source: 'redis Sentinel docs: failover promotes a replica; without one there is nothing to fail over to https://redis.io/docs/latest/operate/oss_and_stack/management/sentinel/',
 });
 
 const DOWN_FLAGS = ['s_down', 'o_down', 'disconnected'];
