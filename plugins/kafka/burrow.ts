@@ -4,6 +4,8 @@
 // offset" look alike; when DescribeGroups shows live members the consumer is alive, and an
 // unchanged offset is STALLED rather than STOPPED.
 
+import { roundToHundredths as round } from '../../src/sdk/index.js';
+
 export type BurrowStatus = 'OK' | 'WARN' | 'REWIND' | 'STALLED' | 'STOPPED';
 
 /** Worse is larger; group status = worst partition status (Burrow). */
@@ -74,7 +76,6 @@ export function groupTrend(windows: readonly PartitionWindow[]): GroupTrend | nu
     counted++;
   }
   if (counted === 0 || span <= 0) return null;
-  const round = (v: number) => Math.round(v * 100) / 100;
   const closing = (consumed - produced) / span;
   return {
     windowSeconds: round(span), lagFirst, lagLast,

@@ -8,9 +8,10 @@ import type { BrokerClients } from './collect.js';
 import { describeError } from './driver-errors.js';
 import { errorName } from './kafka-wire.js';
 import {
-  committedFromOffsetFetch, groupIdsFromListGroups, groupsFromDescribeGroups, offsetsFromListOffsets, partitionKey, supports,
+  committedFromOffsetFetch, groupIdsFromListGroups, groupsFromDescribeGroups, offsetsFromListOffsets, partitionKey,
   type CommittedOffsets, type GroupDescription,
 } from './responses.js';
+import { supports } from './api-support.js';
 import type { GroupPartition, GroupState, KafkaSnapshotData, PartitionOffsets } from './snapshot.js';
 
 const EARLIEST = -2;

@@ -5,7 +5,8 @@ import type { KafkaConnection, OpenedBroker } from './connect.js';
 import { collectConsumer } from './collect-consumer.js';
 import { describeError, toKsaError } from './driver-errors.js';
 import { topicMatcher } from './options.js';
-import { minIsrFromDescribeConfigs, namedApiVersions, supports, topicsFromMetadata } from './responses.js';
+import { minIsrFromDescribeConfigs, namedApiVersions, topicsFromMetadata } from './responses.js';
+import { supports } from './api-support.js';
 import type { BrokerState, KafkaSnapshotData, TopicState } from './snapshot.js';
 
 /** Config resource type TOPIC in DescribeConfigs. */

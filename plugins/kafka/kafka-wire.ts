@@ -211,10 +211,5 @@ export function decodeMemberAssignment(buffer: Buffer): Record<string, number[]>
   }
 }
 
-const protocolErrors = require('kafkajs/src/protocol/error.js') as { errorCodes: Array<{ type: string; code: number }> };
-const ERROR_TYPES = new Map(protocolErrors.errorCodes.map((e) => [e.code, e.type]));
-
-/** Kafka error code -> its protocol name, e.g. 5 -> LEADER_NOT_AVAILABLE. */
-export function errorName(code: number): string {
-  return ERROR_TYPES.get(code) ?? `ERROR_CODE_${code}`;
-}
+// Error names are plain data (checks use them offline): one table, re-exported for the wire code.
+export { errorName } from './error-names.js';

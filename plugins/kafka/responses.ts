@@ -1,7 +1,7 @@
 // Pure conversions from decoded kafkajs responses to snapshot pieces. Kept apart from the I/O so
 // recorded responses (test/fixtures/kafka/) exercise exactly the code a live run uses.
 import {
-  API_KEYS, KAFKA_API_KEYS, decodeMemberAssignment, errorName, type ApiName, type ApiVersionsMap, type DescribeConfigsResponse,
+  API_KEYS, KAFKA_API_KEYS, decodeMemberAssignment, errorName, type ApiVersionsMap, type DescribeConfigsResponse,
   type DescribeGroupsResponse, type ListGroupsResponse, type ListOffsetsResponse, type MetadataResponse, type OffsetFetchResponse,
 } from './kafka-wire.js';
 import type { GroupMember, PartitionOffsets, TopicState } from './snapshot.js';
@@ -16,11 +16,6 @@ export function namedApiVersions(versions: ApiVersionsMap): Record<string, { min
   const out: Record<string, { min: number; max: number }> = {};
   for (const [key, v] of Object.entries(versions)) out[NAME_OF_KEY.get(Number(key)) ?? `api-${key}`] = { min: v.minVersion, max: v.maxVersion };
   return out;
-}
-
-export function supports(apiVersions: Record<string, { min: number; max: number }> | null, api: ApiName): boolean {
-  const v = apiVersions?.[api];
-  return v !== undefined && v.max >= 0 && v.max >= v.min;
 }
 
 export function topicsFromMetadata(md: MetadataResponse, include: (topic: string) => boolean): TopicState[] {

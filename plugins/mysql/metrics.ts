@@ -1,4 +1,5 @@
 // Numbers worth graphing from a snapshot (`ksa diagnose --json` .metrics, getMetrics()).
+import { roundToHundredths } from '../../src/sdk/index.js';
 import type { MysqlSnapshot } from './snapshot.js';
 import { replicaState } from './replica-status.js';
 import { quantileMs } from './checks/performance.js';
@@ -9,7 +10,7 @@ export function mysqlMetrics(data: MysqlSnapshot): Record<string, number | strin
     flavor: data.server.flavor,
     version: data.server.version,
   };
-  const put = (name: string, value: number | null) => { if (value !== null && Number.isFinite(value)) out[name] = Math.round(value * 100) / 100; };
+  const put = (name: string, value: number | null) => { if (value !== null && Number.isFinite(value)) out[name] = roundToHundredths(value); };
   const uptime = stat(data, 'Uptime');
   const max = numericSetting(data, 'max_connections');
   const connected = stat(data, 'Threads_connected');

@@ -1,6 +1,7 @@
 // The plugin state machine as one transition table, lifecycle hooks as subscribable events, and
 // dependency-ordered startAll/stopAll. The actual work of each step is delegated to a driver
-// (the PluginManager), so this file stays about *when*, not *how*.
+// (the PluginManager), so this file stays about *when*, not *how*. Every step is given its own
+// deadline by the caller, and hands it to the driver: nothing is remembered on the side.
 import { ksaError, toErrorInfo } from './errors.js';
 import type { PluginRegistry } from './registry.js';
 import type { ErrorInfo, PluginState } from './types.js';
@@ -25,11 +26,16 @@ export interface LifecyclePayload {
   error?: ErrorInfo;
 }
 
-/** What each step does; the manager implements it (spawn host, import, call plugin hooks). */
+/**
+ * What each step does; the manager implements it (spawn a host, import, run the instance's hook).
+ * `deadline` is absolute (ms since epoch): the hook's own time limit.
+ */
 export interface LifecycleDriver {
-  init(id: string): Promise<void>;
-  start(id: string): Promise<void>;
-  stop(id: string): Promise<void>;
+  init(id: string, deadline: number): Promise<void>;
+  start(id: string, deadline: number): Promise<void>;
+  stop(id: string, deadline: number): Promise<void>;
+  /** Re-initialises the live instance in place with the current config (its reload hook). */
+  reload(id: string, deadline: number): Promise<void>;
 }
 
 type Listener = (payload: LifecyclePayload) => void;
@@ -69,45 +75,52 @@ export class LifecycleManager {
     this.transition(id, 'Loaded');
   }
 
-  async init(id: string): Promise<void> {
-    await this.step(id, 'Initialized', 'beforeInit', 'afterInit', () => this.driver.init(id));
+  async init(id: string, deadline: number): Promise<void> {
+    await this.step(id, 'Initialized', 'beforeInit', 'afterInit', () => this.driver.init(id, deadline));
   }
 
-  async start(id: string): Promise<void> {
-    await this.step(id, 'Running', 'beforeStart', 'afterStart', () => this.driver.start(id));
+  async start(id: string, deadline: number): Promise<void> {
+    await this.step(id, 'Running', 'beforeStart', 'afterStart', () => this.driver.start(id, deadline));
   }
 
-  async stop(id: string): Promise<void> {
-    await this.step(id, 'Stopped', 'beforeStop', 'afterStop', () => this.driver.stop(id));
+  async stop(id: string, deadline: number): Promise<void> {
+    await this.step(id, 'Stopped', 'beforeStop', 'afterStop', () => this.driver.stop(id, deadline));
   }
 
-  /** Initialized -> Loaded (drop the host), then init again. */
-  async reload(id: string): Promise<void> {
+  /**
+   * Running/Initialized -> (Stopped) -> Loaded -> Initialized with the current config. A live
+   * instance is reloaded in place (one driver.reload: its sessions closed, its reload hook run);
+   * a Loaded, Stopped or Failed plugin has none, so it is simply initialised.
+   */
+  async reload(id: string, deadline: number): Promise<void> {
     const from = this.registry.getState(id);
     this.emit('beforeReload', { id, from, to: 'Loaded' });
-    if (from === 'Running') await this.stop(id);
+    const live = from === 'Running' || from === 'Initialized';
+    if (from === 'Running') this.transition(id, 'Stopped');
     if (this.registry.getState(id) !== 'Loaded') this.transition(id, 'Loaded');
-    await this.init(id);
+    await this.step(id, 'Initialized', 'beforeInit', 'afterInit', () => (live ? this.driver.reload(id, deadline) : this.driver.init(id, deadline)));
     this.emit('afterReload', { id, from, to: this.registry.getState(id) });
   }
 
-  /** Loaded/Stopped -> Running for one plugin, initialising first when needed. */
-  async ensureRunning(id: string): Promise<void> {
+  /** Loaded/Stopped -> Running for one plugin, initialising first when needed; both steps by `deadline`. */
+  async ensureRunning(id: string, deadline: number): Promise<void> {
     const state = this.registry.getState(id);
     if (state === 'Running') return;
     if (state === 'Stopped' || state === 'Failed') this.transition(id, 'Loaded');
     if (this.registry.getState(id) === 'Unloaded') this.load(id);
-    if (this.registry.getState(id) === 'Loaded') await this.init(id);
-    await this.start(id);
+    if (this.registry.getState(id) === 'Loaded') await this.init(id, deadline);
+    await this.start(id, deadline);
   }
 
-  async startAll(): Promise<void> {
-    for (const id of this.dependencyOrder()) await this.ensureRunning(id);
+  /** Dependencies before their dependants; each plugin gets its own `startMs` from when it begins. */
+  async startAll(startMs: number): Promise<void> {
+    for (const id of this.dependencyOrder()) await this.ensureRunning(id, Date.now() + startMs);
   }
 
-  async stopAll(): Promise<void> {
+  /** Dependants before their dependencies; each stop gets its own `stopMs` from when it begins. */
+  async stopAll(stopMs: number): Promise<void> {
     for (const id of this.dependencyOrder().reverse()) {
-      if (this.registry.getState(id) === 'Running') await this.stop(id).catch(() => undefined);
+      if (this.registry.getState(id) === 'Running') await this.stop(id, Date.now() + stopMs).catch(() => undefined);
     }
   }
 

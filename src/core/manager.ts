@@ -8,7 +8,9 @@ import { LifecycleManager } from './lifecycle.js';
 import { dependencyOrder, readBuiltinIndex, type ManifestRecord } from './loader.js';
 import { PluginRegistry, type RegistryEntry } from './registry.js';
 import { SCHEMA_VERSION } from './versions.js';
-import { unknownResult } from '../sdk/define-plugin.js';
+import { unknownResult } from './unknown-result.js';
+import { admitAction } from './action-policy.js';
+import { roundToHundredths } from './round.js';
 import { withManifestChecks } from './manifest-checks.js';
 import { redactSecrets } from './redact.js';
 import { targetSecrets } from './plugin-options.js';
@@ -52,6 +54,8 @@ export interface DiagnoseRequest {
 
 /** A host start (~130 ms) plus a diagnosis: below this a retry could only time out. */
 const RETRY_MIN_MS = 500;
+/** Default time each plugin's stop hook gets when the manager closes. */
+const STOP_MS = 2000;
 
 export class PluginManager {
   readonly registry = new PluginRegistry();
@@ -59,16 +63,16 @@ export class PluginManager {
   private readonly hosts = new Map<string, RemoteHost>();
   private readonly starting = new Map<string, Promise<void>>();
   private readonly options: ManagerOptions;
-  private currentDeadline = new Map<string, number>();
   /** plugins.<id>.config as checked against the plugin's declared options (config/plugin-config.ts). */
   private readonly checkedConfig = new Map<string, Record<string, unknown>>();
 
   constructor(options: ManagerOptions) {
     this.options = options;
     this.lifecycle = new LifecycleManager(this.registry, {
-      init: (id) => this.initHost(id),
-      start: async () => undefined,
-      stop: (id) => this.stopHost(id),
+      init: (id, deadline) => this.initHost(id, deadline),
+      start: (id, deadline) => this.runHook(id, 'start', deadline),
+      stop: (id, deadline) => this.stopHost(id, deadline),
+      reload: (id, deadline) => this.runHook(id, 'reload', deadline),
     }, () => dependencyOrder(this.registry.list().map((e) => e.manifest)));
   }
 
@@ -156,10 +160,9 @@ export class PluginManager {
 
   async execute(pluginId: string, target: MiddlewareTarget, action: string, params: Record<string, unknown>, allowWrite: boolean, timeoutMs: number): Promise<ActionOutcome> {
     const entry = this.registry.require(pluginId);
-    const spec = entry.manifest.actions.find((a) => a.name === action);
-    if (!spec) throw ksaError('KSA_ERR_UNKNOWN_ACTION', `plugin ${pluginId} has no action ${JSON.stringify(action)} (actions: ${entry.manifest.actions.map((a) => a.name).join(', ') || 'none'})`);
-    // Refused in the main process: the plugin is not even started for a refused write.
-    if (spec.mutating && !allowWrite) throw ksaError('KSA_ERR_WRITE_NOT_ALLOWED', `action ${action} of ${pluginId} writes to the target`);
+    // The one place that decides (src/core/action-policy.ts), from the manifest, in the main
+    // process: the plugin is not even started for a refused action, whatever the isolation mode.
+    admitAction(entry.manifest, action, allowWrite);
     const payload: ExecutePayload = { plugin: this.ref(entry), target, action, params, allowWrite };
     const outcome = await this.callPlugin<ActionOutcome>(entry, 'execute', payload, Date.now() + timeoutMs);
     if (!outcome.ok) return { ok: false, detail: redactSecrets(`${outcome.error?.code}: ${outcome.error?.message}`, targetSecrets(target, entry.manifest)) };
@@ -170,12 +173,11 @@ export class PluginManager {
   async health(ids: readonly string[], timeoutMs: number): Promise<HealthReport> {
     const plugins = await Promise.all(ids.map(async (id) => {
       const entry = this.registry.require(id);
-      this.currentDeadline.set(id, Date.now() + timeoutMs);
       // Start the host first so latency measures the health check, not the host's start-up.
-      await this.ensureRunning(id).catch(() => undefined);
+      await this.ensureRunning(id, Date.now() + timeoutMs).catch(() => undefined);
       const t0 = performance.now();
       const outcome = await this.callPlugin<{ healthy: boolean; detail?: string }>(entry, 'health', this.ref(entry), Date.now() + timeoutMs);
-      const latencyMs = Math.round((performance.now() - t0) * 100) / 100;
+      const latencyMs = roundToHundredths(performance.now() - t0);
       const healthy = outcome.ok && outcome.value?.healthy === true;
       const lastError = outcome.ok ? entry.lastError : outcome.error;
       return { id, state: entry.state, healthy, latencyMs, ...(lastError ? { lastError } : {}) };
@@ -202,12 +204,25 @@ export class PluginManager {
     return { ok: true, description: parsed.data };
   }
 
-  /** Stops every running plugin (Running -> Stopped) and terminates every host, in parallel. */
-  async close(): Promise<void> {
+  /**
+   * Re-initialises a plugin with its current config (plugins.<id>.config): a live instance in
+   * place, through its reload hook, under `timeoutMs`. The next call starts it again.
+   */
+  async reload(id: string, timeoutMs: number): Promise<void> {
+    await this.lifecycle.reload(id, Date.now() + timeoutMs);
+  }
+
+  /**
+   * Stops every running plugin (its stop hook, `stopMs` each, dependants first; Running ->
+   * Stopped), then terminates every host that is left.
+   */
+  async close(stopMs = STOP_MS): Promise<void> {
+    await this.lifecycle.stopAll(stopMs);
     const hosts = [...this.hosts.values()];
     this.hosts.clear(); // first, so these deliberate terminations do not read as deaths
     for (const entry of this.registry.list()) {
-      if (entry.state === 'Running') this.lifecycle.transition(entry.manifest.id, 'Stopped');
+      // Started but never running (or mid-start): its instance goes with its host.
+      if (entry.state === 'Initialized') this.lifecycle.transition(entry.manifest.id, 'Loaded');
     }
     await Promise.all([...hosts.map((h) => h.terminate().catch(() => undefined)), discardPrewarmed()]);
   }
@@ -219,12 +234,11 @@ export class PluginManager {
   private async callPlugin<T>(entry: RegistryEntry, method: HostMethod, payload: unknown, deadline: number): Promise<CallOutcome<T>> {
     const id = entry.manifest.id;
     if (this.needsDedicatedHost(entry, method)) return this.callInDedicatedHost<T>(entry, method, payload, deadline);
-    this.currentDeadline.set(id, deadline);
     // A host whose last call timed out is first checked (ping, <= 150 ms): a blocked one is
     // retired here instead of failing this call.
     await this.hosts.get(id)?.settled();
     try {
-      await this.ensureRunning(id);
+      await this.ensureRunning(id, deadline);
     } catch (error) {
       return { ok: false, error: toErrorInfo(error, 'KSA_ERR_PLUGIN_CRASH') };
     }
@@ -264,16 +278,22 @@ export class PluginManager {
       return { ok: false, error: toErrorInfo(error) };
     }
     const host = new RemoteHost(this.transportFor(entry), (level, message, fields) => this.options.logger[level](message, fields));
+    let started = false;
     try {
       if (options.init) {
-        const init = await host.call('init', this.ref(entry), deadline);
-        if (!init.ok) return init as CallOutcome<T>;
+        // The same lifecycle as a shared host, compressed into one call: init, start, the call, stop.
+        for (const hook of ['init', 'start'] as const) {
+          const step = await host.call(hook, this.ref(entry), deadline);
+          if (!step.ok) return step as CallOutcome<T>;
+        }
+        started = true;
       }
       const outcome = await host.call<T>(method, payload, deadline);
       this.noteFailure(entry, method, outcome);
       return outcome;
     } finally {
-      void host.terminate();
+      // The caller has its answer; the stop hook gets its own time, then the host goes.
+      void (started ? host.call('stop', this.ref(entry), Date.now() + STOP_MS) : Promise.resolve()).finally(() => host.terminate());
     }
   }
 
@@ -283,23 +303,26 @@ export class PluginManager {
     if (outcome.stack) this.options.logger.debug(`plugin ${entry.manifest.id} ${method} failed`, { stack: outcome.stack });
   }
 
-  private ensureRunning(id: string): Promise<void> {
+  /** Concurrent callers share one start; the first caller's deadline bounds init and start. */
+  private ensureRunning(id: string, deadline: number): Promise<void> {
     const state = this.registry.getState(id);
     if (state === 'Running' && this.hosts.get(id)?.alive) return Promise.resolve();
     let p = this.starting.get(id);
     if (!p) {
-      p = this.lifecycle.ensureRunning(id).finally(() => this.starting.delete(id));
+      p = this.lifecycle.ensureRunning(id, deadline).finally(() => this.starting.delete(id));
       this.starting.set(id, p);
     }
     return p;
   }
 
-  private async initHost(id: string): Promise<void> {
+  /** Starts the plugin's host (or keeps its live one) and runs the instance's init hook. */
+  private async initHost(id: string, deadline: number): Promise<void> {
     const entry = this.registry.require(id);
+    const live = this.hosts.get(id);
+    if (live?.alive) return this.runHook(id, 'init', deadline);
     if (entry.source === 'external') this.options.verifyExternal?.(entry);
     const host = new RemoteHost(this.transportFor(entry), (level, message, fields) => this.options.logger[level](message, fields));
     this.hosts.set(id, host);
-    const deadline = this.currentDeadline.get(id) ?? Date.now() + 10_000;
     const outcome = await host.call('init', this.ref(entry), deadline);
     if (!outcome.ok) {
       this.hosts.delete(id);
@@ -317,10 +340,23 @@ export class PluginManager {
     if (state !== 'Failed' && this.lifecycle.canTransition(state, 'Failed')) this.lifecycle.transition(id, 'Failed', why);
   }
 
-  private async stopHost(id: string): Promise<void> {
+  /** A lifecycle hook of the instance in the plugin's live host, under its own deadline. */
+  private async runHook(id: string, hook: 'init' | 'start' | 'stop' | 'reload', deadline: number): Promise<void> {
     const host = this.hosts.get(id);
-    this.hosts.delete(id);
-    await host?.terminate();
+    if (!host?.alive) throw ksaError('KSA_ERR_INTERNAL', `plugin ${id} has no live host for its ${hook} hook`);
+    const outcome = await host.call(hook, this.ref(this.registry.require(id)), deadline);
+    if (!outcome.ok) throw Object.assign(new Error(outcome.error?.message ?? `${hook} failed`), outcome.error);
+  }
+
+  /** The instance's stop hook, then its host goes (a Stopped plugin has none). */
+  private async stopHost(id: string, deadline: number): Promise<void> {
+    try {
+      await this.runHook(id, 'stop', deadline);
+    } finally {
+      const host = this.hosts.get(id);
+      this.hosts.delete(id);
+      await host?.terminate();
+    }
   }
 
   private transportFor(entry: RegistryEntry): HostTransport {

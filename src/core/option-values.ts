@@ -105,7 +105,7 @@ export const VALUE_HINT: Record<OptionType, string> = {
 };
 
 /** Problems of one declaration itself (for the manifest schema): a default that fails its own rule, a bad pattern, ... */
-export function declarationProblems(spec: OptionRule & { default?: unknown; required?: boolean | undefined; flag?: string | undefined; description?: string | undefined; unixSocket?: boolean | undefined }): Array<{ field: string; message: string }> {
+export function declarationProblems(spec: OptionRule & { default?: unknown; required?: boolean | undefined; flag?: string | undefined; description?: string | undefined; unixSocket?: boolean | undefined; suppliesEndpoints?: boolean | undefined }): Array<{ field: string; message: string }> {
   const out: Array<{ field: string; message: string }> = [];
   if (spec.pattern !== undefined) {
     try {
@@ -128,6 +128,7 @@ export function declarationProblems(spec: OptionRule & { default?: unknown; requ
   if (spec.required && spec.default !== undefined) out.push({ field: 'required', message: 'an option with a default is never missing: drop required or the default' });
   if (spec.flag !== undefined && !spec.description) out.push({ field: 'description', message: 'is required for an option with a flag (it is the flag\'s help text)' });
   if (spec.unixSocket && spec.type !== 'string') out.push({ field: 'unixSocket', message: 'applies to a string option (a socket path)' });
+  if (spec.suppliesEndpoints && spec.type !== 'endpoints') out.push({ field: 'suppliesEndpoints', message: 'applies to an endpoints option' });
   if (spec.port !== undefined && spec.type !== 'endpoints') out.push({ field: 'port', message: 'applies to an endpoints option' });
   return out;
 }

@@ -65,6 +65,8 @@ export const OptionSpecSchema = z.strictObject({
   env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')).max(8).optional(),
   /** A string option naming a Unix socket: given without an endpoint, the endpoint is unix:<value>. */
   unixSocket: z.boolean().optional(),
+  /** An endpoints option whose items are the target's endpoints when none is given (e.g. Sentinels: clients are configured with them alone). */
+  suppliesEndpoints: z.boolean().optional(),
   /** `endpoints`: the port of an item written without one. */
   port: z.number().int().min(1).max(65535).optional(),
 }).superRefine((spec, ctx) => {

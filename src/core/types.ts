@@ -69,11 +69,17 @@ export interface HealthStatus {
   detail?: string;
 }
 
+/**
+ * Lifecycle of THE instance a host keeps and serves every call with. Each hook runs under its own
+ * deadline (ctx.deadline, ctx.signal): init(config) -> start -> calls... -> stop; reload applies a
+ * new config to the same instance (its open sessions are closed first).
+ */
 export interface Plugin {
   info(): PluginInfo;
   init(ctx: PluginContext, config: PluginConfig): Promise<void>;
   start(ctx: PluginContext): Promise<void>;
   stop(ctx: PluginContext): Promise<void>;
+  reload(ctx: PluginContext, config: PluginConfig): Promise<void>;
   healthCheck(ctx: PluginContext): Promise<HealthStatus>;
 }
 
@@ -83,9 +89,23 @@ export interface ActionOutcome {
   data?: Record<string, unknown>;
 }
 
+/**
+ * One target's connection on an instance: connect once, collect many (a long-running caller keeps
+ * it between cycles). Several sessions of one instance serve different targets concurrently.
+ */
+export interface MiddlewareSession {
+  collect(ctx: PluginContext, opts: DiagnoseOptions): Promise<Snapshot>;
+  getMetrics(ctx: PluginContext): Promise<Record<string, number>>;
+  /** Runs a declared action; whether it may run (unknown, --allow-write) was decided by the manager. */
+  execute(ctx: PluginContext, action: string, params: Record<string, unknown>): Promise<ActionOutcome>;
+  close(ctx: PluginContext): Promise<void>;
+}
+
 export interface MiddlewarePlugin extends Plugin {
   readonly middlewareType: string;
   readonly supportedVersions: readonly string[];
+  openSession(ctx: PluginContext, target: MiddlewareTarget): Promise<MiddlewareSession>;
+  /** connect/collect/disconnect: a single default session, for one-target use (tests, the kit). */
   connect(ctx: PluginContext, target: MiddlewareTarget): Promise<void>;
   disconnect(ctx: PluginContext): Promise<void>;
   /** Collect a snapshot from the connected target (I/O only). */
@@ -94,5 +114,5 @@ export interface MiddlewarePlugin extends Plugin {
   analyze(snapshot: Snapshot, opts: DiagnoseOptions): DiagnosticResult;
   diagnose(ctx: PluginContext, opts: DiagnoseOptions): Promise<DiagnosticResult>;
   getMetrics(ctx: PluginContext): Promise<Record<string, number>>;
-  execute(ctx: PluginContext, action: string, params: Record<string, unknown>, allowWrite: boolean): Promise<ActionOutcome>;
+  execute(ctx: PluginContext, action: string, params: Record<string, unknown>): Promise<ActionOutcome>;
 }

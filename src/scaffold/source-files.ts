@@ -74,7 +74,7 @@ export async function connect(ctx: PluginContext, target: MiddlewareTarget): Pro
 export function collectTs(): string {
   return `// I/O only: gather the snapshot the checks read. Replace the probes with your protocol's
 // status commands (each one through conn.guard.assert('<COMMAND> <ARGS>') and declared, whole, in plugin.yaml).
-import type { CollectOutput, PluginContext } from '@kubestack/ksa/sdk';
+import { roundToHundredths as round, type CollectOutput, type PluginContext } from '@kubestack/ksa/sdk';
 import { timedConnect, type Connection } from './connect.js';
 import type { Snapshot } from './snapshot.js';
 
@@ -83,7 +83,6 @@ const SAMPLES = 3;
 export async function collect(ctx: PluginContext, conn: Connection, _request: { categories: readonly string[] }): Promise<CollectOutput<Snapshot>> {
   const samples: number[] = [];
   for (let i = 0; i < SAMPLES; i += 1) samples.push(await timedConnect(ctx, conn));
-  const round = (n: number) => Math.round(n * 100) / 100;
   return {
     data: {
       connectMs: {

@@ -1,6 +1,7 @@
 // Checks are pure functions over a snapshot's data. A check has an id (declared in the manifest
 // `checks:`), a category, and emits findings whose ids are its id or `<id>.<suffix>`.
 import { applyOverride, judgeValue, thresholdOf, type ThresholdSpec } from './thresholds.js';
+import { roundToHundredths } from '../core/round.js';
 import type { Finding, Measurement, Observed, Severity, ThresholdOverride } from '../core/types.js';
 
 export interface FindingDraft {
@@ -85,7 +86,5 @@ export function createCheckContext(
   };
 }
 
-/** Observed values and durations are reported to two decimals; integers (byte counts) as they are. */
-export function roundToHundredths(value: number): number {
-  return Number.isInteger(value) ? value : Math.round(value * 100) / 100;
-}
+// The one rounding rule lives in core (the manager rounds latencies too); plugins import it from the sdk.
+export { roundToHundredths };

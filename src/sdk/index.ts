@@ -1,7 +1,7 @@
 // @kubestack/ksa/sdk: the public API for plugin authors. Built-in plugins import exactly this.
 export { defineMiddlewarePlugin, analyzeSnapshot, unknownResult, isMiddlewarePluginModule } from './define-plugin.js';
 export type { MiddlewarePluginParts, MiddlewarePluginModule, CollectOutput, ActionDefinition } from './define-plugin.js';
-export { defineCheck, createCheckContext } from './checks.js';
+export { defineCheck, createCheckContext, roundToHundredths } from './checks.js';
 export type { CheckDefinition, CheckContext, FindingDraft } from './checks.js';
 export { defineThreshold, defineStateRule, isStateRule, thresholdsIn, judgeValue, applyOverride } from './thresholds.js';
 export type { ThresholdSpec } from './thresholds.js';

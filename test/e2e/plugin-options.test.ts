@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportSchema } from '../../src/core/schemas.js';
 import { loadServicesEnv } from '../support/services.js';
 import { spawnKsa, type KsaRun } from '../support/spawn-ksa.js';
-import { startRedis, startSentinels, waitFor, type RedisProcess } from '../integration/redis/redis-servers.js';
+import { startRedis, startSentinels, type RedisProcess } from '../integration/redis/redis-servers.js';
+import { waitFor } from '../support/wait-for.js';
 import type { Report } from '../../src/core/types.js';
 
 const env = loadServicesEnv();

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportSchema } from '../../src/core/schemas.js';
 import { spawnKsa, type KsaRun } from '../support/spawn-ksa.js';
 import type { Report } from '../../src/core/types.js';
-import { startCluster, startRedis, waitFor, type RedisProcess } from '../integration/redis/redis-servers.js';
+import { startCluster, startRedis, type RedisProcess } from '../integration/redis/redis-servers.js';
+import { waitFor } from '../support/wait-for.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const PASSWORD = 'e2e-Secret-pw-5150';

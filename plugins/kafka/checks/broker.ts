@@ -1,7 +1,7 @@
 // broker: every advertised broker reachable, a controller, enough brokers, what each broker speaks.
 import { defineCheck, defineThreshold, type Finding } from '../../../src/sdk/index.js';
 import type { ApiName } from '../kafka-wire.js';
-import { supports } from '../responses.js';
+import { supports } from '../api-support.js';
 import type { KafkaSnapshotData } from '../snapshot.js';
 
 export const UNREACHABLE = defineThreshold({

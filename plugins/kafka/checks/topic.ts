@@ -1,8 +1,8 @@
 // topic: partitions without a reachable leader, ISR shrink, under min.insync.replicas, replication
 // factor, partition count and leadership balance. One finding per topic (node `topic:<name>`) for
 // per-topic problems; cluster-wide balance findings have no node.
-import { defineCheck, defineStateRule, defineThreshold, type CheckContext, type Finding } from '../../../src/sdk/index.js';
-import { errorName } from '../kafka-wire.js';
+import { defineCheck, defineStateRule, defineThreshold, roundToHundredths, type CheckContext, type Finding } from '../../../src/sdk/index.js';
+import { errorName } from '../error-names.js';
 import type { KafkaSnapshotData, PartitionState, TopicState } from '../snapshot.js';
 
 const EVIDENCE_LIMIT = 50;
@@ -196,7 +196,7 @@ const leaderSkew = defineCheck<KafkaSnapshotData>({
       title: `Partition leadership is skewed: broker ${busiest.join(', ')} leads ${max} of ${total} partitions`,
       detail: `The mean is ${Math.round(mean * 10) / 10} leaders per reachable broker; the busiest broker serves a disproportionate share of produce and fetch traffic.`,
       suggestion: 'Run a preferred leader election (kafka-leader-election.sh --election-type preferred --all-topic-partitions) and, if replicas themselves are unbalanced, a reassignment (Cruise Control or kafka-reassign-partitions.sh).',
-      evidence: { leadersPerBroker: Object.fromEntries(leaders), mean: Math.round(mean * 100) / 100 },
+      evidence: { leadersPerBroker: Object.fromEntries(leaders), mean: roundToHundredths(mean) },
     });
   },
 });

@@ -2,7 +2,7 @@
 // sent, full scans, no index used), latency percentiles where the server keeps histograms, and the
 // server-wide ratios MySQLTuner reports (slow queries, on-disk temporary tables, sort merge passes,
 // joins without indexes).
-import { defineCheck, defineThreshold } from '../../../src/sdk/index.js';
+import { defineCheck, defineThreshold, roundToHundredths as round } from '../../../src/sdk/index.js';
 import { INTROSPECTION_LEFT_OUT } from '../introspection.js';
 import type { CheckDefinition } from '../../../src/sdk/index.js';
 import type { DigestRow, HistogramBucket, MysqlSnapshot } from '../snapshot.js';
@@ -40,8 +40,6 @@ function digests(data: Data): DigestRow[] | null {
   const probe = data.performance?.digests;
   return probe && 'value' in probe ? probe.value : null;
 }
-
-const round = (n: number) => Math.round(n * 100) / 100;
 
 function digestEvidence(d: DigestRow): Record<string, unknown> {
   return {

@@ -1,6 +1,6 @@
 // performance: buffer cache hit ratio per database, top statements (pg_stat_statements), temporary
 // files, and checkpoints forced by WAL volume rather than by checkpoint_timeout.
-import { defineCheck, defineThreshold } from '../../../src/sdk/index.js';
+import { defineCheck, defineThreshold, roundToHundredths } from '../../../src/sdk/index.js';
 import { formatBytes } from '../format.js';
 import type { DatabaseStats, PgSnapshot } from '../snapshot.js';
 
@@ -34,7 +34,7 @@ export const performanceChecks = [
         title: `Database ${worst.name} finds ${hitPct(worst).toFixed(2)}% of blocks in shared_buffers`,
         detail: 'Blocks not found in shared_buffers are read from the OS (page cache or disk). Counted since the statistics were reset, so a recent change takes time to show.',
         suggestion: 'Find the statements reading most blocks (pg_stat_statements shared_blks_read); add the missing indexes; if the working set is simply larger, raise shared_buffers (about 25% of RAM is the usual start).',
-        evidence: { databases: measured.map((db) => ({ database: db.name, hitPct: Math.round(hitPct(db) * 100) / 100, blksHit: db.blksHit, blksRead: db.blksRead })) },
+        evidence: { databases: measured.map((db) => ({ database: db.name, hitPct: roundToHundredths(hitPct(db)), blksHit: db.blksHit, blksRead: db.blksRead })) },
       });
     },
   }),
@@ -57,7 +57,7 @@ export const performanceChecks = [
         detail: 'Statements by total execution time from pg_stat_statements (ksa\'s own left out): where tuning pays most.',
         suggestion: 'EXPLAIN (ANALYZE, BUFFERS) the top statements; a high mean points at a plan (index), many calls at the application (batching, caching).',
         observed: { value: Math.round(top.totalMs), unit: 'ms' },
-        evidence: { statements: s.top.slice(0, 5).map((x) => ({ ...x, totalMs: Math.round(x.totalMs), meanMs: Math.round(x.meanMs * 100) / 100, sharePct: Math.round(x.sharePct * 10) / 10 })) },
+        evidence: { statements: s.top.slice(0, 5).map((x) => ({ ...x, totalMs: Math.round(x.totalMs), meanMs: roundToHundredths(x.meanMs), sharePct: Math.round(x.sharePct * 10) / 10 })) },
       });
     },
   }),

@@ -1,6 +1,6 @@
 // connection: unreachable nodes, clients vs maxclients, rejected connections, blocked and idle
 // clients, client distribution by source and name, clients with large output buffers.
-import { defineCheck, defineThreshold } from '../../../src/sdk/index.js';
+import { defineCheck, defineThreshold, roundToHundredths } from '../../../src/sdk/index.js';
 import type { Finding } from '../../../src/sdk/index.js';
 import { configValue, dataNodes, infoNumber, MB, skipOnce } from '../node-view.js';
 import { stateRule } from '../state-rules.js';
@@ -65,7 +65,7 @@ const rejected = defineCheck<RedisSnapshot>({
       const uptimeMin = Math.max(1, (infoNumber(node, 'uptime_in_seconds') ?? 60) / 60);
       return ctx.judge(REJECTED, count, {
         node: node.address,
-        evidence: { rejected_connections: count, uptime_in_seconds: infoNumber(node, 'uptime_in_seconds'), per_minute_since_start: Math.round((count / uptimeMin) * 100) / 100, maxclients: infoNumber(node, 'maxclients') },
+        evidence: { rejected_connections: count, uptime_in_seconds: infoNumber(node, 'uptime_in_seconds'), per_minute_since_start: roundToHundredths(count / uptimeMin), maxclients: infoNumber(node, 'maxclients') },
         title: 'Connections rejected',
         detail: `${node.address} rejected ${count} connections since restart (maxclients reached).`,
         suggestion: 'Clients were refused: raise maxclients (and ulimit -n) or reduce connections per client (pool sizes, leaked connections).',

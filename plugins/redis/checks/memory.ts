@@ -1,6 +1,6 @@
 // memory: used vs maxmemory (or vs system memory without a limit), fragmentation in both
 // directions, evictions with the policy, client buffers and peak, after MEMORY DOCTOR's rules.
-import { defineCheck, defineThreshold, judgeValue } from '../../../src/sdk/index.js';
+import { defineCheck, defineThreshold, judgeValue, roundToHundredths } from '../../../src/sdk/index.js';
 import type { CheckContext, Finding } from '../../../src/sdk/index.js';
 import { dataNodes, infoFields, infoNumber, MB } from '../node-view.js';
 import { stateRule } from '../state-rules.js';
@@ -145,7 +145,7 @@ const peak = defineCheck<RedisSnapshot>({
       if (judgeValue(ctx.threshold(PEAK_RATIO), value) === null) return null;
       return ctx.finding({
         id: PEAK_RATIO.id, severity: 'info', node: node.address, threshold: PEAK_RATIO,
-        observed: { value: Math.round(value * 100) / 100, unit: 'ratio' }, evidence: { used_memory: used, used_memory_peak: peakBytes },
+        observed: { value: roundToHundredths(value), unit: 'ratio' }, evidence: { used_memory: used, used_memory_peak: peakBytes },
         title: 'Peak memory well above current use',
         detail: `${node.address} once used ${human(peakBytes)}, now ${human(used)}; fragmentation ratios are unreliable after such a drop.`,
         suggestion: 'Size maxmemory and the host for the peak, or find what filled memory at that time (big keys, buffers, a backlog).',

@@ -5,7 +5,7 @@ import { DiagnoseOptionsSchema, SnapshotFailureSchema } from '../../core/schemas
 import { ksaError } from '../../core/errors.js';
 import { firstIssue } from '../../core/zod-issues.js';
 import { withManifestChecks } from '../../core/manifest-checks.js';
-import { unknownResult } from '../../sdk/define-plugin.js';
+import { unknownResult } from '../../core/unknown-result.js';
 import { readSnapshots } from '../../fleet/snapshot-file.js';
 import { prepareGate, type BaselineFlags } from '../gate-report.js';
 import { findConfigFile } from '../../config/config-file.js';

@@ -1,22 +1,26 @@
 // Runs inside an isolation host (worker thread, child process, or in-process for --isolation none):
-// imports the plugin lazily, runs each call with its own AbortSignal and deadline, replies.
+// imports the plugin lazily and keeps ONE instance of it, which the lifecycle calls (init, start,
+// stop, reload) and every diagnosis, analysis and action use. Each call, lifecycle hooks included,
+// runs with its own AbortSignal and the deadline its message carries.
 import { ksaError, toErrorInfo } from '../errors.js';
 import { redactValue } from '../redact.js';
 import { targetSecrets } from '../plugin-options.js';
 import { operationsInScope } from '../operation-entries.js';
-import { isMiddlewarePluginModule, type MiddlewarePluginModule } from '../../sdk/define-plugin.js';
+import { isMiddlewarePluginModule, type PluginModuleShape } from '../plugin-module.js';
 import { PLUGIN_API_VERSION } from '../versions.js';
 import { embeddedModule } from '../embedded.js';
-import type { Logger, LogLevel, PluginContext } from '../types.js';
+import type { Logger, LogLevel, MiddlewarePlugin, MiddlewareSession, MiddlewareTarget, PluginContext } from '../types.js';
 import type { AnalyzePayload, DiagnosePayload, DiagnoseReply, ExecutePayload, FromHost, HostMethod, PluginRef, ToHost } from './protocol.js';
 
 type Handler = (payload: never, ctx: PluginContext) => Promise<unknown>;
 
 export function createHostRuntime(send: (message: FromHost) => void): (message: ToHost) => void {
-  const modules = new Map<string, Promise<MiddlewarePluginModule>>();
+  const modules = new Map<string, Promise<PluginModuleShape>>();
+  /** THE instance of each plugin in this host, made by init and kept until the host ends. */
+  const instances = new Map<string, MiddlewarePlugin>();
   const controllers = new Map<number, AbortController>();
 
-  const load = (ref: PluginRef): Promise<MiddlewarePluginModule> => {
+  const load = (ref: PluginRef): Promise<PluginModuleShape> => {
     let p = modules.get(ref.entryUrl);
     if (!p) {
       p = importPlugin(ref);
@@ -24,57 +28,61 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
     }
     return p;
   };
+  const instanceOf = (ref: PluginRef): MiddlewarePlugin => {
+    const instance = instances.get(ref.entryUrl);
+    if (!instance) throw ksaError('KSA_ERR_INTERNAL', `plugin ${ref.manifest.id} was called before init`);
+    return instance;
+  };
+  /** A session on the instance for one call; closed whatever happens. */
+  const withSession = async <T>(ref: PluginRef, target: MiddlewareTarget, ctx: PluginContext, work: (s: MiddlewareSession) => Promise<T>): Promise<T> => {
+    const session = await instanceOf(ref).openSession(ctx, target);
+    try {
+      return await work(session);
+    } finally {
+      await session.close(ctx);
+    }
+  };
 
   const handlers: Record<HostMethod, Handler> = {
     init: async (p: PluginRef, ctx) => {
-      const mod = await load(p);
-      await mod.create().init(ctx, { enabled: true, config: p.config });
+      const instance = instances.get(p.entryUrl) ?? (await load(p)).create();
+      instances.set(p.entryUrl, instance);
+      try {
+        await instance.init(ctx, { enabled: true, config: p.config });
+      } catch (error) {
+        instances.delete(p.entryUrl); // a failed init leaves nothing to serve calls with
+        throw error;
+      }
       return { ok: true };
     },
+    start: async (p: PluginRef, ctx) => instanceOf(p).start(ctx),
+    stop: async (p: PluginRef, ctx) => instanceOf(p).stop(ctx),
+    reload: async (p: PluginRef, ctx) => instanceOf(p).reload(ctx, { enabled: true, config: p.config }),
     diagnose: async (p: DiagnosePayload, ctx): Promise<DiagnoseReply> => {
-      const plugin = (await load(p.plugin)).create();
+      const plugin = instanceOf(p.plugin);
       const secrets = targetSecrets(p.target, p.plugin.manifest);
-      await plugin.connect(ctx, p.target);
-      try {
+      return withSession(p.plugin, p.target, ctx, async (session) => {
         const startedAt = Date.now();
-        const snapshot = await plugin.collect(ctx, p.opts);
+        const snapshot = await session.collect(ctx, p.opts);
         const result = plugin.analyze(snapshot, p.opts);
         result.startedAt = new Date(startedAt).toISOString();
         result.durationMs = Date.now() - startedAt;
         return redactValue(p.withSnapshot ? { result, snapshot } : { result }, secrets);
-      } finally {
-        await plugin.disconnect(ctx);
-      }
+      });
     },
-    analyze: async (p: AnalyzePayload) => (await load(p.plugin)).create().analyze(p.snapshot, p.opts),
-    health: async (p: PluginRef, ctx) => (await load(p)).create().healthCheck(ctx),
+    analyze: async (p: AnalyzePayload) => instanceOf(p.plugin).analyze(p.snapshot, p.opts),
+    health: async (p: PluginRef, ctx) => instanceOf(p).healthCheck(ctx),
     // What the code declares beyond the manifest: the thresholds with their defaults and sources.
     describe: async (p: PluginRef) => ({
       thresholds: ((await load(p)).parts.thresholds ?? []).map(({ id, warning, critical, direction, unit, source }) => ({ id, warning, critical, direction, unit, source })),
     }),
-    metrics: async (p: DiagnosePayload, ctx) => {
-      const plugin = (await load(p.plugin)).create();
-      await plugin.connect(ctx, p.target);
-      try {
-        await plugin.collect(ctx, p.opts);
-        return await plugin.getMetrics(ctx);
-      } finally {
-        await plugin.disconnect(ctx);
-      }
-    },
-    execute: async (p: ExecutePayload, ctx) => {
-      const plugin = (await load(p.plugin)).create();
-      const spec = p.plugin.manifest.actions.find((a) => a.name === p.action);
-      if (!spec) throw ksaError('KSA_ERR_UNKNOWN_ACTION', `plugin ${p.plugin.manifest.id} declares no action ${p.action}`);
-      // Refuse before connecting: nothing is sent to the target for a refused write.
-      if (spec.mutating && !p.allowWrite) throw ksaError('KSA_ERR_WRITE_NOT_ALLOWED', `action ${p.action} writes to the target`);
-      await plugin.connect(ctx, p.target);
-      try {
-        return redactValue(await plugin.execute(ctx, p.action, p.params, p.allowWrite), targetSecrets(p.target, p.plugin.manifest));
-      } finally {
-        await plugin.disconnect(ctx);
-      }
-    },
+    metrics: async (p: DiagnosePayload, ctx) => withSession(p.plugin, p.target, ctx, async (session) => {
+      await session.collect(ctx, p.opts);
+      return session.getMetrics(ctx);
+    }),
+    // Whether the action may run (declared, --allow-write) was decided by the manager before this call.
+    execute: async (p: ExecutePayload, ctx) => withSession(p.plugin, p.target, ctx, async (session) =>
+      redactValue(await session.execute(ctx, p.action, p.params), targetSecrets(p.target, p.plugin.manifest))),
   };
 
   return (message) => {
@@ -108,7 +116,7 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
   };
 }
 
-async function importPlugin(ref: PluginRef): Promise<MiddlewarePluginModule> {
+async function importPlugin(ref: PluginRef): Promise<PluginModuleShape> {
   let mod: { default?: unknown };
   try {
     // Inside the single executable a built-in plugin is an embedded module, not a file.

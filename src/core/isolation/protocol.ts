@@ -1,7 +1,8 @@
 // Messages between the main thread and an isolation host (worker thread or child process).
 import type { DiagnoseOptions, DiagnosticResult, ErrorInfo, LogLevel, Manifest, MiddlewareTarget, Snapshot } from '../types.js';
 
-export type HostMethod = 'diagnose' | 'analyze' | 'health' | 'metrics' | 'execute' | 'init' | 'describe';
+/** Lifecycle hooks of the host's plugin instance, then the calls it serves. */
+export type HostMethod = 'init' | 'start' | 'stop' | 'reload' | 'diagnose' | 'analyze' | 'health' | 'metrics' | 'execute' | 'describe';
 
 export interface PluginRef {
   manifest: Manifest;

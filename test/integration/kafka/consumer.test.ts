@@ -50,9 +50,9 @@ describe('kafka consumer lag (librdkafka mock)', () => {
     const p = plugin.create();
     await p.connect(ctx, { type: 'kafka', name: 'x', endpoints: m.bootstrap, auth: {}, options: {} });
     try {
-      const out = await p.execute(ctx, 'group-offsets', { group: 'ops' }, false);
+      const out = await p.execute(ctx, 'group-offsets', { group: 'ops' });
       expect(out).toMatchObject({ ok: true, data: { group: 'ops', totalLag: 4, partitions: [{ partition: 0, committed: 5, highWatermark: 9, lag: 4 }, { partition: 1, lag: 0 }] } });
-      await expect(p.execute(ctx, 'group-offsets', {}, false)).rejects.toMatchObject({ code: 'KSA_ERR_BAD_INPUT' });
+      await expect(p.execute(ctx, 'group-offsets', {})).rejects.toMatchObject({ code: 'KSA_ERR_BAD_INPUT' });
     } finally {
       await p.disconnect(ctx);
     }

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
+import { waitFor } from '../../support/wait-for.js';
 
 export interface MariaDb {
   port: number;
@@ -132,17 +133,10 @@ export async function startReplica(primary: MariaDb, options: { serverId?: numbe
   }
   await replica.sql(`CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=${primary.port}, MASTER_USER='repl', MASTER_PASSWORD='replpw', MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1`);
   await replica.sql('START SLAVE');
-  await waitFor(async () => {
+  await waitFor('replication running', async () => {
     const [s] = (await replica.sql('SHOW SLAVE STATUS')) as Array<Record<string, unknown>>;
     return s?.Slave_IO_Running === 'Yes' && s?.Slave_SQL_Running === 'Yes';
-  }, 'replication running');
+  });
   return replica;
 }
 
-export async function waitFor(probe: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

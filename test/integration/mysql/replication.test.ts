@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import plugin from '../../../plugins/mysql/index.js';
 import { runPlugin } from '../../support/plugin-harness.js';
-import { createMonitorUser, startMariaDb, startReplica, waitFor, type MariaDb } from './mariadb.js';
+import { createMonitorUser, startMariaDb, startReplica, type MariaDb } from './mariadb.js';
+import { waitFor } from '../../support/wait-for.js';
 
 let primary: MariaDb;
 let replica: MariaDb;
@@ -19,7 +20,7 @@ beforeAll(async () => {
   await primary.sql('CREATE TABLE app.t (id INT PRIMARY KEY, v INT)');
   await createMonitorUser(primary, 'ksa', PASSWORD);
   replica = await startReplica(primary);
-  await waitFor(async () => (await replica.sql(`SELECT 1 FROM mysql.global_priv WHERE User = 'ksa'`)).length > 0, 'users replicated');
+  await waitFor('users replicated', async () => (await replica.sql(`SELECT 1 FROM mysql.global_priv WHERE User = 'ksa'`)).length > 0);
 });
 
 afterAll(async () => {
@@ -50,10 +51,10 @@ describe('mysql replication (real MariaDB primary + replica)', () => {
       await admin.end();
       await replica.sql(`CHANGE MASTER 'second' TO MASTER_HOST='127.0.0.1', MASTER_PORT=${second.port}, MASTER_USER='repl', MASTER_PASSWORD='replpw', MASTER_USE_GTID=slave_pos`);
       await replica.sql(`START SLAVE 'second'`);
-      await waitFor(async () => {
+      await waitFor('both sources replicating', async () => {
         const rows = (await replica.sql('SHOW ALL SLAVES STATUS')) as Array<Record<string, unknown>>;
         return rows.length === 2 && rows.every((r) => r.Slave_IO_Running === 'Yes' && r.Slave_SQL_Running === 'Yes');
-      }, 'both sources replicating');
+      });
       const healthy = await diagnose(replica);
       expect(healthy.result.metrics.replication_sources).toBe(2);
       expect(healthy.result.findings.filter((f) => f.severity !== 'info')).toEqual([]);
@@ -79,10 +80,10 @@ describe('mysql replication (real MariaDB primary + replica)', () => {
     await c.query('SET TIMESTAMP = UNIX_TIMESTAMP() - 120');
     await c.query('INSERT INTO app.t VALUES (1, 1)');
     await c.end();
-    await waitFor(async () => {
+    await waitFor('replica lag > 60 s', async () => {
       const [s] = (await replica.sql('SHOW SLAVE STATUS')) as Array<Record<string, unknown>>;
       return Number(s?.Seconds_Behind_Master ?? 0) > 60;
-    }, 'replica lag > 60 s');
+    });
     const { result } = await diagnose(replica);
     const lag = result.findings.find((f) => f.id === 'mysql.replication.lag');
     expect(lag).toMatchObject({ severity: 'warning', threshold: { warning: 30, critical: 300 } });
@@ -91,17 +92,17 @@ describe('mysql replication (real MariaDB primary + replica)', () => {
     await replica.sql('STOP SLAVE');
     await replica.sql('CHANGE MASTER TO MASTER_DELAY = 0');
     await replica.sql('START SLAVE');
-    await waitFor(async () => (await replica.sql('SELECT 1 FROM app.t WHERE id = 1')).length === 1, 'delayed row applied');
+    await waitFor('delayed row applied', async () => (await replica.sql('SELECT 1 FROM app.t WHERE id = 1')).length === 1);
   });
 
   it('broken: a row written on the replica stops the SQL thread; critical with the error text', async () => {
     // root may write despite read_only: the classic way replicas diverge.
     await replica.sql('INSERT INTO app.t VALUES (100, 0)');
     await primary.sql('INSERT INTO app.t VALUES (100, 1)');
-    await waitFor(async () => {
+    await waitFor('SQL thread stopped', async () => {
       const [s] = (await replica.sql('SHOW SLAVE STATUS')) as Array<Record<string, unknown>>;
       return s?.Slave_SQL_Running === 'No';
-    }, 'SQL thread stopped');
+    });
     const { result } = await diagnose(replica);
     expect(result.status).toBe('critical');
     const sql = result.findings.find((f) => f.id === 'mysql.replication.sql-thread');
@@ -114,10 +115,10 @@ describe('mysql replication (real MariaDB primary + replica)', () => {
 
   it('source stopped: IO thread not running is critical with the connection error', async () => {
     await primary.stop();
-    await waitFor(async () => {
+    await waitFor('IO thread lost its source', async () => {
       const [s] = (await replica.sql('SHOW SLAVE STATUS')) as Array<Record<string, unknown>>;
       return s?.Slave_IO_Running !== 'Yes' && String(s?.Last_IO_Error ?? '') !== '';
-    }, 'IO thread lost its source');
+    });
     const { result } = await diagnose(replica);
     const io = result.findings.find((f) => f.id === 'mysql.replication.io-thread');
     expect(io?.severity).toBe('critical');

@@ -8,7 +8,8 @@ import plugin from '../../../plugins/mysql/index.js';
 import { loadBuiltinManifest, makeContext, runPlugin } from '../../support/plugin-harness.js';
 import { operationsInScope } from '../../../src/core/operation-entries.js';
 import { MiddlewareTargetSchema } from '../../../src/core/schemas.js';
-import { createMonitorUser, startMariaDb, waitFor, type MariaDb } from './mariadb.js';
+import { createMonitorUser, startMariaDb, type MariaDb } from './mariadb.js';
+import { waitFor } from '../../support/wait-for.js';
 
 let server: MariaDb;
 const PASSWORD = 'monitor-pw-2';
@@ -75,9 +76,9 @@ describe('mysql single server scenarios (real MariaDB)', () => {
     const ctx = makeContext(manifest, 10_000, { operations: operationsInScope(manifest, 'kill-session') });
     await instance.connect(ctx, MiddlewareTargetSchema.parse({ type: 'mysql', name: 'kill', endpoints: [`127.0.0.1:${server.port}`], auth: { username: 'root-admin', password: 'admin-pw' } }));
     try {
-      await expect(instance.execute(ctx, 'kill-session', { id: who.id }, false)).rejects.toMatchObject({ code: 'KSA_ERR_WRITE_NOT_ALLOWED' });
-      await expect(instance.execute(ctx, 'kill-session', { id: 'x' }, true)).rejects.toMatchObject({ code: 'KSA_ERR_BAD_INPUT' });
-      await expect(instance.execute(ctx, 'kill-session', { id: who.id }, true)).resolves.toMatchObject({ ok: true });
+      // Refusal without --allow-write is the manager's (test/e2e/plugin-lifecycle.test.ts, reliability case 13).
+      await expect(instance.execute(ctx, 'kill-session', { id: 'x' })).rejects.toMatchObject({ code: 'KSA_ERR_BAD_INPUT' });
+      await expect(instance.execute(ctx, 'kill-session', { id: who.id })).resolves.toMatchObject({ ok: true });
       await expect(blocker.query('SELECT 1')).rejects.toThrow();
       expect(await server.sql('SELECT v FROM app.t WHERE id = 2')).toEqual([{ v: 0 }]);
     } finally {
@@ -139,10 +140,10 @@ describe('mysql single server scenarios (real MariaDB)', () => {
     const held = await Promise.all(Array.from({ length: 8 }, () => client()));
     try {
       // Sessions closed by earlier tests may take a moment to leave the process list.
-      await waitFor(async () => {
+      await waitFor('only the 8 held client sessions', async () => {
         const [row] = (await server.sql(`SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE COMMAND <> 'Daemon' AND USER <> 'system user'`)) as Array<{ n: number }>;
         return Number(row?.n) === 9; // 8 clients + this probe's own root session
-      }, 'only the 8 held client sessions');
+      });
       // 8 clients + the diagnosing session = 9 of 10 (90% > 85%).
       const { result } = await diagnose(['connection']);
       const usage = result.findings.find((f) => f.id === 'mysql.connection.usage');

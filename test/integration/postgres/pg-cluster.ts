@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { waitFor } from '../../support/wait-for.js';
 
 export const PG_BIN = process.env.KSA_PG_BIN
   ?? join('/usr/lib/postgresql', readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a))[0] ?? '15', 'bin');
@@ -137,8 +138,8 @@ export async function startStandby(primary: PgServer, slot: string): Promise<PgS
   asPostgres('pg_ctl', ['-D', dir, '-l', join(root, 'standby.log'), '-w', '-t', '60', 'start']);
   const standby = serverAt(port, dir, root);
   try {
-    await waitFor(async () => (await primary.sql(`SELECT 1 FROM pg_stat_replication r JOIN pg_replication_slots s ON s.active_pid = r.pid
-      WHERE s.slot_name = '${slot}' AND r.state = 'streaming'`)).length === 1, `standby on slot ${slot} streaming`);
+    await waitFor(`standby on slot ${slot} streaming`, async () => (await primary.sql(`SELECT 1 FROM pg_stat_replication r JOIN pg_replication_slots s ON s.active_pid = r.pid
+      WHERE s.slot_name = '${slot}' AND r.state = 'streaming'`)).length === 1);
   } catch (error) {
     standby.stop(); // never leave a server behind when setup fails
     standby.remove();
@@ -147,11 +148,3 @@ export async function startStandby(primary: PgServer, slot: string): Promise<PgS
   return standby;
 }
 
-export async function waitFor(cond: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}

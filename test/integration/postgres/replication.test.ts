@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from '../../../plugins/postgres/index.js';
 import { runPlugin } from '../../support/plugin-harness.js';
-import { MONITOR, SUPERUSER_PASSWORD, startPrimary, startStandby, waitFor, type PgServer } from './pg-cluster.js';
+import { MONITOR, SUPERUSER_PASSWORD, startPrimary, startStandby, type PgServer } from './pg-cluster.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const target = (endpoint: string, auth: { username: string; password: string } = MONITOR, options: Record<string, unknown> = {}) =>
   ({ type: 'postgres', name: 'pg-test', endpoints: [endpoint], auth, options });
@@ -41,7 +42,7 @@ describe('postgres replication against a real primary + standby', () => {
 
   it('the standby stopped -> critical on the primary (its physical slot has no consumer)', async () => {
     standby.stop('fast');
-    await waitFor(async () => (await primary.sql<{ active: boolean }>(`SELECT active FROM pg_replication_slots WHERE slot_name = 'ksa_standby'`))[0]?.active === false, 'slot inactive');
+    await waitFor('slot inactive', async () => (await primary.sql<{ active: boolean }>(`SELECT active FROM pg_replication_slots WHERE slot_name = 'ksa_standby'`))[0]?.active === false);
     const { result } = await runPlugin(postgres, 'postgres-diagnostics', target(primary.endpoint, MONITOR, { expectedStandbys: 2 }), { categories: ['replication'] });
     expect(result.status).toBe('critical');
     const slot = result.findings.find((f) => f.id === 'postgres.replication.standby-missing.slot');

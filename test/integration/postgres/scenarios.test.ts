@@ -6,7 +6,8 @@ import postgres from '../../../plugins/postgres/index.js';
 import { MARK } from '../../../plugins/postgres/queries.js';
 import { loadBuiltinManifest, makeContext, runPlugin } from '../../support/plugin-harness.js';
 import { operationsInScope } from '../../../src/core/operation-entries.js';
-import { freePort, MONITOR, SUPERUSER_PASSWORD, startPrimary, waitFor, type PgServer } from './pg-cluster.js';
+import { freePort, MONITOR, SUPERUSER_PASSWORD, startPrimary, type PgServer } from './pg-cluster.js';
+import { waitFor } from '../../support/wait-for.js';
 import { MiddlewareTargetSchema } from '../../../src/core/schemas.js';
 
 const APP = { username: 'app', password: 'app-secret-pw' };
@@ -52,7 +53,7 @@ describe('postgres scenarios against a real server', () => {
     await blocker.query('UPDATE accounts SET balance = 101 WHERE id = 1');
     const blockerPid = (await blocker.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
     const waiting = waiter.query('UPDATE accounts SET balance = 102 WHERE id = 1');
-    await waitFor(async () => (await server.sql(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock'`)).length > 0, 'a lock wait');
+    await waitFor('a lock wait', async () => (await server.sql(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock'`)).length > 0);
     const { result } = await runPlugin(postgres, 'postgres-diagnostics', target(server.endpoint), { categories: ['locks'] });
     const f = result.findings.find((x) => x.id === 'postgres.locks.blocked');
     expect(f?.severity).toBe('warning');
@@ -82,7 +83,7 @@ describe('postgres scenarios against a real server', () => {
 
   it('connections near max_connections (20, 3 reserved): critical', async () => {
     // 17 slots for ordinary roles; the admin connection of server.sql is closed, ksa's own is excluded.
-    await waitFor(async () => (await server.sql(`SELECT 1 FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`)).length === 0, 'earlier sessions gone');
+    await waitFor('earlier sessions gone', async () => (await server.sql(`SELECT 1 FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()`)).length === 0);
     await Promise.all(Array.from({ length: 16 }, () => connect()));
     const { result } = await runPlugin(postgres, 'postgres-diagnostics', target(server.endpoint), { categories: ['connection'] });
     const f = result.findings.find((x) => x.id === 'postgres.connection.usage');
@@ -148,7 +149,7 @@ describe('postgres scenarios against a real server', () => {
     const diagnoseCtx = makeContext(manifest);
     await outside.connect(diagnoseCtx, MiddlewareTargetSchema.parse(target(server.endpoint, { username: 'postgres', password: SUPERUSER_PASSWORD })));
     try {
-      await expect(outside.execute(diagnoseCtx, 'terminate-backend', { pid: String(pid) }, true)).rejects.toMatchObject({ code: 'KSA_ERR_OPERATION_DENIED', message: expect.stringContaining('pg_terminate_backend') });
+      await expect(outside.execute(diagnoseCtx, 'terminate-backend', { pid: String(pid) })).rejects.toMatchObject({ code: 'KSA_ERR_OPERATION_DENIED', message: expect.stringContaining('pg_terminate_backend') });
       expect((await victim.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     } finally {
       await outside.disconnect(diagnoseCtx);
@@ -157,10 +158,10 @@ describe('postgres scenarios against a real server', () => {
     const plugin = postgres.create();
     await plugin.connect(ctx, MiddlewareTargetSchema.parse(target(server.endpoint, { username: 'postgres', password: SUPERUSER_PASSWORD })));
     try {
-      await expect(plugin.execute(ctx, 'terminate-backend', { pid: String(pid) }, false)).rejects.toMatchObject({ code: 'KSA_ERR_WRITE_NOT_ALLOWED' });
-      const outcome = await plugin.execute(ctx, 'terminate-backend', { pid: String(pid) }, true);
+      // Refusal without --allow-write is the manager's (test/e2e/plugin-lifecycle.test.ts, reliability case 13).
+      const outcome = await plugin.execute(ctx, 'terminate-backend', { pid: String(pid) });
       expect(outcome.ok).toBe(true);
-      await waitFor(async () => (await server.sql(`SELECT 1 FROM pg_stat_activity WHERE pid = ${pid}`)).length === 0, 'backend gone');
+      await waitFor('backend gone', async () => (await server.sql(`SELECT 1 FROM pg_stat_activity WHERE pid = ${pid}`)).length === 0);
     } finally {
       await plugin.disconnect(ctx);
     }

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '../../support/wait-for.js';
 
 export function redisInstalled(): boolean {
   return spawnSync('redis-server', ['--version']).status === 0;
@@ -21,18 +22,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, timeoutMs = 5000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => { s.destroy(); resolve(true); });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > until) throw new Error(`redis-server did not listen on ${port} within ${timeoutMs} ms`);
-    await sleep(20);
-  }
+function waitForPort(port: number, timeoutMs = 5000): Promise<void> {
+  return waitFor(`redis-server to listen on ${port}`, () => new Promise<boolean>((resolve) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+  }), timeoutMs, 20);
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -94,14 +89,6 @@ export async function startRedis(options: StartOptions = {}): Promise<RedisProce
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-export async function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 /** Three Sentinels monitoring `master` as `name` with quorum 2 and a 2 s down-after (a margin for a loaded test machine). */

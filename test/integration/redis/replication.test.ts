@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import redisPlugin from '../../../plugins/redis/index.js';
 import { runPlugin } from '../../support/plugin-harness.js';
 import type { DiagnosticResult, Finding } from '../../../src/core/types.js';
-import { startRedis, waitFor, type RedisProcess } from './redis-servers.js';
+import { startRedis, type RedisProcess } from './redis-servers.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const servers: RedisProcess[] = [];
 afterAll(async () => { await Promise.all(servers.map((s) => s.stop())); });

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import redisPlugin from '../../../plugins/redis/index.js';
 import { runPlugin } from '../../support/plugin-harness.js';
 import type { DiagnosticResult, Finding, MiddlewareTargetInput } from '../../../src/core/types.js';
-import { redisInstalled, sleep, startRedis, waitFor, type RedisProcess } from './redis-servers.js';
+import { redisInstalled, sleep, startRedis, type RedisProcess } from './redis-servers.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const ID = 'redis-diagnostics';
 const PASSWORD = 'it-S3cret-pw';

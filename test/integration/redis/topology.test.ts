@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import redisPlugin from '../../../plugins/redis/index.js';
 import { runPlugin } from '../../support/plugin-harness.js';
 import type { DiagnosticResult, Finding, MiddlewareTargetInput } from '../../../src/core/types.js';
-import { startCluster, startRedis, startSentinels, waitFor, type RedisProcess } from './redis-servers.js';
+import { startCluster, startRedis, startSentinels, type RedisProcess } from './redis-servers.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const servers: RedisProcess[] = [];
 afterAll(async () => { await Promise.all(servers.map((s) => s.stop())); });

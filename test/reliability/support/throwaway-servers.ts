@@ -7,6 +7,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, readdirSyn
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '../../support/wait-for.js';
 
 export async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -14,14 +15,6 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise<void>((r) => server.close(() => r()));
   return port;
-}
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error(`${what} did not come up within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const tryConnect = (port: number) => new Promise<boolean>((resolve) => {
@@ -66,7 +59,7 @@ export async function startRedis(): Promise<Throwaway> {
   const conf = join(dir, 'redis.conf');
   writeFileSync(conf, `port ${port}\nbind 127.0.0.1\ndir ${dir}\nsave ""\nappendonly no\nrequirepass ${password}\n`, { mode: 0o600 });
   const child = spawn('redis-server', [conf], { stdio: 'ignore' });
-  await waitFor('redis', () => tryConnect(port));
+  await waitFor('redis to come up', () => tryConnect(port), 20_000);
   return {
     address: `127.0.0.1:${port}`, user: 'default', password, logSince: () => '',
     stop: async () => { await stopChild(child); rmSync(dir, { recursive: true, force: true }); },
@@ -86,7 +79,7 @@ export async function startMariadb(): Promise<Throwaway & { rootSql(sql: string)
   const child = spawn('mariadbd', ['--no-defaults', ...asRoot, `--datadir=${data}`, `--port=${port}`, '--bind-address=127.0.0.1', `--socket=${sock}`,
     `--pid-file=${join(dir, 'm.pid')}`, `--log-error=${join(dir, 'error.log')}`, '--skip-name-resolve', '--innodb-buffer-pool-size=32M',
     '--general-log=ON', `--general-log-file=${general}`, '--performance-schema=ON'], { stdio: 'ignore' });
-  await waitFor('mariadb', async () => existsSync(sock) && await tryConnect(port));
+  await waitFor('mariadb to come up', async () => existsSync(sock) && await tryConnect(port), 20_000);
   const rootSql = (sql: string) => execFileSync('mariadb', ['--no-defaults', `--socket=${sock}`, '-uroot', '--batch', '--skip-column-names', '-e', sql], { encoding: 'utf8' });
   rootSql(`CREATE USER 'ksa'@'127.0.0.1' IDENTIFIED BY '${password}'; GRANT PROCESS, REPLICATION CLIENT, SLAVE MONITOR, SELECT, SHOW VIEW ON *.* TO 'ksa'@'127.0.0.1'; CREATE DATABASE app; CREATE TABLE app.t (id INT PRIMARY KEY, v TEXT); INSERT INTO app.t VALUES (1, 'x');`);
   const since = tail(general);

@@ -17,14 +17,20 @@ function manifest(id: string, requires: string[] = [], version = '1.0.0'): Manif
   return ManifestSchema.parse({ id, name: id, version, apiVersion: 1, type: 'analyzer', entry: './index.js', requires });
 }
 
+/** The deadline handed to every step below (absolute ms; the driver must receive it as given). */
+const T = 1_700_000_000_000;
+
 class FakeDriver implements LifecycleDriver {
   readonly calls: string[] = [];
+  readonly deadlines: number[] = [];
   failOn = new Map<string, unknown>();
-  async init(id: string): Promise<void> { this.record('init', id); }
-  async start(id: string): Promise<void> { this.record('start', id); }
-  async stop(id: string): Promise<void> { this.record('stop', id); }
-  private record(step: string, id: string): void {
+  async init(id: string, deadline: number): Promise<void> { this.record('init', id, deadline); }
+  async start(id: string, deadline: number): Promise<void> { this.record('start', id, deadline); }
+  async stop(id: string, deadline: number): Promise<void> { this.record('stop', id, deadline); }
+  async reload(id: string, deadline: number): Promise<void> { this.record('reload', id, deadline); }
+  private record(step: string, id: string, deadline: number): void {
     this.calls.push(`${step}:${id}`);
+    this.deadlines.push(deadline);
     const error = this.failOn.get(`${step}:${id}`);
     if (error !== undefined) throw error;
   }
@@ -123,9 +129,9 @@ describe('init/start/stop and events', () => {
   it('load -> init -> start -> stop fire events in order and call the driver once per step', async () => {
     const { registry, driver, lifecycle, events } = setup();
     lifecycle.load('p');
-    await lifecycle.init('p');
-    await lifecycle.start('p');
-    await lifecycle.stop('p');
+    await lifecycle.init('p', T);
+    await lifecycle.start('p', T);
+    await lifecycle.stop('p', T);
     expect(registry.getState('p')).toBe('Stopped');
     expect(driver.calls).toEqual(['init:p', 'start:p', 'stop:p']);
     expect(events).toEqual([
@@ -143,11 +149,12 @@ describe('init/start/stop and events', () => {
       init: async (id) => { seen.push(registry.getState(id)); },
       start: async (id) => { seen.push(registry.getState(id)); },
       stop: async () => undefined,
+      reload: async () => undefined,
     };
     const lc = new LifecycleManager(registry, driver, () => ['p']);
     lc.load('p');
-    await lc.init('p');
-    await lc.start('p');
+    await lc.init('p', T);
+    await lc.start('p', T);
     expect(seen).toEqual(['Loaded', 'Initialized']);
   });
 
@@ -155,7 +162,7 @@ describe('init/start/stop and events', () => {
     const { registry, driver, lifecycle, events, payloads } = setup();
     lifecycle.load('p');
     driver.failOn.set('init:p', new KsaError('KSA_ERR_PLUGIN_IMPORT', 'cannot import p'));
-    await expect(lifecycle.init('p')).rejects.toMatchObject({ code: 'KSA_ERR_PLUGIN_IMPORT' });
+    await expect(lifecycle.init('p', T)).rejects.toMatchObject({ code: 'KSA_ERR_PLUGIN_IMPORT' });
     expect(registry.getState('p')).toBe('Failed');
     expect(registry.get('p')?.lastError).toMatchObject({ code: 'KSA_ERR_PLUGIN_IMPORT', message: expect.stringContaining('cannot import p') });
     expect(events).toEqual(['stateChange:Unloaded->Loaded', 'beforeInit', 'stateChange:Loaded->Failed', 'failed']);
@@ -166,7 +173,7 @@ describe('init/start/stop and events', () => {
     const { registry, driver, lifecycle } = setup();
     lifecycle.load('p');
     driver.failOn.set('init:p', new Error('plain failure'));
-    await expect(lifecycle.init('p')).rejects.toThrow('plain failure');
+    await expect(lifecycle.init('p', T)).rejects.toThrow('plain failure');
     expect(registry.get('p')?.lastError?.code).toMatch(/^KSA_ERR_/);
     expect(registry.get('p')?.lastError?.message).toContain('plain failure');
   });
@@ -180,7 +187,7 @@ describe('init/start/stop and events', () => {
     { state: 'Failed' as const, step: 'stop' as const },
   ])('$step from $state is illegal: KSA_ERR_ILLEGAL_TRANSITION, the driver is not called', async ({ state, step }) => {
     const { driver, lifecycle, registry, events } = setup([manifest('p')], state);
-    await expect(lifecycle[step]('p')).rejects.toMatchObject({ code: 'KSA_ERR_ILLEGAL_TRANSITION' });
+    await expect(lifecycle[step]('p', T)).rejects.toMatchObject({ code: 'KSA_ERR_ILLEGAL_TRANSITION' });
     expect(driver.calls).toEqual([]);
     expect(registry.getState('p')).toBe(state);
     expect(events).toEqual([]);
@@ -190,7 +197,7 @@ describe('init/start/stop and events', () => {
     const { registry, lifecycle } = setup();
     lifecycle.on('beforeInit', () => { throw new Error('subscriber bug'); });
     lifecycle.load('p');
-    await lifecycle.init('p');
+    await lifecycle.init('p', T);
     expect(registry.getState('p')).toBe('Initialized');
   });
 
@@ -200,46 +207,78 @@ describe('init/start/stop and events', () => {
     const off = lifecycle.on('stateChange', (p) => seen.push(p.to));
     lifecycle.load('p');
     off();
-    await lifecycle.init('p');
+    await lifecycle.init('p', T);
     expect(seen).toEqual(['Loaded']);
   });
 });
 
 describe('reload', () => {
-  it('Initialized -> Loaded -> Initialized, with beforeReload/afterReload around it', async () => {
+  it('Initialized -> Loaded -> Initialized through the live instance\'s reload hook, with beforeReload/afterReload around it', async () => {
     const { registry, driver, lifecycle, events } = setup();
     lifecycle.load('p');
-    await lifecycle.init('p');
+    await lifecycle.init('p', T);
     events.length = 0;
-    await lifecycle.reload('p');
+    await lifecycle.reload('p', T + 1);
     expect(registry.getState('p')).toBe('Initialized');
-    expect(driver.calls).toEqual(['init:p', 'init:p']);
+    expect(driver.calls).toEqual(['init:p', 'reload:p']);
+    expect(driver.deadlines).toEqual([T, T + 1]);
     expect(events).toEqual([
       'beforeReload', 'stateChange:Initialized->Loaded',
       'beforeInit', 'stateChange:Loaded->Initialized', 'afterInit', 'afterReload',
     ]);
   });
 
-  it('a Running plugin is stopped first, then re-initialised', async () => {
-    const { registry, driver, lifecycle } = setup([manifest('p')], 'Running');
-    await lifecycle.reload('p');
-    expect(driver.calls).toEqual(['stop:p', 'init:p']);
+  it('a Running plugin goes Running -> Stopped -> Loaded -> Initialized with one reload of its instance (no separate stop)', async () => {
+    const { registry, driver, lifecycle, events } = setup([manifest('p')], 'Running');
+    await lifecycle.reload('p', T);
+    expect(driver.calls).toEqual(['reload:p']);
     expect(registry.getState('p')).toBe('Initialized');
+    expect(events.filter((e) => e.startsWith('stateChange'))).toEqual([
+      'stateChange:Running->Stopped', 'stateChange:Stopped->Loaded', 'stateChange:Loaded->Initialized',
+    ]);
   });
 
   it('a Failed plugin can be reloaded', async () => {
     const { registry, driver, lifecycle } = setup([manifest('p')], 'Failed');
-    await lifecycle.reload('p');
+    await lifecycle.reload('p', T);
     expect(driver.calls).toEqual(['init:p']);
     expect(registry.getState('p')).toBe('Initialized');
   });
 
-  it('a reload whose init fails ends in Failed', async () => {
+  it('a reload whose reload hook fails ends in Failed', async () => {
     const { registry, driver, lifecycle } = setup([manifest('p')], 'Initialized');
-    driver.failOn.set('init:p', new KsaError('KSA_ERR_PLUGIN_INVALID', 'bad export'));
-    await expect(lifecycle.reload('p')).rejects.toMatchObject({ code: 'KSA_ERR_PLUGIN_INVALID' });
+    driver.failOn.set('reload:p', new KsaError('KSA_ERR_PLUGIN_INVALID', 'bad export'));
+    await expect(lifecycle.reload('p', T)).rejects.toMatchObject({ code: 'KSA_ERR_PLUGIN_INVALID' });
     expect(registry.getState('p')).toBe('Failed');
     expect(registry.get('p')?.lastError?.code).toBe('KSA_ERR_PLUGIN_INVALID');
+  });
+});
+
+describe('deadlines are arguments', () => {
+  it('each step hands the driver the deadline it was given (no state kept between steps)', async () => {
+    const { driver, lifecycle } = setup();
+    lifecycle.load('p');
+    await lifecycle.init('p', T + 1);
+    await lifecycle.start('p', T + 2);
+    await lifecycle.stop('p', T + 3);
+    await lifecycle.ensureRunning('p', T + 4);
+    expect(driver.calls).toEqual(['init:p', 'start:p', 'stop:p', 'init:p', 'start:p']);
+    expect(driver.deadlines).toEqual([T + 1, T + 2, T + 3, T + 4, T + 4]);
+  });
+
+  it('startAll and stopAll give each plugin its own budget, measured from when its step begins', async () => {
+    const { driver, lifecycle } = setup([manifest('a'), manifest('b')]);
+    const before = Date.now();
+    await lifecycle.startAll(5000);
+    await lifecycle.stopAll(700);
+    const after = Date.now();
+    const starts = driver.deadlines.slice(0, 4);
+    const stops = driver.deadlines.slice(4);
+    for (const d of starts) expect(d).toBeGreaterThanOrEqual(before + 5000);
+    for (const d of starts) expect(d).toBeLessThanOrEqual(after + 5000);
+    expect(stops).toHaveLength(2);
+    for (const d of stops) expect(d).toBeGreaterThanOrEqual(before + 700);
+    for (const d of stops) expect(d).toBeLessThanOrEqual(after + 700);
   });
 });
 
@@ -253,7 +292,7 @@ describe('ensureRunning', () => {
     { from: 'Failed' as const, calls: ['init:p', 'start:p'] },
   ])('from $from reaches Running with driver calls $calls', async ({ from, calls }) => {
     const { registry, driver, lifecycle } = setup([manifest('p')], from);
-    await lifecycle.ensureRunning('p');
+    await lifecycle.ensureRunning('p', T);
     expect(registry.getState('p')).toBe('Running');
     expect(driver.calls).toEqual(calls);
   });
@@ -265,7 +304,7 @@ describe('startAll / stopAll follow dependency order', () => {
 
   it('startAll starts each plugin after everything it requires', async () => {
     const { registry, driver, lifecycle } = setup(manifests(), 'Loaded');
-    await lifecycle.startAll();
+    await lifecycle.startAll(1000);
     const starts = driver.calls.filter((c) => c.startsWith('start:')).map((c) => c.slice(6));
     expect(starts.indexOf('c')).toBeLessThan(starts.indexOf('b'));
     expect(starts.indexOf('b')).toBeLessThan(starts.indexOf('a'));
@@ -278,9 +317,9 @@ describe('startAll / stopAll follow dependency order', () => {
 
   it('stopAll stops dependants before their dependencies (reverse order)', async () => {
     const { registry, driver, lifecycle } = setup(manifests(), 'Loaded');
-    await lifecycle.startAll();
+    await lifecycle.startAll(1000);
     driver.calls.length = 0;
-    await lifecycle.stopAll();
+    await lifecycle.stopAll(1000);
     const stops = driver.calls.map((c) => c.slice(5));
     expect(stops.indexOf('a')).toBeLessThan(stops.indexOf('b'));
     expect(stops.indexOf('b')).toBeLessThan(stops.indexOf('c'));
@@ -289,11 +328,11 @@ describe('startAll / stopAll follow dependency order', () => {
 
   it('stopAll skips plugins that are not Running and carries on past a failing stop', async () => {
     const { registry, driver, lifecycle } = setup(manifests(), 'Loaded');
-    await lifecycle.startAll();
+    await lifecycle.startAll(1000);
     lifecycle.transition('d', 'Failed', { code: 'KSA_ERR_PLUGIN_CRASH', message: 'x', retryable: true });
     driver.failOn.set('stop:b', new Error('stop failed'));
     driver.calls.length = 0;
-    await lifecycle.stopAll();
+    await lifecycle.stopAll(1000);
     expect(driver.calls).not.toContain('stop:d');
     expect(driver.calls).toContain('stop:c');
     expect(registry.getState('b')).toBe('Failed');
@@ -302,7 +341,7 @@ describe('startAll / stopAll follow dependency order', () => {
 
   it('startAll with a dependency cycle is KSA_ERR_DEPENDENCY_CYCLE and starts nothing', async () => {
     const { driver, lifecycle } = setup([manifest('x', ['y']), manifest('y', ['x'])], 'Loaded');
-    await expect(lifecycle.startAll()).rejects.toMatchObject({ code: 'KSA_ERR_DEPENDENCY_CYCLE' });
+    await expect(lifecycle.startAll(1000)).rejects.toMatchObject({ code: 'KSA_ERR_DEPENDENCY_CYCLE' });
     expect(driver.calls).toEqual([]);
   });
 });

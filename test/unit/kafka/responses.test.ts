@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { DescribeConfigsResponse, DescribeGroupsResponse, ListGroupsResponse, ListOffsetsResponse, MetadataResponse, OffsetFetchResponse } from '../../../plugins/kafka/kafka-wire.js';
 import {
   committedFromOffsetFetch, groupIdsFromListGroups, groupsFromDescribeGroups, minIsrFromDescribeConfigs, namedApiVersions, offsetsFromListOffsets,
-  partitionKey, supports, topicsFromMetadata,
+  partitionKey, topicsFromMetadata,
 } from '../../../plugins/kafka/responses.js';
+import { supports } from '../../../plugins/kafka/api-support.js';
 import type { PartitionOffsets } from '../../../plugins/kafka/snapshot.js';
 import { recorded } from './build.js';
 
