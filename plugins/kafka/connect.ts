@@ -2,7 +2,7 @@
 // per-broker clients (one connection per host:port, reused for every request to that broker).
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions as TlsConnectOptions } from 'node:tls';
-import { createOperationGuard, ksaError, parseEndpoint, type KsaError, type MiddlewareTarget, type PluginContext } from '../../src/sdk/index.js';
+import { createOperationGuard, ksaError, parseEndpoint, type KsaError, type MiddlewareTarget, type PluginContext, raceAbort } from '../../src/sdk/index.js';
 import { createWireBroker, type RequestName, type WireBroker, type WireOptions, type WireRequests } from './kafka-wire.js';
 import { describeError, toKsaError } from './driver-errors.js';
 import { readKafkaOptions, type KafkaOptions } from './options.js';
@@ -116,9 +116,12 @@ export async function connectKafka(ctx: PluginContext, target: MiddlewareTarget)
         if (sasl) { count('SaslHandshake'); count('SaslAuthenticate'); }
         const t0 = performance.now();
         try {
-          await broker.connect();
+          // kafkajs keeps waiting on a broker that accepts and never answers: the abort ends the wait.
+          await raceAbort(ctx.signal, broker.connect());
         } catch (error) {
-          await broker.disconnect().catch(() => undefined);
+          // After an abort kafkajs's disconnect waits on the same silent socket: do not wait for it.
+          const closing = broker.disconnect().catch(() => undefined);
+          if (!ctx.signal.aborted) await closing;
           throw toKsaError(error, `broker ${address}`, secrets, { sasl: sasl !== null, tls: ssl !== null });
         }
         return { address, broker, connectMs: Math.round(performance.now() - t0) };
@@ -141,7 +144,8 @@ export async function connectKafka(ctx: PluginContext, target: MiddlewareTarget)
     // Every bootstrap server at once; the first that answers is used, the others stay pooled.
     bootstrap = await Promise.any(endpoints.map((e) => open(e.host, e.port)));
   } catch (error) {
-    await close();
+    const closing = close();
+    if (!ctx.signal.aborted) await closing;
     const errors = error instanceof AggregateError ? error.errors : [error];
     const rank = (e: unknown) => BOOTSTRAP_ERROR_RANK[(e as { code?: string }).code ?? ''] ?? 9;
     const best = [...errors].sort((a, b) => rank(a) - rank(b))[0];
@@ -153,7 +157,7 @@ export async function connectKafka(ctx: PluginContext, target: MiddlewareTarget)
     get denied() { return denied; },
     async send(to, api, args) {
       count(api);
-      return to.broker.send(api, args);
+      return raceAbort(ctx.signal, to.broker.send(api, args));
     },
   };
 }

@@ -2,7 +2,7 @@
 // through the operation guard, closed on ctx.signal abort. Endpoints are tried in order (libpq's
 // multi-host behaviour) until one accepts the connection.
 import pg from 'pg';
-import { createOperationGuard, ksaError, redactEndpoint } from '../../src/sdk/index.js';
+import { createOperationGuard, ksaError, redactEndpoint, abortedError, raceAbort as raceSignal } from '../../src/sdk/index.js';
 import type { KsaError, MiddlewareTarget, PluginContext } from '../../src/sdk/index.js';
 import type { ConnectionOptions } from 'node:tls';
 import { settingsOf, sslOptionsOf, type ConnectSettings } from './connect-settings.js';
@@ -20,22 +20,8 @@ function isKsaError(error: unknown): error is KsaError {
   return error instanceof Error && error.name === 'KsaError';
 }
 
-function abortError(): KsaError {
-  return ksaError('KSA_ERR_TIMEOUT', 'cancelled: the diagnosis was aborted (deadline or interrupt)');
-}
-
-/** Rejects as soon as ctx.signal aborts, whatever the driver does. */
-function raceAbort<T>(ctx: PluginContext, work: Promise<T>): Promise<T> {
-  if (ctx.signal.aborted) return Promise.reject(abortError());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError());
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (v) => { ctx.signal.removeEventListener('abort', onAbort); resolve(v); },
-      (e) => { ctx.signal.removeEventListener('abort', onAbort); reject(e); },
-    );
-  });
-}
+const abortError = abortedError;
+const raceAbort = <T>(ctx: PluginContext, work: Promise<T>): Promise<T> => raceSignal(ctx.signal, work);
 
 async function openClient(ctx: PluginContext, s: ConnectSettings, ssl: ConnectionOptions | false, password: string | undefined): Promise<pg.Client> {
   const remaining = Math.max(1, ctx.deadline - Date.now());

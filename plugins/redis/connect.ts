@@ -78,7 +78,9 @@ export async function connectRedis(ctx: PluginContext, target: MiddlewareTarget)
     // ioredis prints unhandled 'error' events; the awaited calls report the failure instead.
     redis.on('error', (e: Error) => { lastError = e; });
     clients.push(redis);
-    const onAbort = () => redis.disconnect();
+    // disconnect() ends the socket gracefully, which a server that never answers never completes:
+    // destroy it too, so pending commands fail now ('close') instead of at their timeout.
+    const onAbort = () => { redis.disconnect(); redis.stream?.destroy(); };
     c.signal.addEventListener('abort', onAbort, { once: true });
     redis.once('end', () => c.signal.removeEventListener('abort', onAbort));
     try {

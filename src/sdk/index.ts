@@ -7,6 +7,7 @@ export { defineThreshold, defineStateRule, isStateRule, thresholdsIn, judgeValue
 export type { ThresholdSpec } from './thresholds.js';
 export { createOperationGuard, normalizeOperation, sqlOperationOf } from './guard.js';
 export type { OperationGuard, Operation } from './guard.js';
+export { abortedError, raceAbort } from './abort.js';
 export { sqlOperationsOf } from './sql-operations.js';
 export type { SqlDialect } from './sql-tokens.js';
 export { KsaError, ksaError } from '../core/errors.js';

@@ -42,8 +42,4 @@ testPlugin({
   manifestPath: fileURLToPath(new URL('../../../manifests/redis-diagnostics.yaml', import.meta.url)),
   cases,
   coverage: false,
-  // Off, for a reason the kit found: with ctx.signal aborted 100 ms into a call to a server that
-  // accepts and never answers, connect+collect is still running 1 s later (it ends at the driver's
-  // timeout, derived from the deadline). plugins/redis/connect.ts disconnects ioredis on abort, which ends the socket gracefully, and a server that never answers never closes its side. Reported for the plugin's connect owner; turn this on with the fix.
-  abort: false,
 }, { describe, it });
