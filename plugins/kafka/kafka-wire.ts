@@ -25,8 +25,10 @@ export const API_KEYS = {
 } as const;
 export type ApiName = keyof typeof API_KEYS;
 
-/** Every API key kafkajs knows, by its kafkajs name. */
-export const KAFKA_API_KEYS = require('kafkajs/src/protocol/requests/apiKeys.js') as Record<string, number>;
+/** Every API key kafkajs knows, by its kafkajs name (loaded on first use, like the rest of kafkajs). */
+export function kafkaApiKeys(): Record<string, number> {
+  return require('kafkajs/src/protocol/requests/apiKeys.js') as Record<string, number>;
+}
 
 export type ApiVersionsMap = Record<number, { minVersion: number; maxVersion: number }>;
 
@@ -127,14 +129,28 @@ interface KafkajsBroker {
 }
 type BrokerCtor = new (o: Record<string, unknown>) => KafkajsBroker;
 type PoolCtor = new (o: Record<string, unknown>) => unknown;
-const Broker = require('kafkajs/src/broker/index.js') as BrokerCtor;
-const ConnectionPool = require('kafkajs/src/network/connectionPool.js') as PoolCtor;
-const socketFactory = containDecodeErrors((require('kafkajs/src/network/socketFactory.js') as () => SocketFactory)());
-const { requests } = require('kafkajs/src/protocol/requests/index.js') as { requests: Record<string, unknown> };
-const loggers = require('kafkajs/src/loggers/index.js') as {
-  LEVELS: Record<'NOTHING' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG', number>;
-  createLogger(o: { level: number; logCreator: (level: number) => (entry: KafkaLogEntry) => void }): unknown;
-};
+interface KafkajsInternals {
+  Broker: BrokerCtor;
+  ConnectionPool: PoolCtor;
+  socketFactory: SocketFactory;
+  requests: Record<string, unknown>;
+  loggers: {
+    LEVELS: Record<'NOTHING' | 'ERROR' | 'WARN' | 'INFO' | 'DEBUG', number>;
+    createLogger(o: { level: number; logCreator: (level: number) => (entry: KafkaLogEntry) => void }): unknown;
+  };
+}
+let loaded: KafkajsInternals | undefined;
+/** kafkajs is loaded by the first connection, not on import: offline `ksa analyze` never loads the driver. */
+function kafkajs(): KafkajsInternals {
+  loaded ??= {
+    Broker: require('kafkajs/src/broker/index.js') as BrokerCtor,
+    ConnectionPool: require('kafkajs/src/network/connectionPool.js') as PoolCtor,
+    socketFactory: containDecodeErrors((require('kafkajs/src/network/socketFactory.js') as () => SocketFactory)()),
+    requests: (require('kafkajs/src/protocol/requests/index.js') as { requests: Record<string, unknown> }).requests,
+    loggers: require('kafkajs/src/loggers/index.js') as KafkajsInternals['loggers'],
+  };
+  return loaded;
+}
 
 type SocketFactory = (o: Record<string, unknown>) => Socket;
 
@@ -173,6 +189,7 @@ const SAFE_LOG_FIELDS = ['broker', 'clientId', 'correlationId', 'apiName', 'apiV
 
 /** A not-yet-connected broker client; connect() sends ApiVersions (and SASL when configured). */
 export function createWireBroker(o: WireOptions): WireBroker {
+  const { Broker, ConnectionPool, socketFactory, requests, loggers } = kafkajs();
   const logger = loggers.createLogger({
     level: loggers.LEVELS.WARN,
     logCreator: () => (entry) => {

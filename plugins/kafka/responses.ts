@@ -1,20 +1,25 @@
 // Pure conversions from decoded kafkajs responses to snapshot pieces. Kept apart from the I/O so
 // recorded responses (test/fixtures/kafka/) exercise exactly the code a live run uses.
 import {
-  API_KEYS, KAFKA_API_KEYS, decodeMemberAssignment, errorName, type ApiVersionsMap, type DescribeConfigsResponse,
+  API_KEYS, kafkaApiKeys, decodeMemberAssignment, errorName, type ApiVersionsMap, type DescribeConfigsResponse,
   type DescribeGroupsResponse, type ListGroupsResponse, type ListOffsetsResponse, type MetadataResponse, type OffsetFetchResponse,
 } from './kafka-wire.js';
 import type { GroupMember, PartitionOffsets, TopicState } from './snapshot.js';
 
-const NAME_OF_KEY = new Map<number, string>([
-  ...Object.entries(KAFKA_API_KEYS).map(([name, key]) => [key, name] as const),
-  ...Object.entries(API_KEYS).map(([name, key]) => [key, name] as const), // ours win: FindCoordinator, not GroupCoordinator
-]);
+let nameOfKey: Map<number, string> | undefined;
+/** API key -> name; built on first use (kafkajs's table is loaded only by a live run). */
+function apiName(key: number): string | undefined {
+  nameOfKey ??= new Map<number, string>([
+    ...Object.entries(kafkaApiKeys()).map(([name, k]) => [k, name] as const),
+    ...Object.entries(API_KEYS).map(([name, k]) => [k, name] as const), // ours win: FindCoordinator, not GroupCoordinator
+  ]);
+  return nameOfKey.get(key);
+}
 
 /** ApiVersions -> {Metadata: {min, max}, ...}; keys unknown to kafkajs keep their number. */
 export function namedApiVersions(versions: ApiVersionsMap): Record<string, { min: number; max: number }> {
   const out: Record<string, { min: number; max: number }> = {};
-  for (const [key, v] of Object.entries(versions)) out[NAME_OF_KEY.get(Number(key)) ?? `api-${key}`] = { min: v.minVersion, max: v.maxVersion };
+  for (const [key, v] of Object.entries(versions)) out[apiName(Number(key)) ?? `api-${key}`] = { min: v.minVersion, max: v.maxVersion };
   return out;
 }
 

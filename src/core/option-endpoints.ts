@@ -31,7 +31,7 @@ export function endpointsFromOptions(manifest: Pick<Manifest, 'middleware' | 'id
   return undefined;
 }
 
-/** How else endpoints can be given, for the "needs at least one endpoint" fix: `--socket <path>`. */
+/** How else endpoints can be given, for the "needs at least one endpoint" fix: a flag such as `--<flag> <path>`. */
 export function endpointAlternatives(manifest: Pick<Manifest, 'options' | 'config_schema'>): string[] {
   return Object.entries(declaredOptions(manifest))
     .filter(([, spec]) => spec.unixSocket || spec.suppliesEndpoints)
