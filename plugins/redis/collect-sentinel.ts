@@ -1,5 +1,6 @@
 // Sentinel mode: ask every Sentinel about the master(s) (SENTINEL MASTER[S], then REPLICAS,
 // SENTINELS and CKQUORUM in one more pipelined round trip), then read the data nodes they report.
+import { ksaError } from '../../src/sdk/index.js';
 import type { NodeClient, RedisConnection, Reply } from './connect.js';
 import { pairsToRecord, sentinelPeers } from './parse-replies.js';
 import type { NodeSnapshot, RedisSnapshot, SentinelMaster, SentinelView } from './snapshot.js';
@@ -55,7 +56,10 @@ async function readSentinel(conn: RedisConnection, client: NodeClient, masterNam
     return { address: client.address, reachable: true, masters };
   } catch (e) {
     if ((e as { code?: string }).code === 'KSA_ERR_OPERATION_DENIED') throw e;
-    return { address: client.address, reachable: true, error: e instanceof Error ? e.message : String(e), masters: [] };
+    const message = e instanceof Error ? e.message : String(e);
+    // A Sentinel with requirepass and no password given: no Sentinel will tell more, so fail as auth.
+    if (/^NOAUTH/.test(message)) throw ksaError('KSA_ERR_AUTH', `Sentinel ${client.address} requires a password (${message})`, { fix: 'give the Sentinels\' password with --sentinel-password (ksa.yaml options.sentinelPassword)' });
+    return { address: client.address, reachable: true, error: message, masters: [] };
   }
 }
 

@@ -44,16 +44,17 @@ const MODES: Record<RedisMode, true> = { standalone: true, sentinel: true, clust
 export async function connectRedis(ctx: PluginContext, target: MiddlewareTarget): Promise<RedisConnection> {
   const mode = modeOption(target.options.mode);
   const sentinelList = listOption(target.options.sentinel);
-  const masterName = typeof target.options.masterName === 'string' && target.options.masterName !== '' ? target.options.masterName : undefined;
+  const masterName = stringOption(target.options.masterName);
   const sentinelMode = mode === 'sentinel' || (mode === undefined && sentinelList.length > 0);
-  const secrets = target.auth.password ? [target.auth.password] : [];
+  const sentinelAuth = sentinelCredentials(target);
+  const secrets = [target.auth.password, sentinelAuth.password].filter((s): s is string => s !== undefined && s !== '');
   // The guard sees whole commands (arguments included): the manifest says `CONFIG GET *`, `SLOWLOG LEN`.
   const guard = createOperationGuard(ctx.pluginId, ctx.operations, { secrets });
   const tls = tlsOptions(target);
   const clients: Redis[] = [];
   const closeAll = () => { for (const r of clients.splice(0)) r.disconnect(); };
 
-  const open = async (c: PluginContext, address: string, defaultPort = ctx.defaultPort): Promise<NodeClient> => {
+  const open = async (c: PluginContext, address: string, defaultPort = ctx.defaultPort, auth: Credentials = dataCredentials(target)): Promise<NodeClient> => {
     if (c.signal.aborted) throw ksaError('KSA_ERR_TIMEOUT', `${address}: the deadline passed before connecting`);
     const ep = endpointOptions(address, defaultPort);
     const remaining = Math.max(50, c.deadline - Date.now());
@@ -90,14 +91,14 @@ export async function connectRedis(ctx: PluginContext, target: MiddlewareTarget)
       throw connectError(address, lastError ?? e, secrets);
     }
     const client: NodeClient = { address, redis, authUsed: false, passwordUnneeded: false };
-    if (target.auth.password !== undefined) await authenticate(guard, client, target, secrets);
+    if (auth.password !== undefined) await authenticate(guard, client, auth, secrets);
     return client;
   };
 
   const seedAddresses = sentinelMode ? (sentinelList.length > 0 ? sentinelList : target.endpoints) : target.endpoints;
   const seeds: Seed[] = await Promise.all(seedAddresses.map(async (address): Promise<Seed> => {
     try {
-      return { address, client: await open(ctx, address, sentinelMode ? SENTINEL_PORT : ctx.defaultPort) };
+      return { address, client: sentinelMode ? await open(ctx, address, SENTINEL_PORT, sentinelAuth) : await open(ctx, address) };
     } catch (e) {
       return { address, error: e instanceof KsaError ? e : ksaError('KSA_ERR_CONNECT', `${address}: ${redactSecrets(String(e), secrets)}`) };
     }
@@ -129,8 +130,30 @@ export async function connectRedis(ctx: PluginContext, target: MiddlewareTarget)
   };
 }
 
-async function authenticate(guard: OperationGuard, client: NodeClient, target: MiddlewareTarget, secrets: string[]): Promise<void> {
-  const { username, password } = target.auth;
+/** Who ksa authenticates as, and what to tell the user when the server refuses it. */
+interface Credentials { username: string | undefined; password: string | undefined; refusedFix: string }
+
+function dataCredentials(target: MiddlewareTarget): Credentials {
+  return { username: target.auth.username, password: target.auth.password, refusedFix: 'check --user and the password (--password-file, REDISCLI_AUTH, the endpoint URL or ksa.yaml auth)' };
+}
+
+/**
+ * The Sentinels' own credentials (--sentinel-password / --sentinel-user), apart from the data
+ * nodes' as ioredis' sentinelPassword keeps them; without them the data nodes' are offered, and a
+ * Sentinel without a password accepts any (the "no password configured" reply is not an error).
+ */
+function sentinelCredentials(target: MiddlewareTarget): Credentials {
+  const password = stringOption(target.options.sentinelPassword);
+  const username = stringOption(target.options.sentinelUser);
+  if (password !== undefined) return { username, password, refusedFix: 'check --sentinel-password (and --sentinel-user): the Sentinels\' requirepass or ACL user' };
+  return {
+    username: username ?? target.auth.username, password: target.auth.password,
+    refusedFix: 'the Sentinels have their own password: give it with --sentinel-password (ksa.yaml options.sentinelPassword)',
+  };
+}
+
+async function authenticate(guard: OperationGuard, client: NodeClient, auth: Credentials, secrets: string[]): Promise<void> {
+  const { username, password } = auth;
   const args = username ? [username, password!] : [password!];
   guard.assert(['AUTH', ...args]);
   try {
@@ -152,7 +175,7 @@ async function authenticate(guard: OperationGuard, client: NodeClient, target: M
     if (/wrong number of arguments/i.test(message)) {
       throw ksaError('KSA_ERR_AUTH', `${client.address}: AUTH with a user name needs Redis 6+ ACLs`, { fix: 'drop --user for Redis 5 and older' });
     }
-    throw ksaError('KSA_ERR_AUTH', `${client.address}: ${message}`);
+    throw ksaError('KSA_ERR_AUTH', `${client.address}: ${message}`, { fix: auth.refusedFix });
   }
 }
 
@@ -196,6 +219,10 @@ function modeOption(value: unknown): RedisMode | undefined {
   if (value === undefined || value === 'auto') return undefined;
   if (typeof value === 'string' && Object.hasOwn(MODES, value)) return value as RedisMode;
   throw ksaError('KSA_ERR_BAD_INPUT', `mode ${JSON.stringify(String(value).slice(0, 20))} is not standalone, sentinel or cluster`, { fix: 'use --mode standalone|sentinel|cluster or leave it out to detect' });
+}
+
+function stringOption(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** `--sentinel a:26379,b:26379` arrives as a list; ksa.yaml may give a comma string. */

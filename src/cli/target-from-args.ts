@@ -5,6 +5,7 @@
 import { expandEndpointList, splitEndpointSecret } from '../core/endpoint.js';
 import { ksaError } from '../core/errors.js';
 import { declaredOptions, resolveOptions } from '../core/plugin-options.js';
+import { endpointAlternatives, endpointsFromOptions } from '../core/option-endpoints.js';
 import { conventionalPasswordEnv, resolvePassword } from '../config/secrets.js';
 import type { Manifest, MiddlewareTarget } from '../core/types.js';
 
@@ -33,15 +34,14 @@ export interface BuiltTarget {
 export function buildTarget(type: string, endpointArgs: readonly string[], flags: TargetFlags, manifest: Manifest, env: NodeJS.ProcessEnv): BuiltTarget {
   const { options, fromArgv } = targetOptions(type, flags, manifest, env);
   const declared = declaredOptions(manifest);
-  // An option declared `unixSocket` stands for the endpoint when none is given (unix:<path>).
-  const socket = Object.entries(declared).find(([key, spec]) => spec.unixSocket && typeof options[key] === 'string')?.[0];
-  const socketPath = socket === undefined ? undefined : String(options[socket]);
   const endpoints = expandEndpointList(endpointArgs);
-  if (endpoints.length === 0 && socketPath === undefined) {
-    const socketFlag = Object.values(declared).find((s) => s.unixSocket && s.flag)?.flag;
-    throw ksaError('KSA_ERR_BAD_ENDPOINT', `ksa diagnose ${type} needs at least one endpoint`, socketFlag ? { fix: `use host:port, or --${socketFlag} <path>` } : undefined);
+  // Without endpoints, an option the manifest declares as standing for them (a socket path, Sentinels).
+  const fromOption = endpoints.length === 0 ? endpointsFromOptions(manifest, options) : undefined;
+  if (endpoints.length === 0 && fromOption === undefined) {
+    throw ksaError('KSA_ERR_BAD_ENDPOINT', `ksa diagnose ${type} needs at least one endpoint`, { fix: ['use host:port', ...endpointAlternatives(manifest)].join(', or ') });
   }
-  const split = endpoints.map((e) => splitEndpointSecret(e, manifest.defaultPort));
+  const socketOnly = fromOption?.endpoints[0]?.startsWith('unix:') ?? false;
+  const split = socketOnly ? [] : (fromOption?.endpoints ?? endpoints).map((e) => splitEndpointSecret(e, fromOption?.defaultPort ?? manifest.defaultPort));
   const urlPassword = split.find((s) => s.password !== undefined)?.password;
   const { password, warnings } = resolvePassword({
     conventionalEnv: conventionalPasswordEnv(manifest), passwordFile: flags.passwordFile, passwordEnv: flags.passwordEnv, argvPassword: flags.password, urlPassword, env,
@@ -53,8 +53,9 @@ export function buildTarget(type: string, endpointArgs: readonly string[], flags
   const tlsWanted = flags.tls || flags.tlsCa || flags.tlsCert || flags.tlsKey || flags.tlsServername || flags.tlsInsecure;
   const target: MiddlewareTarget = {
     type,
-    name: flags.name ?? (endpoints[0] ? split[0]!.endpoint : `${type}@${socketPath}`),
-    endpoints: endpoints.length > 0 ? split.map((s) => s.endpoint) : [`unix:${socketPath}`],
+    // Named by what the user gave: the whole list (a bootstrap list is one deployment), not its first item.
+    name: flags.name ?? (socketOnly ? fromOption!.name : split.map((s) => s.endpoint).join(',')),
+    endpoints: socketOnly ? fromOption!.endpoints : split.map((s) => s.endpoint),
     auth: {
       ...(username ? { username } : {}),
       ...(password !== undefined ? { password } : {}),

@@ -16,7 +16,8 @@ export const TargetAuthSchema = z.strictObject({
 export const TargetSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, 'letters, digits and . _ : @ / -'),
   type: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a middleware type (ksa plugin list)'),
-  endpoints: z.array(z.string().min(1)).min(1, 'at least one endpoint'),
+  /** May be left out when an option the plugin declares supplies them (a socket path, Sentinels): checked per plugin. */
+  endpoints: z.array(z.string().min(1)).default([]),
   auth: TargetAuthSchema.optional(),
   tls: TlsOptionsSchema.optional(),
   options: z.record(z.string(), z.unknown()).optional(),

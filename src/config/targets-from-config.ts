@@ -8,6 +8,7 @@ import { KsaError, ksaError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { readPasswordFile } from './secrets.js';
 import { resolveOptions } from '../core/plugin-options.js';
+import { endpointAlternatives, endpointsFromOptions } from '../core/option-endpoints.js';
 import { resolvePluginConfigs } from './plugin-config.js';
 import type { PluginManager, DiagnoseRequest } from '../core/manager.js';
 import type { DiagnoseOptions, MiddlewareTarget } from '../core/types.js';
@@ -49,7 +50,7 @@ export function requestsFromConfig(config: KsaConfig, file: string, manager: Plu
       return at('.type', error);
     }
     const manifest = entry.manifest;
-    const split = t.endpoints.flatMap((e, j) => expandEndpointList([e]).map((item) => {
+    let split = t.endpoints.flatMap((e, j) => expandEndpointList([e]).map((item) => {
       try {
         return splitEndpointSecret(item, manifest.defaultPort);
       } catch (error) {
@@ -69,6 +70,13 @@ export function requestsFromConfig(config: KsaConfig, file: string, manager: Plu
     if (optionProblem) {
       const where = /^(targets|plugins)[[.]/.test(optionProblem.at) ? '' : `targets[${i}].options: `;
       throw ksaError('KSA_ERR_CONFIG_INVALID', `${file}: ${where}${optionProblem.message}`, { fix: optionProblem.fix });
+    }
+    if (split.length === 0) {
+      // Without endpoints, an option the plugin declares as standing for them (a socket path, Sentinels).
+      const fromOption = endpointsFromOptions(manifest, options.values);
+      const alternatives = endpointAlternatives(manifest, 'config');
+      if (fromOption === undefined) return at('.endpoints', `at least one endpoint${alternatives.length > 0 ? ` (or ${alternatives.join(' or ')})` : ''}`);
+      split = fromOption.endpoints.map((e) => (e.startsWith('unix:') ? { endpoint: e } : splitEndpointSecret(e, fromOption.defaultPort)));
     }
     const password = resolveTargetPassword(t, split.find((s) => s.password !== undefined)?.password, env, (path, e) => at(path, e));
     const username = t.auth?.username ?? split.find((s) => s.username)?.username;

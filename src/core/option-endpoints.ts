@@ -31,9 +31,13 @@ export function endpointsFromOptions(manifest: Pick<Manifest, 'middleware' | 'id
   return undefined;
 }
 
-/** How else endpoints can be given, for the "needs at least one endpoint" fix: a flag such as `--<flag> <path>`. */
-export function endpointAlternatives(manifest: Pick<Manifest, 'options' | 'config_schema'>): string[] {
+/** How else endpoints can be given, for the "needs at least one endpoint" fix: a flag such as `--<flag> <path>` (argv) or `options.<name>` (ksa.yaml). */
+export function endpointAlternatives(manifest: Pick<Manifest, 'options' | 'config_schema'>, where: 'argv' | 'config' = 'argv'): string[] {
   return Object.entries(declaredOptions(manifest))
     .filter(([, spec]) => spec.unixSocket || spec.suppliesEndpoints)
-    .map(([key, spec]) => (spec.flag ? `--${spec.flag} <${spec.valueName ?? (spec.unixSocket ? 'path' : 'host:port,...')}>` : `--option ${key}=<${spec.unixSocket ? 'path' : 'host:port,...'}>`));
+    .map(([key, spec]) => {
+      if (where === 'config') return `options.${key}`;
+      const value = spec.valueName ?? (spec.unixSocket ? 'path' : 'host:port,...');
+      return spec.flag ? `--${spec.flag} <${value}>` : `--option ${key}=<${value}>`;
+    });
 }

@@ -45,7 +45,7 @@ export function targetLabel(target: DiagnosticResult['target']): string {
   const bare = (s: string) => s.replace(/^unix:/, '').replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1');
   const endpoints = target.endpoints.map(bare);
   const named = bare(target.name);
-  const isEndpoint = endpoints.includes(named) || endpoints.some((e) => named === `${target.type}@${e}`);
+  const isEndpoint = endpoints.includes(named) || named === endpoints.join(',') || endpoints.some((e) => named === `${target.type}@${e}`);
   return isEndpoint ? target.type : target.name;
 }
 

@@ -31,9 +31,10 @@ describe('buildTarget: endpoints', () => {
   it.each([
     { endpoints: ['h:1'], m: manifest, want: ['h:1'], name: 'h:1' },
     { endpoints: ['h'], m: manifest, want: ['h'], name: 'h' },
-    { endpoints: ['a:1', 'b:2', '[::1]:3'], m: manifest, want: ['a:1', 'b:2', '[::1]:3'], name: 'a:1' },
-    { endpoints: ['a:1,b:2,c:3'], m: manifest, want: ['a:1', 'b:2', 'c:3'], name: 'a:1' },
-    { endpoints: ['a:1,', 'b:2'], m: manifest, want: ['a:1', 'b:2'], name: 'a:1' },
+    // Named by what the user gave: the whole list (issue 13: not after its first, possibly dead, item).
+    { endpoints: ['a:1', 'b:2', '[::1]:3'], m: manifest, want: ['a:1', 'b:2', '[::1]:3'], name: 'a:1,b:2,[::1]:3' },
+    { endpoints: ['a:1,b:2,c:3'], m: manifest, want: ['a:1', 'b:2', 'c:3'], name: 'a:1,b:2,c:3' },
+    { endpoints: ['a:1,', 'b:2'], m: manifest, want: ['a:1', 'b:2'], name: 'a:1,b:2' },
   ])('$endpoints', ({ endpoints, m, want, name }) => {
     const { target, warnings } = buildTarget('fixture', endpoints, {}, m, {});
     expect(target).toMatchObject({ type: 'fixture', endpoints: want, name, auth: {}, options: {} });
@@ -124,6 +125,30 @@ describe('buildTarget: options (checked against the manifest\'s options: declara
   it('a unixSocket option stands for the endpoint when none is given', () => {
     const { target } = buildTarget('fixture', [], { pluginFlags: { socket: ['/run/x.sock'] } }, withOptions, {});
     expect(target).toMatchObject({ endpoints: ['unix:/run/x.sock'], name: 'fixture@/run/x.sock' });
+  });
+
+  // Declared like Redis' --sentinel, without naming any middleware.
+  const seeded: Manifest = { ...withOptions, options: { ...withOptions.options, peers: { type: 'endpoints', port: 26379, suppliesEndpoints: true, flag: 'peers', description: 'peers' } } };
+
+  it('a suppliesEndpoints option is the endpoints when none is given (its own port), and names the target', () => {
+    const { target } = buildTarget('fixture', [], { pluginFlags: { peers: ['a:1,b', 'c:3'] } }, seeded, {});
+    expect(target).toMatchObject({ endpoints: ['a:1', 'b', 'c:3'], name: 'a:1,b,c:3', options: { peers: ['a:1', 'b', 'c:3'] } });
+  });
+
+  it('given endpoints win over a suppliesEndpoints option', () => {
+    expect(buildTarget('fixture', ['h:1'], { pluginFlags: { peers: ['a:1'] } }, seeded, {}).target).toMatchObject({ endpoints: ['h:1'], name: 'h:1' });
+  });
+
+  it('without endpoints, the fix names every option that can stand for them; undeclared, no option helps', () => {
+    expect(() => buildTarget('fixture', [], {}, seeded, {})).toThrowError(expect.objectContaining({
+      code: 'KSA_ERR_BAD_ENDPOINT', message: expect.stringContaining('needs at least one endpoint: use host:port, or --peers <host:port,...>, or --socket <path>'),
+    }));
+    // Without suppliesEndpoints, an endpoints option is only an option (Redis' rule is declared, not built in).
+    expect(codeOf(() => buildTarget('fixture', [], { pluginFlags: { peers: ['a:1'] } }, withOptions, {}))).toBe('KSA_ERR_BAD_ENDPOINT');
+  });
+
+  it('suppliesEndpoints is refused on an option that is not of type endpoints', () => {
+    expect(() => ManifestSchema.parse({ ...withOptions, options: { s: { type: 'string', suppliesEndpoints: true } } })).toThrowError(/suppliesEndpoints/);
   });
 
   it.each([
