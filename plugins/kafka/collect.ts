@@ -25,11 +25,13 @@ export async function collectKafka(
   const md = await conn.send(conn.bootstrap, 'Metadata', { topics: [], allowAutoTopicCreation: false })
     .catch((error: unknown) => { throw toKsaError(error, `Metadata from ${conn.bootstrap.address}`, conn.secrets); });
   const topics = topicsFromMetadata(md, topicMatcher(conn.options.topics));
-  const { brokers, clients } = await probeBrokers(conn, md.brokers);
+  // The bootstrap servers that have not answered yet settle while the advertised brokers are probed.
+  const [{ brokers, clients }, bootstrapServers] = await Promise.all([probeBrokers(conn, md.brokers), conn.bootstrapServers()]);
   const data: KafkaSnapshotData = {
     clusterId: md.clusterId ?? null,
     controllerId: md.controllerId == null || md.controllerId < 0 ? null : md.controllerId,
     bootstrap: conn.bootstrap.address,
+    bootstrapServers,
     topicFilter: conn.options.topics,
     brokers,
     topics,

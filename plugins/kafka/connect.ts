@@ -6,6 +6,7 @@ import { createOperationGuard, ksaError, parseEndpoint, type KsaError, type Midd
 import { createWireBroker, type RequestName, type WireBroker, type WireOptions, type WireRequests } from './kafka-wire.js';
 import { describeError, toKsaError } from './driver-errors.js';
 import { readKafkaOptions, type KafkaOptions } from './options.js';
+import type { BootstrapServerState } from './snapshot.js';
 
 
 export interface OpenedBroker {
@@ -17,6 +18,8 @@ export interface OpenedBroker {
 export interface KafkaConnection {
   /** The bootstrap endpoint that accepted the first connection. */
   bootstrap: OpenedBroker;
+  /** Every bootstrap server the user gave, once each has answered or failed (the unreachable ones are a finding). */
+  bootstrapServers(): Promise<BootstrapServerState[]>;
   options: KafkaOptions;
   /** Secrets to scrub from any text that leaves the plugin. */
   secrets: readonly string[];
@@ -38,6 +41,12 @@ type SaslMechanism = NonNullable<WireOptions['sasl']>['mechanism'];
 const SASL_MECHANISMS: Record<string, SaslMechanism> = {
   'plain': 'plain', 'scram-sha-256': 'scram-sha-256', 'scram-sha-512': 'scram-sha-512',
 };
+
+/** A bootstrap server's failure for the snapshot: the ksa code and message (secrets already scrubbed). */
+function failureText(reason: unknown, secrets: readonly string[]): string {
+  const e = reason as { code?: unknown; message?: unknown };
+  return typeof e?.code === 'string' && e.code.startsWith('KSA_ERR_') ? `${e.code} ${String(e.message)}`.slice(0, 300) : describeError(reason, secrets);
+}
 
 /** Per-request timeouts leave room under the deadline for the rest of the run (notes/drivers.md). */
 export function timeoutsFor(remainingMs: number): Pick<WireOptions, 'connectionTimeout' | 'requestTimeout' | 'authenticationTimeout'> {
@@ -139,10 +148,11 @@ export async function connectKafka(ctx: PluginContext, target: MiddlewareTarget)
   ctx.signal.addEventListener('abort', () => { void close(); }, { once: true });
 
   const endpoints = target.endpoints.map((raw) => parseEndpoint(raw, ctx.defaultPort));
+  const bootstrapOpens = endpoints.map((e) => open(e.host, e.port));
   let bootstrap: OpenedBroker;
   try {
     // Every bootstrap server at once; the first that answers is used, the others stay pooled.
-    bootstrap = await Promise.any(endpoints.map((e) => open(e.host, e.port)));
+    bootstrap = await Promise.any(bootstrapOpens);
   } catch (error) {
     const closing = close();
     if (!ctx.signal.aborted) await closing;
@@ -154,6 +164,14 @@ export async function connectKafka(ctx: PluginContext, target: MiddlewareTarget)
 
   return {
     bootstrap, options, secrets, requests, open, close,
+    async bootstrapServers() {
+      const settled = await Promise.allSettled(bootstrapOpens);
+      return settled.map((s, i): BootstrapServerState => ({
+        address: `${endpoints[i]!.host}:${endpoints[i]!.port}`,
+        reachable: s.status === 'fulfilled',
+        error: s.status === 'rejected' ? failureText(s.reason, secrets) : null,
+      }));
+    },
     get denied() { return denied; },
     async send(to, api, args) {
       count(api);

@@ -14,6 +14,14 @@ export interface BrokerState {
   apiVersions: Record<string, { min: number; max: number }> | null;
 }
 
+/** A bootstrap server as the user gave it (host:port) and whether it accepted a connection. */
+export interface BootstrapServerState {
+  address: string;
+  reachable: boolean;
+  /** Why not (ksa error code and message, secrets redacted). */
+  error: string | null;
+}
+
 export interface PartitionState {
   partition: number;
   /** -1 = no leader. */
@@ -48,7 +56,7 @@ export interface GroupPartition {
   committed: number | null;
   logStart: number | null;
   highWatermark: number | null;
-  /** highWatermark - committed; null when either is unknown. */
+  /** highWatermark - committed; null when either is unknown, and for a partition never committed (never 0 for it). */
   lag: number | null;
   /** One value per sample (oldest first) when sampling; the last equals `committed`. */
   committedWindow?: Array<number | null>;
@@ -83,6 +91,8 @@ export interface KafkaSnapshotData {
   controllerId: number | null;
   /** The bootstrap endpoint that answered Metadata. */
   bootstrap: string;
+  /** Every bootstrap server given, reachable or not (absent in snapshots from before it was recorded). */
+  bootstrapServers?: BootstrapServerState[];
   /** --topic globs (empty = all topics). */
   topicFilter: string[];
   brokers: BrokerState[];

@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadServicesEnv } from '../support/services.js';
+import { startRedis, type RedisProcess } from '../integration/redis/redis-servers.js';
 import { removeTempDirs, builtPlugin, descendants, fixturePlugin, hostilePlugin, measurements, parseReport, procText, runKsa, tempDir, writeConfig, type KsaRun } from './support/ksa.js';
 
 const m = measurements('secrets (reliability cases 9, 10)');
@@ -150,4 +151,45 @@ describe('case 10: --password on argv', () => {
     expect(run.stderr).not.toContain(pw);
     m.record('case 10 warning', run.stderr.trim().split('\n')[0]!);
   });
+});
+
+describe('case 9 with Redis sources (issue 13): a wrong canary password from each', () => {
+  // A Sentinel with its own requirepass, so a wrong Sentinel password is refused there.
+  let sentinel: RedisProcess | undefined;
+  afterAll(async () => { await sentinel?.stop(); });
+  const SENTINEL_PW = `sentinel-${randomBytes(6).toString('hex')}`;
+  const startSentinel = async (primary: string) => {
+    sentinel ??= await startRedis({
+      sentinel: true,
+      configText: (port, d) => `port ${port}\nbind 127.0.0.1\ndir ${d}\nrequirepass ${SENTINEL_PW}\nsentinel monitor m ${primary.replace(':', ' ')} 1\n`,
+    });
+    return sentinel;
+  };
+  const REDIS_SOURCES: { name: string; ownArgv?: boolean; setup(primary: string): Promise<{ args: string[]; env: Record<string, string> }> }[] = [
+    { name: 'REDISCLI_AUTH', setup: async (p) => ({ args: [p], env: { REDISCLI_AUTH: CANARY } }) },
+    // The user put these on ksa's own argv (warned about): only the children's /proc counts.
+    { name: 'redis:// URL password', ownArgv: true, setup: async (p) => ({ args: [`redis://:${encodeURIComponent(CANARY)}@${p}`], env: {} }) },
+    { name: '--sentinel-password (argv)', ownArgv: true, setup: async (p) => ({ args: ['--sentinel', (await startSentinel(p)).endpoint, '--sentinel-password', CANARY], env: {} }) },
+    {
+      name: 'ksa.yaml options.sentinelPassword ${VAR}',
+      setup: async (p) => ({
+        args: ['--config', writeConfig(dir, [{ name: 'sentinels', type: 'redis', endpoints: [], options: { sentinel: [(await startSentinel(p)).endpoint], sentinelPassword: '${REL_SENTINEL}' } }], { packages: [] })],
+        env: { REL_SENTINEL: CANARY },
+      }),
+    },
+  ];
+
+  it.each(REDIS_SOURCES.filter(() => builtPlugin('redis')))('$name: KSA_ERR_AUTH, the canary is nowhere (--log-level debug, /proc)', async (c) => {
+    const services = loadServicesEnv();
+    const { args, env } = await c.setup(services.KSA_REDIS_PRIMARY!);
+    const target = args[0] === '--config' ? args : ['redis', ...args];
+    const { run, procLeaks } = await runWatched(['--log-level', 'debug', 'diagnose', ...target, '--timeout', '5s', '--json'], { DEBUG: '*', ...env });
+    const result = parseReport(run.stdout).results[0]!;
+    expect(result.status).toBe('unknown');
+    expect(result.errors[0]?.code).toBe('KSA_ERR_AUTH');
+    expect(leaks(run.stdout)).toBe(false);
+    expect(leaks(run.stderr)).toBe(false);
+    expect(procLeaks.filter((p) => !(c.ownArgv && p.startsWith('ksa ')))).toEqual([]);
+    m.record(`case 9 redis ${c.name}`, `${result.errors[0]?.code}: ${result.errors[0]?.message.slice(0, 90)}`);
+  }, 30_000);
 });

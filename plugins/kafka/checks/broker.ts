@@ -9,6 +9,11 @@ export const UNREACHABLE = defineThreshold({
   source: 'Kafka clients connect to the advertised.listeners address of every broker Metadata returns: one they cannot reach makes its partitions unavailable (critical) https://kafka.apache.org/documentation/#brokerconfigs_advertised.listeners',
 });
 
+export const BOOTSTRAP_UNREACHABLE = defineThreshold({
+  id: 'kafka.broker.bootstrap-unreachable', warning: 0, critical: null, direction: 'above', unit: 'servers',
+  source: 'bootstrap.servers: clients try the listed servers to find the cluster; a dead entry slows every client start and leaves fewer to fall back on https://kafka.apache.org/documentation/#producerconfigs_bootstrap.servers',
+});
+
 export const BROKER_COUNT = defineThreshold({
   id: 'kafka.broker.count', warning: 3, critical: null, direction: 'below', unit: 'brokers',
   source: 'Kafka docs (replication): replication.factor 3 with min.insync.replicas 2 needs >= 3 brokers to survive one failure https://kafka.apache.org/documentation/#brokerconfigs_min.insync.replicas',
@@ -35,6 +40,29 @@ const unreachable = defineCheck<KafkaSnapshotData>({
       evidence: { brokerId: b.id, host: b.host, port: b.port, error: b.error, reachable: data.brokers.filter((x) => x.reachable).map((x) => x.id) },
       node: `broker:${b.id}`,
     }));
+  },
+});
+
+// A bootstrap server that does not answer is reported, while the diagnosis goes on through the
+// ones that do (the target is named after the whole list, not after the first or a dead one).
+const bootstrapUnreachable = defineCheck<KafkaSnapshotData>({
+  id: 'kafka.broker.bootstrap-unreachable',
+  category: 'broker',
+  run(data, ctx) {
+    const servers = data.bootstrapServers;
+    if (servers === undefined) return null; // a snapshot from before bootstrap servers were recorded
+    const down = servers.filter((s) => !s.reachable);
+    const advertised = new Set(data.brokers.map((b) => `${b.host}:${b.port}`));
+    return ctx.judge(BOOTSTRAP_UNREACHABLE, down.length, {
+      title: `${down.length} of ${servers.length} bootstrap servers did not answer: ${down.map((s) => s.address).join(', ')}`,
+      detail: `The diagnosis went on through ${servers.filter((s) => s.reachable).map((s) => s.address).join(', ') || 'none'}. ${down.map((s) => `${s.address}: ${s.error ?? 'no answer'}`).join('; ')}.`,
+      suggestion: 'Remove or fix the dead entries in the clients\' bootstrap.servers (and in this target), or bring those brokers back; an address that is not an advertised broker is stale.',
+      evidence: {
+        unreachable: down.map((s) => ({ address: s.address, error: s.error, advertisedBroker: advertised.has(s.address) })),
+        reachable: servers.filter((s) => s.reachable).map((s) => s.address),
+        answeredMetadata: data.bootstrap,
+      },
+    });
   },
 });
 
@@ -116,4 +144,4 @@ const apiVersions = defineCheck<KafkaSnapshotData>({
   },
 });
 
-export const brokerChecks = [unreachable, controller, count, apiVersions];
+export const brokerChecks = [unreachable, bootstrapUnreachable, controller, count, apiVersions];

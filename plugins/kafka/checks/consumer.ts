@@ -3,6 +3,7 @@
 // lag trend when offsets were sampled. One finding per group (node `group:<id>`).
 import { defineCheck, defineStateRule, defineThreshold, type Finding, type Severity } from '../../../src/sdk/index.js';
 import { BURROW_RANK, evaluatePartition, groupTrend, type BurrowStatus, type PartitionWindow } from '../burrow.js';
+import { messagesFromLogStart, uncommittedWithMessages } from '../lag.js';
 import type { GroupPartition, GroupState, KafkaSnapshotData } from '../snapshot.js';
 
 const EVIDENCE_LIMIT = 50;
@@ -61,14 +62,19 @@ const lag = defineCheck<KafkaSnapshotData>({
     return data.groups.filter((g) => g.error === null).map((g) => {
       const total = totalLag(g.partitions);
       const byTopic: Record<string, number> = {};
-      for (const p of g.partitions) byTopic[p.topic] = (byTopic[p.topic] ?? 0) + (p.lag ?? 0);
+      for (const p of g.partitions) if (p.lag !== null) byTopic[p.topic] = (byTopic[p.topic] ?? 0) + p.lag;
       const unknown = g.partitions.filter((p) => p.committed !== null && p.lag === null);
+      // Never-committed partitions holding messages: their lag is unknown (kafka.consumer.never-committed
+      // reports them), so the sum is a lower bound and a sum of 0 is no reading at all, never "0 behind".
+      const uncommitted = uncommittedWithMessages(g);
+      if (uncommitted.length > 0 && total === 0) return null;
+      const known = g.partitions.length - unknown.length - uncommitted.length;
       return ctx.judge(GROUP_LAG, total, {
-        title: `Consumer group ${g.id} is ${total} messages behind`,
-        detail: `Lag summed over ${g.partitions.length} partitions of ${Object.keys(byTopic).length} topics${unknown.length ? `; ${unknown.length} partitions have unknown lag (leader unavailable)` : ''}.`,
+        title: uncommitted.length > 0 ? `Consumer group ${g.id} is at least ${total} messages behind (${uncommitted.length} partitions never committed: lag unknown)` : `Consumer group ${g.id} is ${total} messages behind`,
+        detail: `Lag summed over ${known} partitions of ${Object.keys(byTopic).length} topics${unknown.length ? `; ${unknown.length} partitions have unknown lag (leader unavailable)` : ''}${uncommitted.length ? `; ${uncommitted.length} partitions were never committed, so their lag is unknown (not counted)` : ''}.`,
         suggestion: 'Scale the consumers (up to one per partition), speed up processing, or check for a stuck consumer (run with --samples 5 --interval 10s for a trend).',
         evidence: {
-          group: g.id, totalLag: total, lagByTopic: byTopic,
+          group: g.id, totalLag: total, lagIsLowerBound: uncommitted.length > 0 || unknown.length > 0, partitionsUncommitted: uncommitted.length, lagByTopic: byTopic,
           partitions: [...g.partitions].sort((a, b) => (b.lag ?? -1) - (a.lag ?? -1)).slice(0, EVIDENCE_LIMIT)
             .map((p) => ({ topic: p.topic, partition: p.partition, committed: p.committed, highWatermark: p.highWatermark, logStart: p.logStart, lag: p.lag })),
         },
@@ -102,12 +108,16 @@ const neverCommitted = defineCheck<KafkaSnapshotData>({
   run(data, ctx) {
     return data.groups.map((g) => {
       // Only partitions that hold messages: an empty partition has nothing to commit yet.
-      const gaps = g.partitions.filter((p) => p.committed === null && p.highWatermark !== null && p.highWatermark > (p.logStart ?? 0));
+      const gaps = uncommittedWithMessages(g);
+      const fromLogStart = gaps.reduce((s, p) => s + messagesFromLogStart(p), 0);
       return ctx.judge(NEVER_COMMITTED, gaps.length, {
-        title: `Consumer group ${g.id} never committed ${gaps.length} partitions of its topics`,
-        detail: 'These partitions hold messages but have no committed offset: no member consumes them, or their consumer never commits.',
+        title: `Consumer group ${g.id} never committed ${gaps.length} partitions of its topics (lag unknown)`,
+        detail: `These partitions hold messages but have no committed offset: no member consumes them, or their consumer never commits. Their lag is unknown, not 0: a consumer starts per auto.offset.reset, from the log start (${fromLogStart} messages) with earliest, or skipping them with latest.`,
         suggestion: 'Check the group assignment (kafka-consumer-groups.sh --describe --group) and that every partition is assigned and committing.',
-        evidence: { group: g.id, partitions: gaps.slice(0, EVIDENCE_LIMIT).map((p) => ({ topic: p.topic, partition: p.partition, highWatermark: p.highWatermark, logStart: p.logStart })) },
+        evidence: {
+          group: g.id, lag: 'unknown', messagesFromLogStart: fromLogStart,
+          partitions: gaps.slice(0, EVIDENCE_LIMIT).map((p) => ({ topic: p.topic, partition: p.partition, committed: null, lag: null, highWatermark: p.highWatermark, logStart: p.logStart, messagesFromLogStart: messagesFromLogStart(p) })),
+        },
         node: node(g),
       });
     });

@@ -22,6 +22,22 @@ describe('threshold boundaries', () => {
     expect(withId(analyze(d, ['consumer']), id).map((f) => f.severity)).toEqual(severities);
   });
 
+  it('never-committed partitions holding messages: lag unknown, never 0 (no lag reading, metrics apart)', () => {
+    const d = one(group('g', [gp('t', 0, 10, 10), gp('t', 1, null, 75), gp('t', 2, null, 80, 5)]));
+    const r = analyze(d, ['consumer'], { 'kafka.consumer.lag': { warning: 0 } });
+    expect(withId(r, 'kafka.consumer.lag')).toEqual([]);
+    expect(r.measurements?.filter((m) => m.id === 'kafka.consumer.lag')).toEqual([]);
+    expect(withId(r, 'kafka.consumer.never-committed')[0]).toMatchObject({ observed: { value: 2 }, evidence: { lag: 'unknown', messagesFromLogStart: 150 } });
+    expect(r.metrics['consumer_lag{group="g"}']).toBeUndefined();
+    expect(r.metrics).toMatchObject({ 'consumer_lag_committed{group="g"}': 0, 'consumer_partitions_uncommitted{group="g"}': 2, 'consumer_messages_uncommitted{group="g"}': 150, consumer_groups_lag_unknown: 1 });
+    expect(r.metrics.consumer_lag_total).toBeUndefined();
+  });
+
+  it('a never-committed empty partition does not make the lag unknown', () => {
+    const r = analyze(one(group('g', [gp('t', 0, 4, 10), gp('t', 1, null, 0)])), ['consumer']);
+    expect(r.metrics).toMatchObject({ 'consumer_lag{group="g"}': 6, consumer_lag_total: 6, 'consumer_partitions_uncommitted{group="g"}': 0 });
+  });
+
   it('reports exact per-partition lag, totals per topic, and data lost', () => {
     const d = one(group('g', [gp('a', 0, 3, 10), gp('a', 1, 20, 20), gp('b', 0, 7, 30), gp('b', 1, 2, 50, 12)]));
     const r = analyze(d, ['consumer'], { 'kafka.consumer.lag': { warning: 0 } });
