@@ -30,6 +30,7 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
  * doubt (another isolation mode, a missing build) and the manager starts the worker as usual.
  */
 async function prewarmDiagnose(args) {
+  if (args[0] === '__complete') return; // shell completion names commands, it runs none
   const at = args.indexOf('diagnose');
   const type = at >= 0 ? args[at + 1] : undefined;
   if (!type || type.startsWith('-')) return;

@@ -139,7 +139,8 @@ install_components() {
   # is a network namespace (iproute2) whose nftables input policy drops everything.
   # python3-junitparser: the independent reader of ksa's JUnit XML in test/e2e/junit-contract.test.ts.
   # chromium: opens the HTML report headless in test/e2e/report-formats.test.ts.
-  want+=(nftables iproute2 python3-junitparser chromium)
+  # man-db, zsh, fish: render man/ksa.1 and load the completion scripts in test/e2e/completion.test.ts.
+  want+=(nftables iproute2 python3-junitparser chromium man-db zsh fish)
   for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done

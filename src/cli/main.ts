@@ -2,7 +2,7 @@
 // Every failure ends as one line `ksa: KSA_ERR_* message: fix` on stderr and exit 3; the stack
 // is shown only with --log-level debug. The process always exits explicitly after output is
 // flushed: drivers may leave sockets open, and a CI gate must not wait for them.
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { ksaError, toErrorInfo, type KsaError } from '../core/errors.js';
 import { describeParseError, missingSubcommand } from './parse-hints.js';
 import { createRuntime, type GlobalFlags, type Runtime } from './runtime.js';
@@ -10,6 +10,7 @@ import { OUTPUT_FORMATS, RENDERERS, type OutputFormat } from '../render/index.js
 import type { Manifest, Report } from '../core/types.js';
 import type { PluginManager } from '../core/manager.js';
 import type { PluginFlag } from './plugin-flags.js';
+import { completionScript, SHELLS, type Shell } from './completion/shell-scripts.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -274,6 +275,30 @@ export async function main(argv: string[], version: string): Promise<number> {
       const { runSchema } = await import('./commands/schema.js');
       runtime();
       out(runSchema(kind));
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script: eval "$(ksa completion bash)" (zsh: the same; fish: ksa completion fish | source)')
+    .addArgument(new Argument('<shell>', 'bash | zsh | fish').choices(SHELLS))
+    .action((shell: Shell) => { out(completionScript(shell)); });
+  // Hidden: what the completion scripts call on <TAB> (the raw words after `--`, never parsed as
+  // options), and the man page generator (npm run docs:man); both walk this program's definitions.
+  program
+    .command('__complete', { hidden: true })
+    .argument('[words...]')
+    .allowUnknownOption()
+    .helpOption(false)
+    .action(async () => {
+      const { completeWords } = await import('./completion/complete.js');
+      const at = argv.indexOf('__complete');
+      out(await completeWords(program, argv.slice(at + (argv[at + 1] === '--' ? 2 : 1))));
+    });
+  program
+    .command('__man', { hidden: true })
+    .action(async () => {
+      const { manPage } = await import('./man/man-page.js');
+      out(await manPage(program, version));
     });
 
   // Our own `help [command...]` (replacing commander's) so `ksa help diagnose` loads the manifests too.

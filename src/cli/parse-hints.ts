@@ -30,6 +30,11 @@ export function commandOf(program: Command, argv: readonly string[]): Command {
   return cmd;
 }
 
+/** Subcommand names a user is told about: hidden ones (`__complete`, `__man`) are for scripts. */
+function visibleNames(cmd: Command): string[] {
+  return cmd.createHelp().visibleCommands(cmd).map((c) => c.name());
+}
+
 /** The options a command accepts: its own and its ancestors' (global options). */
 function optionsOf(cmd: Command): Option[] {
   const out: Option[] = [];
@@ -50,7 +55,7 @@ export function describeParseError(error: CommanderError, program: Command, argv
     return { message, fix: near ? `did you mean --${near}? (${help} lists the options)` : `${help} lists the options` };
   }
   if (error.code === 'commander.unknownCommand') {
-    const near = closestName(quoted, cmd.commands.map((c) => c.name()));
+    const near = closestName(quoted, visibleNames(cmd));
     return { message, fix: near ? `did you mean \`${commandPath(cmd)} ${near}\`? (${help} lists the commands)` : `${help} lists the commands` };
   }
   return { message, fix: `run ${help} for usage` };
@@ -58,7 +63,7 @@ export function describeParseError(error: CommanderError, program: Command, argv
 
 /** The one-line error after the help printed for a command run without its subcommand. */
 export function missingSubcommand(cmd: Command): { message: string; fix: string } {
-  const names = cmd.commands.map((c) => c.name()).filter((n) => n !== 'help');
+  const names = visibleNames(cmd).filter((n) => n !== 'help');
   return {
     message: `\`${commandPath(cmd)}\` needs a command (${names.join(', ')})`,
     fix: `run e.g. \`${commandPath(cmd)} ${names[0] ?? '<command>'}\`; the help above describes each`,
@@ -71,7 +76,7 @@ export function helpTarget(program: Command, names: readonly string[]): Command 
   for (const name of names) {
     const sub = cmd.commands.find((c) => c.name() === name || c.aliases().includes(name));
     if (!sub) {
-      const near = closestName(name, cmd.commands.map((c) => c.name()));
+      const near = closestName(name, visibleNames(cmd));
       const path = commandPath(cmd);
       throw ksaError('KSA_ERR_BAD_INPUT', `unknown command '${name}'`, { fix: near ? `did you mean \`${path} ${near}\`? (\`${path} --help\` lists the commands)` : `\`${path} --help\` lists the commands` });
     }

@@ -10,6 +10,8 @@ const SCHEMAS: Record<string, z.ZodType> = {
   health: HealthReportSchema,
   snapshot: SnapshotFileSchema,
 };
+/** The kinds `ksa schema` prints (also offered by shell completion). */
+export const SCHEMA_KINDS = Object.keys(SCHEMAS);
 
 export function jsonSchemaOf(kind: string): Record<string, unknown> {
   const schema = SCHEMAS[kind];
