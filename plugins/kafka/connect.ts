@@ -2,7 +2,7 @@
 // per-broker clients (one connection per host:port, reused for every request to that broker).
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions as TlsConnectOptions } from 'node:tls';
-import { createOperationGuard, ksaError, parseEndpoint, type KsaError, type MiddlewareTarget, type PluginContext, raceAbort } from '../../src/sdk/index.js';
+import { createOperationGuard, ksaError, parseEndpoint, type KsaError, type MiddlewareTarget, type PluginContext, raceAbort, watchFirstAnswer } from '../../src/sdk/index.js';
 import { createWireBroker, type RequestName, type WireBroker, type WireOptions, type WireRequests } from './kafka-wire.js';
 import { describeError, toKsaError } from './driver-errors.js';
 import { readKafkaOptions, type KafkaOptions } from './options.js';
@@ -35,7 +35,7 @@ export interface KafkaConnection {
 }
 
 /** Which bootstrap failure to report: an auth or TLS failure says more than "refused" from another server. */
-const BOOTSTRAP_ERROR_RANK: Record<string, number> = { KSA_ERR_AUTH: 0, KSA_ERR_TLS: 1, KSA_ERR_CONNECT: 2 };
+const BOOTSTRAP_ERROR_RANK: Record<string, number> = { KSA_ERR_AUTH: 0, KSA_ERR_WRONG_SERVICE: 1, KSA_ERR_TLS: 2, KSA_ERR_CONNECT: 3 };
 
 type SaslMechanism = NonNullable<WireOptions['sasl']>['mechanism'];
 const SASL_MECHANISMS: Record<string, SaslMechanism> = {
@@ -115,8 +115,14 @@ export async function connectKafka(ctx: PluginContext, target: MiddlewareTarget)
     if (!opened) {
       opened = (async () => {
         if (closed || ctx.signal.aborted) throw ksaError('KSA_ERR_TIMEOUT', `not connecting to ${address}: the run was aborted`);
+        // ApiVersions goes out on connect: its answer (or silence) shows whether Kafka is on the port.
+        const watch = watchFirstAnswer({
+          host, port, expected: 'kafka', tls: ssl !== null, signal: ctx.signal,
+          tlsFix: 'this listener speaks TLS: add --tls (security.protocol SSL or SASL_SSL)',
+          plaintextFix: 'this listener speaks plaintext: drop --tls (security.protocol PLAINTEXT or SASL_PLAINTEXT)',
+        });
         const broker = createWireBroker({
-          host, port, clientId: 'ksa', ssl, sasl, ...timeouts,
+          host, port, clientId: 'ksa', ssl, sasl, ...timeouts, onSocket: (socket) => watch.attach(socket),
           // kafkajs logs every failure it throws; the result carries those, so its lines are debug detail.
           log: (_level, message, fields) => ctx.logger.debug(describeError({ message }, secrets), fields),
         });
@@ -126,12 +132,15 @@ export async function connectKafka(ctx: PluginContext, target: MiddlewareTarget)
         const t0 = performance.now();
         try {
           // kafkajs keeps waiting on a broker that accepts and never answers: the abort ends the wait.
-          await raceAbort(ctx.signal, broker.connect());
+          await raceAbort(ctx.signal, Promise.race([broker.connect(), watch.mismatch]));
         } catch (error) {
           // After an abort kafkajs's disconnect waits on the same silent socket: do not wait for it.
           const closing = broker.disconnect().catch(() => undefined);
-          if (!ctx.signal.aborted) await closing;
-          throw toKsaError(error, `broker ${address}`, secrets, { sasl: sasl !== null, tls: ssl !== null });
+          const mismatch = await watch.verdict();
+          if (!ctx.signal.aborted && !mismatch) await closing;
+          throw mismatch ?? toKsaError(error, `broker ${address}`, secrets, { sasl: sasl !== null, tls: ssl !== null });
+        } finally {
+          watch.stop();
         }
         return { address, broker, connectMs: Math.round(performance.now() - t0) };
       })();

@@ -115,6 +115,8 @@ export interface WireOptions {
   ssl: TlsConnectOptions | null;
   sasl: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string } | null;
   log: (level: 'error' | 'warn' | 'info' | 'debug', message: string, fields: Record<string, unknown>) => void;
+  /** Sees each socket kafkajs opens, before it connects (to watch the first answer). */
+  onSocket?: (socket: Socket) => void;
 }
 
 interface KafkaLogEntry { level: number; label: string; namespace: string; log: { message: string } & Record<string, unknown> }
@@ -199,7 +201,8 @@ export function createWireBroker(o: WireOptions): WireBroker {
     },
   });
   const connectionPool = new ConnectionPool({
-    host: o.host, port: o.port, logger, socketFactory, clientId: o.clientId,
+    host: o.host, port: o.port, logger, clientId: o.clientId,
+    socketFactory: o.onSocket ? (f: Record<string, unknown>) => { const s = socketFactory(f); o.onSocket!(s); return s; } : socketFactory,
     connectionTimeout: o.connectionTimeout, requestTimeout: o.requestTimeout, enforceRequestTimeout: true,
     ssl: o.ssl, sasl: o.sasl, reauthenticationThreshold: 0,
   });

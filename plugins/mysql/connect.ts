@@ -1,9 +1,10 @@
 // One mysql2 connection, bounded by the call's deadline, made read-only right after the handshake.
 // Every statement goes through the manifest's operation guard.
 import { readFileSync } from 'node:fs';
+import type { Duplex } from 'node:stream';
 import { createConnection, type ConnectionOptions } from 'mysql2';
 import type { Connection as PromiseConnection } from 'mysql2/promise';
-import { KsaError, createOperationGuard, ksaError, parseEndpoint, redactSecrets, sqlOperationsOf } from '../../src/sdk/index.js';
+import { KsaError, createOperationGuard, ksaError, parseEndpoint, redactSecrets, sqlOperationsOf, watchFirstAnswer } from '../../src/sdk/index.js';
 import type { ErrorCode, MiddlewareTarget, PluginContext } from '../../src/sdk/index.js';
 import { dialectOf, flavorOf, versionNumbers, type Dialect } from './dialect.js';
 import type { Row, ServerInfo } from './snapshot.js';
@@ -46,13 +47,19 @@ const ERROR_MAP: Record<string, ErrorCode> = {
   ER_SECURE_TRANSPORT_REQUIRED: 'KSA_ERR_TLS',
 };
 
+// Fixes more specific than the code's own, by driver code.
+const DRIVER_FIXES: Record<string, string> = {
+  HANDSHAKE_NO_SSL_SUPPORT: 'the server does not offer TLS (have_ssl DISABLED): drop --tls (and tls: in ksa.yaml) to connect in plaintext, or configure ssl_cert and ssl_key on the server',
+};
+
 /** A driver error as a coded KsaError whose message holds no secret. */
 export function driverError(error: unknown, secrets: readonly string[], what: string, hint = ''): Error {
   const e = (error ?? {}) as DriverError;
   // Node's certificate errors have many codes (UNABLE_TO_GET_ISSUER_CERT_LOCALLY, ...): all are TLS.
   const code = (e.code && ERROR_MAP[e.code]) || (/CERT|SSL|TLS/.test(e.code ?? '') ? 'KSA_ERR_TLS' : 'KSA_ERR_PROTOCOL');
   const detail = redactSecrets(`${e.code ?? 'error'}${e.errno ? ` (${e.errno})` : ''}: ${e.message ?? String(error)}`, secrets);
-  return ksaError(code, `${what}: ${detail}${hint}`, { cause: error });
+  const fix = e.code ? DRIVER_FIXES[e.code] : undefined;
+  return ksaError(code, `${what}: ${detail}${hint}`, { cause: error, ...(fix ? { fix } : {}) });
 }
 
 function remaining(ctx: PluginContext): number {
@@ -106,6 +113,12 @@ export async function connectMysql(ctx: PluginContext, target: MiddlewareTarget)
   // while the handshake is still pending; the promise wrapper is used once connected.
   const core = createConnection(options);
   core.on('error', () => undefined);
+  // The server speaks first: its greeting (or silence) shows at once whether MySQL is on the port.
+  const watch = options.host && options.port ? watchFirstAnswer({
+    host: options.host, port: options.port, expected: 'mysql', tls: false, plaintextFix: '', signal: ctx.signal,
+    tlsFix: 'MySQL negotiates TLS inside its own protocol (--tls): connect to the server\'s own port, not a TLS endpoint in front of it',
+  }) : undefined;
+  watch?.attach((core as unknown as { stream: Duplex }).stream);
   const aborted = new Promise<never>((_, reject) => {
     const onAbort = () => {
       core.destroy();
@@ -122,12 +135,17 @@ export async function connectMysql(ctx: PluginContext, target: MiddlewareTarget)
         core.once('error', reject);
       }),
       aborted,
+      ...(watch ? [watch.mismatch] : []),
     ]);
   } catch (error) {
     core.destroy();
+    const mismatch = await watch?.verdict();
+    if (mismatch) throw mismatch;
     // MariaDB answers a plain-text login under require_secure_transport=ON with "Access denied".
     const hint = !target.tls?.enabled && (error as DriverError)?.errno === 1045 ? ' (if the server requires TLS, add --tls)' : '';
     throw error instanceof KsaError ? error : driverError(error, secrets, 'cannot connect', hint);
+  } finally {
+    watch?.stop();
   }
   const conn: PromiseConnection = core.promise();
 

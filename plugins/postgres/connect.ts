@@ -2,9 +2,10 @@
 // through the operation guard, closed on ctx.signal abort. Endpoints are tried in order (libpq's
 // multi-host behaviour) until one accepts the connection.
 import pg from 'pg';
-import { createOperationGuard, ksaError, redactEndpoint, abortedError, raceAbort as raceSignal } from '../../src/sdk/index.js';
+import { createOperationGuard, ksaError, redactEndpoint, abortedError, raceAbort as raceSignal, watchFirstAnswer } from '../../src/sdk/index.js';
 import type { KsaError, MiddlewareTarget, PluginContext } from '../../src/sdk/index.js';
 import type { ConnectionOptions } from 'node:tls';
+import type { Duplex } from 'node:stream';
 import { settingsOf, sslOptionsOf, type ConnectSettings } from './connect-settings.js';
 import { isSqlState, toKsaError } from './pg-errors.js';
 
@@ -41,14 +42,23 @@ async function openClient(ctx: PluginContext, s: ConnectSettings, ssl: Connectio
     options: '-c default_transaction_read_only=on',
   });
   client.on('error', () => undefined); // a dropped socket surfaces as the pending query's rejection
+  // Another service on the port (Redis, Kafka, HTTP, a TLS endpoint ...) is named at its first answer,
+  // not at the connect timeout: pg's own socket is watched (a Unix socket path is always PostgreSQL's).
+  const watch = s.host.startsWith('/') ? undefined : watchFirstAnswer({
+    host: s.host, port: s.port, expected: 'postgresql', tls: false, plaintextFix: '', signal: ctx.signal,
+    tlsFix: 'PostgreSQL negotiates TLS itself (--sslmode require): connect to the server\'s own port, not a TLS endpoint in front of it',
+  });
+  watch?.attach((client as unknown as { connection: { stream: Duplex } }).connection.stream);
   const onAbort = () => { void client.end().catch(() => undefined); };
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    await raceAbort(ctx, client.connect());
+    await raceAbort(ctx, watch ? Promise.race([client.connect(), watch.mismatch]) : client.connect());
   } catch (error) {
     ctx.signal.removeEventListener('abort', onAbort);
     void client.end().catch(() => undefined);
-    throw error;
+    throw (await watch?.verdict()) ?? error;
+  } finally {
+    watch?.stop();
   }
   client.once('end', () => ctx.signal.removeEventListener('abort', onAbort));
   return client;

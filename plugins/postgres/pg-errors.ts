@@ -18,6 +18,10 @@ export function toKsaError(error: unknown, secrets: readonly string[], what: str
   const message = redactSecrets(`${what}: ${e?.message ?? String(error)}`, secrets);
   const bySqlState = e?.code ? SQLSTATE_ERRORS[e.code] : undefined;
   if (bySqlState) return ksaError(bySqlState.code, message, bySqlState.fix ? { fix: bySqlState.fix } : undefined);
+  // The server answered SSLRequest with N (ssl = off): only sslmode prefer/disable can connect.
+  if (/does not support SSL/i.test(e?.message ?? '')) {
+    return ksaError('KSA_ERR_TLS', `${what}: the server does not offer TLS (ssl = off)`, { fix: 'use --sslmode prefer or disable (or sslmode= in the URL) to connect without TLS, or turn ssl on in postgresql.conf' });
+  }
   if (/SSL|TLS|certificate|self[- ]signed|altnames/i.test(e?.message ?? '')) return ksaError('KSA_ERR_TLS', message);
   if (/timeout|timed out/i.test(e?.message ?? '')) return ksaError('KSA_ERR_TIMEOUT', message);
   return ksaError('KSA_ERR_CONNECT', message);

@@ -113,7 +113,8 @@ async function readNode(conn: RedisConnection, client: NodeClient, categories: r
   try {
     replies = await conn.pipeline(client, cmds.map(([, args]) => args));
   } catch (e) {
-    if ((e as { code?: string }).code === 'KSA_ERR_OPERATION_DENIED') throw e;
+    // A refused operation is a plugin bug; another service (or a TLS mismatch) on the port is the run's answer.
+    if (['KSA_ERR_OPERATION_DENIED', 'KSA_ERR_WRONG_SERVICE', 'KSA_ERR_TLS'].includes((e as { code?: string }).code ?? '')) throw e;
     return unreachable(client.address, e instanceof Error ? e.message : String(e));
   }
   const r = Object.fromEntries(cmds.map(([key], i) => [key, replies[i]!]));

@@ -3,8 +3,9 @@
 // command routed through the manifest's operation guard, every client closed on abort.
 import { readFileSync } from 'node:fs';
 import { Redis, type RedisOptions } from 'ioredis';
-import { createOperationGuard, ksaError, KsaError, parseEndpoint, redactSecrets } from '../../src/sdk/index.js';
-import type { ErrorCode, MiddlewareTarget, OperationGuard, PluginContext } from '../../src/sdk/index.js';
+import { createOperationGuard, ksaError, KsaError, parseEndpoint, redactSecrets, watchFirstAnswer } from '../../src/sdk/index.js';
+import type { ErrorCode, FirstAnswerWatch, MiddlewareTarget, OperationGuard, PluginContext } from '../../src/sdk/index.js';
+import { watchedConnector } from './watched-connector.js';
 import type { RedisMode } from './snapshot.js';
 
 export const SENTINEL_PORT = 26379;
@@ -15,6 +16,8 @@ export interface NodeClient {
   authUsed: boolean;
   /** A password was sent but the server has none configured. */
   passwordUnneeded: boolean;
+  /** Names another service (or a TLS mismatch) on the port from its first answer. */
+  firstAnswer?: FirstAnswerWatch;
 }
 
 /** A seed (an endpoint, or a Sentinel in Sentinel mode): its client, or why it could not be opened. */
@@ -74,6 +77,13 @@ export async function connectRedis(ctx: PluginContext, target: MiddlewareTarget)
       autoResubscribe: false,
       showFriendlyErrorStack: false,
     };
+    // The first answer (to AUTH or the first pipeline) tells a wrong port apart from a slow Redis.
+    const useTls = options.tls !== undefined;
+    const firstAnswer = ep.options.host !== undefined && ep.options.port !== undefined ? watchFirstAnswer({
+      host: ep.options.host, port: ep.options.port, expected: 'redis', tls: useTls, speaksOnConnect: useTls, signal: c.signal,
+      tlsFix: 'this port speaks TLS: use rediss:// or --tls', plaintextFix: 'this port speaks plaintext: use redis:// or drop --tls',
+    }) : undefined;
+    if (firstAnswer) options.Connector = watchedConnector((socket) => firstAnswer.attach(socket));
     const redis = new Redis(options);
     let lastError: Error | undefined;
     // ioredis prints unhandled 'error' events; the awaited calls report the failure instead.
@@ -85,12 +95,12 @@ export async function connectRedis(ctx: PluginContext, target: MiddlewareTarget)
     c.signal.addEventListener('abort', onAbort, { once: true });
     redis.once('end', () => c.signal.removeEventListener('abort', onAbort));
     try {
-      await redis.connect();
+      await (firstAnswer ? Promise.race([redis.connect(), firstAnswer.mismatch]) : redis.connect());
     } catch (e) {
       redis.disconnect();
-      throw connectError(address, lastError ?? e, secrets);
+      throw (await firstAnswer?.verdict()) ?? connectError(address, lastError ?? e, secrets);
     }
-    const client: NodeClient = { address, redis, authUsed: false, passwordUnneeded: false };
+    const client: NodeClient = { address, redis, authUsed: false, passwordUnneeded: false, ...(firstAnswer ? { firstAnswer } : {}) };
     if (auth.password !== undefined) await authenticate(guard, client, auth, secrets);
     return client;
   };
@@ -121,7 +131,8 @@ export async function connectRedis(ctx: PluginContext, target: MiddlewareTarget)
       for (const args of commands) guard.assert(args);
       const pipe = client.redis.pipeline();
       for (const [name, ...args] of commands) pipe.call(name!, ...args);
-      const results = (await pipe.exec()) ?? [];
+      client.firstAnswer?.speaking();
+      const results = await answerOf(client, pipe.exec().then((r) => r ?? []));
       return commands.map((_, i): Reply => {
         const [err, value] = results[i] ?? [new Error('no reply'), null];
         return err ? { ok: false, error: redactSecrets(err.message, secrets) } : { ok: true, value };
@@ -157,9 +168,11 @@ async function authenticate(guard: OperationGuard, client: NodeClient, auth: Cre
   const args = username ? [username, password!] : [password!];
   guard.assert(['AUTH', ...args]);
   try {
-    await client.redis.call('AUTH', ...args);
+    client.firstAnswer?.speaking();
+    await answerOf(client, client.redis.call('AUTH', ...args));
     client.authUsed = true;
   } catch (e) {
+    if (e instanceof KsaError) { client.redis.disconnect(); throw e; }
     const message = redactSecrets(e instanceof Error ? e.message : String(e), secrets);
     if (/without any password configured|no password is set/i.test(message)) {
       client.passwordUnneeded = true;
@@ -177,6 +190,25 @@ async function authenticate(guard: OperationGuard, client: NodeClient, auth: Cre
     }
     throw ksaError('KSA_ERR_AUTH', `${client.address}: ${message}`, { fix: auth.refusedFix });
   }
+}
+
+/**
+ * A command's outcome, unless the port turned out to speak another protocol: then the watch's
+ * error (WRONG_SERVICE / TLS), not ioredis's "Protocol error ... Please report this" or a timeout.
+ */
+async function answerOf<T>(client: NodeClient, work: Promise<T>): Promise<T> {
+  const watch = client.firstAnswer;
+  if (!watch) return work;
+  let outcome: T;
+  try {
+    outcome = await Promise.race([work, watch.mismatch]);
+  } catch (error) {
+    throw (await watch.verdict()) ?? error;
+  }
+  const failed = Array.isArray(outcome) && outcome.some((r) => Array.isArray(r) && r[0] instanceof Error && r[0].name !== 'ReplyError');
+  const mismatch = failed ? await watch.verdict() : undefined;
+  if (mismatch) throw mismatch;
+  return outcome;
 }
 
 function connectError(address: string, error: unknown, secrets: string[]): KsaError {

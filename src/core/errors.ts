@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   KSA_ERR_AUTH: { retryable: false, fix: 'check the user name and password (--password-file or the env var)' },
   KSA_ERR_TLS: { retryable: false, fix: 'check the CA, certificate, key and servername options' },
   KSA_ERR_PROTOCOL: { retryable: true, fix: 'the server answered something unexpected; check the endpoint is the right service' },
+  KSA_ERR_WRONG_SERVICE: { retryable: false, fix: 'check the port: another service answers on it' },
   KSA_ERR_OPERATION_DENIED: { retryable: false, fix: 'declare the operation in the plugin manifest `operations:`' },
   KSA_ERR_WRITE_NOT_ALLOWED: { retryable: false, fix: 'pass --allow-write to run a mutating action' },
   KSA_ERR_UNKNOWN_ACTION: { retryable: false, fix: 'run `ksa plugin info <id>` to list its actions' },

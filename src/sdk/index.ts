@@ -9,6 +9,11 @@ export { createOperationGuard, normalizeOperation, sqlOperationOf } from './guar
 export type { OperationGuard, Operation } from './guard.js';
 export { abortedError, raceAbort } from './abort.js';
 export { sqlOperationsOf } from './sql-operations.js';
+export { recognizeWire, WIRE_PROTOCOLS } from './wire-recognizer.js';
+export type { WireProtocol } from './wire-recognizer.js';
+export { identifyPeer, PROBE_OPENINGS } from './peer-identity.js';
+export { watchFirstAnswer, wrongServiceError } from './first-answer-watch.js';
+export type { FirstAnswerOptions, FirstAnswerWatch } from './first-answer-watch.js';
 export type { SqlDialect } from './sql-tokens.js';
 export { KsaError, ksaError } from '../core/errors.js';
 export type { ErrorCode } from '../core/errors.js';
