@@ -38,7 +38,9 @@ export function buildTarget(type: string, endpointArgs: readonly string[], flags
   // Without endpoints, an option the manifest declares as standing for them (a socket path, Sentinels).
   const fromOption = endpoints.length === 0 ? endpointsFromOptions(manifest, options) : undefined;
   if (endpoints.length === 0 && fromOption === undefined) {
-    throw ksaError('KSA_ERR_BAD_ENDPOINT', `ksa diagnose ${type} needs at least one endpoint`, { fix: ['use host:port', ...endpointAlternatives(manifest)].join(', or ') });
+    // Without an alternative, the code's own fix (host:port, [ipv6]:port or a URL) says it best.
+    const alternatives = endpointAlternatives(manifest);
+    throw ksaError('KSA_ERR_BAD_ENDPOINT', `ksa diagnose ${type} needs at least one endpoint`, alternatives.length > 0 ? { fix: ['use host:port', ...alternatives].join(', or ') } : undefined);
   }
   const socketOnly = fromOption?.endpoints[0]?.startsWith('unix:') ?? false;
   const split = socketOnly ? [] : (fromOption?.endpoints ?? endpoints).map((e) => splitEndpointSecret(e, fromOption?.defaultPort ?? manifest.defaultPort));

@@ -55,7 +55,7 @@ describe('--option and flags are checked against the manifest before the plugin 
 
   it('--option bogus=1 on Redis: exit 3 naming the options', async () => {
     const line = expectOneLineError(await ksa(['diagnose', 'redis', env.KSA_REDIS_PRIMARY!, '--option', 'bogus=1'], { REDISCLI_AUTH: env.KSA_REDIS_PASSWORD! }), 'KSA_ERR_BAD_INPUT');
-    expect(line).toMatch(/has no option "bogus" \(options: mode, sentinel, masterName\)/);
+    expect(line).toMatch(/has no option "bogus" \(options: mode, sentinel, sentinelPassword, sentinelUser, masterName\)/);
   });
 
   it('a value of the wrong type or outside the enum: exit 3 with the fix', async () => {
