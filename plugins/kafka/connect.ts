@@ -138,7 +138,7 @@ export async function connectKafka(ctx: PluginContext, target: MiddlewareTarget)
           const closing = broker.disconnect().catch(() => undefined);
           const mismatch = await watch.verdict();
           if (!ctx.signal.aborted && !mismatch) await closing;
-          throw mismatch ?? toKsaError(error, `broker ${address}`, secrets, { sasl: sasl !== null, tls: ssl !== null });
+          throw mismatch ?? toKsaError(error, `broker ${address}`, secrets, { sasl: sasl !== null, tls: ssl !== null, auth: target.auth });
         } finally {
           watch.stop();
         }

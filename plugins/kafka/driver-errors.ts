@@ -1,11 +1,16 @@
 // kafkajs errors -> coded ksa errors, with any secret scrubbed from the message.
-import { ksaError, redactSecrets, type ErrorCode, type KsaError } from '../../src/sdk/index.js';
+import { authFailure, ksaError, redactSecrets, type Auth, type ErrorCode, type KsaError } from '../../src/sdk/index.js';
 import { MALFORMED_ANSWER } from './kafka-wire.js';
 
 interface DriverError { name?: string; message?: string; code?: unknown; type?: string; apiName?: string }
 
 /** What the connection was set up with, to tell e.g. "no SASL on this listener" from a protocol error. */
-export interface ConnectSetup { sasl: boolean; tls: boolean }
+export interface ConnectSetup {
+  sasl: boolean;
+  tls: boolean;
+  /** The target's auth, so a SASL failure names the user tried and its source. */
+  auth?: Auth;
+}
 
 const SASL_TYPES = new Set(['SASL_AUTHENTICATION_FAILED', 'ILLEGAL_SASL_STATE', 'UNSUPPORTED_SASL_MECHANISM']);
 const TLS_PATTERN = /certificate|self[- ]signed|\bSSL\b|\bTLS\b|handshake|unable to verify/i;
@@ -38,6 +43,9 @@ export function toKsaError(error: unknown, what: string, secrets: readonly strin
   }
   if (setup?.tls && codeOf(error) === 'KSA_ERR_CONNECT' && /ECONNRESET|socket disconnected|closed/i.test(e.message ?? '')) {
     return ksaError('KSA_ERR_TLS', `${what}: the TLS handshake was cut off (${describeError(error, secrets)})`, { fix: 'check that this port is a TLS (SSL/SASL_SSL) listener, or drop --tls' });
+  }
+  if (setup?.auth && codeOf(error) === 'KSA_ERR_AUTH') {
+    return authFailure({ what, detail: describeError(error, secrets), user: setup.auth.username, auth: setup.auth });
   }
   return ksaError(codeOf(error), `${what}: ${describeError(error, secrets)}`);
 }

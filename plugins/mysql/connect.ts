@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { createConnection, type ConnectionOptions } from 'mysql2';
 import type { Connection as PromiseConnection } from 'mysql2/promise';
-import { KsaError, createOperationGuard, ksaError, parseEndpoint, redactSecrets, sqlOperationsOf, watchFirstAnswer } from '../../src/sdk/index.js';
+import { KsaError, authFailure, createOperationGuard, ksaError, parseEndpoint, redactSecrets, sqlOperationsOf, watchFirstAnswer } from '../../src/sdk/index.js';
 import type { ErrorCode, MiddlewareTarget, PluginContext } from '../../src/sdk/index.js';
 import { dialectOf, flavorOf, versionNumbers, type Dialect } from './dialect.js';
 import type { Row, ServerInfo } from './snapshot.js';
@@ -26,6 +26,7 @@ interface DriverError { code?: string; errno?: number; message?: string }
 // mysql2 error codes -> ksa error codes; anything else is a protocol error.
 const ERROR_MAP: Record<string, ErrorCode> = {
   ER_ACCESS_DENIED_ERROR: 'KSA_ERR_AUTH',
+  ER_ACCESS_DENIED_NO_PASSWORD_ERROR: 'KSA_ERR_AUTH',
   ER_DBACCESS_DENIED_ERROR: 'KSA_ERR_AUTH',
   ER_NOT_SUPPORTED_AUTH_MODE: 'KSA_ERR_AUTH',
   ECONNREFUSED: 'KSA_ERR_CONNECT',
@@ -143,6 +144,10 @@ export async function connectMysql(ctx: PluginContext, target: MiddlewareTarget)
     if (mismatch) throw mismatch;
     // MariaDB answers a plain-text login under require_secure_transport=ON with "Access denied".
     const hint = !target.tls?.enabled && (error as DriverError)?.errno === 1045 ? ' (if the server requires TLS, add --tls)' : '';
+    // Access denied: name the user tried and where it (and the password) came from.
+    if (ERROR_MAP[(error as DriverError)?.code ?? ''] === 'KSA_ERR_AUTH') {
+      throw authFailure({ what: `cannot connect${options.host ? ` to ${options.host}:${options.port}` : ''}`, detail: redactSecrets((error as DriverError).message ?? String(error), secrets) + hint, user: options.user, auth: target.auth });
+    }
     throw error instanceof KsaError ? error : driverError(error, secrets, 'cannot connect', hint);
   } finally {
     watch?.stop();

@@ -14,6 +14,8 @@ export interface ConnectSettings {
   database: string;
   user: string;
   sslmode: SslMode;
+  /** libpq connect_timeout (PGCONNECT_TIMEOUT) in ms; undefined: half of the remaining budget. */
+  connectTimeoutMs?: number;
 }
 
 function socketPort(option: unknown, defaultPort: number | undefined): number {
@@ -40,6 +42,8 @@ export function settingsOf(endpoint: string, target: Pick<MiddlewareTarget, 'aut
     database: (typeof opt.database === 'string' && opt.database) || parsed.path || 'postgres',
     user: target.auth.username ?? parsed.username ?? 'postgres',
     sslmode: sslmode as SslMode,
+    // libpq: 0 waits indefinitely (here: the budget), 1 counts as 2 seconds.
+    ...(typeof opt.connectTimeout === 'number' && opt.connectTimeout > 0 ? { connectTimeoutMs: Math.max(2, opt.connectTimeout) * 1000 } : {}),
   };
 }
 

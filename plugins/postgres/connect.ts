@@ -35,7 +35,7 @@ async function openClient(ctx: PluginContext, s: ConnectSettings, ssl: Connectio
     ssl,
     application_name: 'ksa',
     // Half the budget to connect, the rest for the statements; server-side timeout fires first.
-    connectionTimeoutMillis: Math.max(50, Math.floor(remaining / 2)),
+    connectionTimeoutMillis: Math.max(50, Math.min(Math.floor(remaining / 2), s.connectTimeoutMs ?? Infinity)),
     query_timeout: Math.max(50, remaining - 100),
     statement_timeout: Math.max(25, remaining - 300),
     // Read-only from the first statement: the startup packet sets it, the probe verifies it.
@@ -78,10 +78,10 @@ async function connectOne(ctx: PluginContext, endpoint: string, target: Middlewa
       try {
         return await openClient(ctx, s, false, target.auth.password);
       } catch (retryError) {
-        throw isKsaError(retryError) ? retryError : toKsaError(retryError, secrets, `connect to ${s.host}:${s.port}`);
+        throw isKsaError(retryError) ? retryError : toKsaError(retryError, secrets, `connect to ${s.host}:${s.port}`, { user: s.user, auth: target.auth });
       }
     }
-    throw toKsaError(error, secrets, `connect to ${s.host}:${s.port}`);
+    throw toKsaError(error, secrets, `connect to ${s.host}:${s.port}`, { user: s.user, auth: target.auth });
   }
 }
 

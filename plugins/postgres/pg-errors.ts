@@ -1,6 +1,6 @@
 // pg errors -> KSA error codes (with the fix for the common ones), never repeating a secret.
-import { ksaError, redactSecrets } from '../../src/sdk/index.js';
-import type { ErrorCode, KsaError } from '../../src/sdk/index.js';
+import { authFailure, ksaError, redactSecrets } from '../../src/sdk/index.js';
+import type { Auth, ErrorCode, KsaError } from '../../src/sdk/index.js';
 
 // Connection errors by SQLSTATE / errno, so the user gets the right code and fix.
 const SQLSTATE_ERRORS: Record<string, { code: ErrorCode; fix?: string }> = {
@@ -13,10 +13,18 @@ const SQLSTATE_ERRORS: Record<string, { code: ErrorCode; fix?: string }> = {
   '57014': { code: 'KSA_ERR_TIMEOUT' },
 };
 
-export function toKsaError(error: unknown, secrets: readonly string[], what: string): KsaError {
+/** `login`: the user sent and the target's auth, so an authentication failure names them and their source. */
+export function toKsaError(error: unknown, secrets: readonly string[], what: string, login?: { user: string; auth: Auth }): KsaError {
   const e = error as { code?: string; message?: string } | null;
   const message = redactSecrets(`${what}: ${e?.message ?? String(error)}`, secrets);
   const bySqlState = e?.code ? SQLSTATE_ERRORS[e.code] : undefined;
+  // pg's own words when the server wants a password and none was given: an auth failure, not a network one.
+  const noPassword = /client password must be a string|password must be a string|no password supplied/i.test(e?.message ?? '');
+  if (login && (noPassword || e?.code === '28P01' || e?.code === '28000')) {
+    const detail = noPassword ? 'the server asks for a password and none was found' : redactSecrets(e?.message ?? String(error), secrets);
+    // pg_hba.conf without a rule (28000): the fix is on the server; the user's source still helps.
+    return authFailure({ what, detail, user: login.user, auth: login.auth, ...(e?.code === '28000' ? { fix: SQLSTATE_ERRORS['28000']!.fix! } : {}) });
+  }
   if (bySqlState) return ksaError(bySqlState.code, message, bySqlState.fix ? { fix: bySqlState.fix } : undefined);
   // The server answered SSLRequest with N (ssl = off): only sslmode prefer/disable can connect.
   if (/does not support SSL/i.test(e?.message ?? '')) {

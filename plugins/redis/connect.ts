@@ -3,7 +3,7 @@
 // command routed through the manifest's operation guard, every client closed on abort.
 import { readFileSync } from 'node:fs';
 import { Redis, type RedisOptions } from 'ioredis';
-import { createOperationGuard, ksaError, KsaError, parseEndpoint, redactSecrets, watchFirstAnswer } from '../../src/sdk/index.js';
+import { createOperationGuard, ksaError, KsaError, loginDescription, parseEndpoint, redactSecrets, watchFirstAnswer } from '../../src/sdk/index.js';
 import type { ErrorCode, FirstAnswerWatch, MiddlewareTarget, OperationGuard, PluginContext } from '../../src/sdk/index.js';
 import { watchedConnector } from './watched-connector.js';
 import type { RedisMode } from './snapshot.js';
@@ -145,7 +145,9 @@ export async function connectRedis(ctx: PluginContext, target: MiddlewareTarget)
 interface Credentials { username: string | undefined; password: string | undefined; refusedFix: string }
 
 function dataCredentials(target: MiddlewareTarget): Credentials {
-  return { username: target.auth.username, password: target.auth.password, refusedFix: 'check --user and the password (--password-file, REDISCLI_AUTH, the endpoint URL or ksa.yaml auth)' };
+  // Names the user tried and where it and the password came from (target.auth.origin, set by ksa core).
+  const fix = target.auth.origin?.fix ?? 'check --user and the password (--password-file, REDISCLI_AUTH, the endpoint URL or ksa.yaml auth)';
+  return { username: target.auth.username, password: target.auth.password, refusedFix: `${loginDescription(target.auth.username ?? 'default', target.auth)}; ${fix}` };
 }
 
 /**

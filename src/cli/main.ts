@@ -114,6 +114,7 @@ export async function main(argv: string[], version: string): Promise<number> {
     .option('--tls-insecure', 'do not verify the server certificate')
     .option('--option <key=value>', "a plugin option (repeatable; ksa plugin info <type> lists them)", collect)
     .option('-q, --quiet', 'print only the one-line verdict instead of the table')
+    .option('--explain-auth', "print (stderr) where the user, password (never its value), endpoints and TLS settings came from: flags, the client's variables and files")
     .addHelpText('after', () => diagnoseHelpText)
     .action(async (type: string | undefined, endpoints: string[], flags, command: Command) => {
       const { runDiagnose } = await import('./commands/diagnose.js');

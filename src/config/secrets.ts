@@ -25,6 +25,8 @@ export interface PasswordSources {
 
 export interface ResolvedPassword {
   password: string | undefined;
+  /** Where it came from (`--password-file /run/s`, a variable's name, `the endpoint URL`), for --explain-auth and auth errors. */
+  from?: string;
   warnings: string[];
 }
 
@@ -38,20 +40,21 @@ export function readPasswordFile(file: string): string {
 
 export function resolvePassword(s: PasswordSources): ResolvedPassword {
   const warnings: string[] = [];
-  if (s.passwordFile !== undefined) return { password: readPasswordFile(s.passwordFile), warnings };
+  if (s.passwordFile !== undefined) return { password: readPasswordFile(s.passwordFile), from: `--password-file ${s.passwordFile}`, warnings };
   if (s.passwordEnv !== undefined) {
     const value = s.env[s.passwordEnv];
     if (value === undefined) throw ksaError('KSA_ERR_SECRET_UNREADABLE', `environment variable ${s.passwordEnv} is not set`, { fix: `export ${s.passwordEnv} or use --password-file` });
-    return { password: value, warnings };
+    return { password: value, from: `--password-env ${s.passwordEnv}`, warnings };
   }
   if (s.argvPassword !== undefined) {
     warnings.push('--password on the command line is visible to other users (ps, /proc); use --password-file or an environment variable');
-    return { password: s.argvPassword, warnings };
+    return { password: s.argvPassword, from: '--password', warnings };
   }
   if (s.urlPassword !== undefined) {
     warnings.push('a password in the endpoint URL is visible to other users (ps, /proc); use --password-file or an environment variable');
-    return { password: s.urlPassword, warnings };
+    return { password: s.urlPassword, from: 'the endpoint URL', warnings };
   }
-  const fromEnv = s.conventionalEnv.map((name) => s.env[name]).find((v) => v !== undefined);
-  return { password: fromEnv === '' ? undefined : fromEnv, warnings };
+  const name = s.conventionalEnv.find((n) => s.env[n] !== undefined);
+  const fromEnv = name === undefined ? undefined : s.env[name];
+  return fromEnv === undefined || fromEnv === '' ? { password: undefined, warnings } : { password: fromEnv, from: name!, warnings };
 }

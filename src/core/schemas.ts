@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { manifestOperationProblems } from './operation-entries.js';
 import { SCHEMA_VERSION } from './versions.js';
 import { declarationProblems, OPTION_TYPES } from './option-values.js';
+import { ConventionsSchema, conventionProblems } from './conventions-schema.js';
 
 export { SCHEMA_VERSION, PLUGIN_API_VERSION } from './versions.js';
 
@@ -136,8 +137,11 @@ export const ManifestSchema = z.strictObject({
   configExample: z.strictObject({ comment: HelpLineSchema.optional(), target: z.record(z.string(), z.unknown()) }).optional(),
   examples: z.array(ManifestExampleSchema).max(20).optional(),
   credentials: ManifestCredentialsSchema.optional(),
+  /** The middleware client's own connection conventions (variables, files, URI), in its precedence order. */
+  conventions: ConventionsSchema.optional(),
 }).superRefine((m, ctx) => {
   for (const p of manifestOperationProblems(m)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+  for (const p of conventionProblems(m)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
 }).transform(({ checks, checkDocs, ...manifest }) => {
   // Every reader of `checks` wants ids; the documentation travels beside them.
   const docs: Record<string, Omit<z.infer<typeof CheckDocSchema>, 'id'>> = { ...checkDocs };
@@ -182,6 +186,8 @@ export const AuthSchema = z.strictObject({
   username: z.string().optional(),
   password: z.string().optional(),
   mechanism: z.string().optional(),
+  /** Where the user and password came from (a variable, `~/.x.cnf [client]`, `the OS user`) and how to set them: for auth errors. */
+  origin: z.strictObject({ user: z.string().optional(), password: z.string().optional(), fix: z.string().optional() }).optional(),
 });
 
 export const MiddlewareTargetSchema = z.object({

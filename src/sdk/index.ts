@@ -17,6 +17,8 @@ export type { FirstAnswerOptions, FirstAnswerWatch } from './first-answer-watch.
 export type { SqlDialect } from './sql-tokens.js';
 export { KsaError, ksaError } from '../core/errors.js';
 export type { ErrorCode } from '../core/errors.js';
+export { authFailure, loginDescription } from '../core/auth-failure.js';
+export type { AuthFailure } from '../core/auth-failure.js';
 export { parseEndpoint } from '../core/endpoint.js';
 export type { ParsedEndpoint } from '../core/endpoint.js';
 export { redactEndpoint, redactSecrets } from '../core/redact.js';

@@ -140,6 +140,36 @@ describe('case 9 with the real drivers: a wrong canary password', () => {
   });
 });
 
+describe("case 9 with the clients' own sources (issue 13): a wrong canary password from each", () => {
+  /** Each source writes its files into a fresh HOME and returns argv and environment. */
+  const CLIENT_SOURCES: { name: string; type: 'postgres' | 'mysql' | 'kafka'; ownArgv?: boolean; setup(home: string, services: Record<string, string>): { args: string[]; env: Record<string, string> } }[] = [
+    { name: 'PGPASSWORD', type: 'postgres', setup: (_h, sv) => ({ args: [sv.KSA_PG_PRIMARY!], env: { PGUSER: sv.KSA_PG_USER!, PGPASSWORD: CANARY } }) },
+    { name: '~/.pgpass', type: 'postgres', setup: (h, sv) => { writeFileSync(join(h, '.pgpass'), `*:*:*:*:${CANARY.replace(/[:\\]/g, '\\$&')}\n`, { mode: 0o600 }); return { args: [sv.KSA_PG_PRIMARY!], env: { PGUSER: sv.KSA_PG_USER! } }; } },
+    { name: 'PGSERVICEFILE', type: 'postgres', setup: (h, sv) => { writeFileSync(join(h, 'svc.conf'), `[mon]\nhost=${sv.KSA_PG_PRIMARY!.split(':')[0]}\nport=${sv.KSA_PG_PRIMARY!.split(':')[1]}\nuser=${sv.KSA_PG_USER}\npassword=${CANARY}\n`); return { args: [], env: { PGSERVICE: 'mon', PGSERVICEFILE: join(h, 'svc.conf') } }; } },
+    // The user put this one on ksa's own argv (warned about): only the children's /proc counts.
+    { name: 'postgresql:// URI', type: 'postgres', ownArgv: true, setup: (_h, sv) => ({ args: [`postgresql://${sv.KSA_PG_USER}:${encodeURIComponent(CANARY)}@${sv.KSA_PG_PRIMARY}/postgres?sslmode=disable`], env: {} }) },
+    { name: '~/.my.cnf', type: 'mysql', setup: (h, sv) => { writeFileSync(join(h, '.my.cnf'), `[client]\nuser=${sv.KSA_MYSQL_USER}\npassword="${CANARY}"\n`, { mode: 0o600 }); return { args: [sv.KSA_MYSQL_PRIMARY!], env: {} }; } },
+    { name: '--defaults-file', type: 'mysql', setup: (h, sv) => { writeFileSync(join(h, 'm.cnf'), `[client]\nuser=${sv.KSA_MYSQL_USER}\npassword=${CANARY}\n`, { mode: 0o600 }); return { args: [sv.KSA_MYSQL_PRIMARY!, '--defaults-file', join(h, 'm.cnf')], env: {} }; } },
+    { name: 'MYSQL_PWD', type: 'mysql', setup: (_h, sv) => ({ args: [sv.KSA_MYSQL_PRIMARY!, '-u', sv.KSA_MYSQL_USER!], env: { MYSQL_PWD: CANARY } }) },
+    { name: 'kafka --config-file sasl.password', type: 'kafka', setup: (h, sv) => { writeFileSync(join(h, 'c.properties'), `bootstrap.servers=${sv.KSA_KAFKA_BOOTSTRAP}\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\nsasl.username=mon\nsasl.password=${CANARY}\n`, { mode: 0o600 }); return { args: ['--config-file', join(h, 'c.properties')], env: {} }; } },
+  ];
+
+  it.concurrent.each(CLIENT_SOURCES.filter((c) => builtPlugin(c.type)))('$name ($type): KSA_ERR_AUTH, the canary is nowhere (--explain-auth, --log-level debug, /proc)', async (c) => {
+    const services = loadServicesEnv();
+    const home = tempDir('ksa-rel-home-');
+    const { args, env } = c.setup(home, services);
+    const { run, procLeaks } = await runWatched(['--log-level', 'debug', 'diagnose', c.type, ...args, '--explain-auth', '--timeout', '5s', '--json'], { HOME: home, ...env });
+    const result = parseReport(run.stdout).results[0]!;
+    expect(result.status).toBe('unknown');
+    expect(result.errors[0]?.code).toBe('KSA_ERR_AUTH');
+    expect(run.stderr).toMatch(/password\s+\(set\)\s+from /);
+    expect(leaks(run.stdout)).toBe(false);
+    expect(leaks(run.stderr)).toBe(false);
+    expect(procLeaks.filter((p) => !(c.ownArgv && p.startsWith('ksa ')))).toEqual([]);
+    m.record(`case 9 ${c.name}`, `${result.errors[0]?.code}: ${result.errors[0]?.message.slice(0, 90)}`);
+  });
+});
+
 describe('case 10: --password on argv', () => {
   it('works, and warns that argv is visible to other users', async () => {
     const pw = `argv-${randomBytes(4).toString('hex')}`;

@@ -5,6 +5,7 @@ import { buildTarget, type TargetFlags } from '../target-from-args.js';
 import { refusedThresholdKey } from '../../core/threshold-keys.js';
 import { prepareGate } from '../gate-report.js';
 import { targetSecrets } from '../../core/plugin-options.js';
+import { redactSecrets } from '../../core/redact.js';
 import { findConfigFile, readConfigText } from '../../config/config-file.js';
 import { runTargets, type FleetProgress } from '../../fleet/run-targets.js';
 // ksa.yaml, baselines and snapshots (zod, yaml) are imported only when used: a single-target
@@ -22,6 +23,8 @@ export interface DiagnoseFlags extends TargetFlags {
   /** Set by main when the user gave the flag (so ksa.yaml defaults apply otherwise). */
   timeoutGiven?: boolean;
   failOnGiven?: boolean;
+  /** Print where user, password (never its value), endpoints and TLS came from. */
+  explainAuth?: boolean;
 }
 
 export function parseFailOn(text: string): FailOn {
@@ -102,8 +105,12 @@ export async function runDiagnose(rt: Runtime, type: string | undefined, endpoin
     const entry = manager.pluginForType(type!);
     const categories = parseCategories(flags.category, entry.manifest);
     rejectUnknownThresholds(thresholds, [entry.manifest]);
-    const { target, warnings } = buildTarget(type!, endpoints, flags, entry.manifest, process.env);
+    const { target, warnings, explain } = buildTarget(type!, endpoints, flags, entry.manifest, process.env);
     for (const w of warnings) rt.logger.warn(w);
+    // Never a secret: the password is shown as (set); a secret option's value is redacted too.
+    const shown = explain.map((l) => redactSecrets(l, targetSecrets(target, entry.manifest)));
+    for (const line of shown) rt.logger.debug(line);
+    if (flags.explainAuth) process.stderr.write(shown.map((l) => `ksa: ${l}\n`).join(''));
     // Each field is validated by its own parser above; the manager validates the plugin's result.
     const opts: DiagnoseOptions = { categories, thresholds, timeoutMs, allowWrite: false };
     requests = [{ pluginId: entry.manifest.id, target, opts }];

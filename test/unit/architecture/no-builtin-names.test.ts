@@ -8,7 +8,8 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../support/services.js';
 
-interface ManifestNames { middleware?: string; options?: Record<string, { flag?: string }>; credentials?: { passwordEnv?: string[] } }
+interface ConventionSourceNames { vars?: Record<string, unknown>; pathEnv?: string; sectionSuffixEnv?: string }
+interface ManifestNames { middleware?: string; options?: Record<string, { flag?: string }>; credentials?: { passwordEnv?: string[] }; conventions?: { sources: ConventionSourceNames[] } }
 
 const manifests = readdirSync(join(repoRoot, 'manifests')).filter((f) => f.endsWith('.yaml'))
   .map((f) => parseYaml(readFileSync(join(repoRoot, 'manifests', f), 'utf8')) as ManifestNames);
@@ -20,6 +21,8 @@ const builtinNames = [...new Set([
   ...manifests.flatMap((m) => Object.values(m.options ?? {}).flatMap((o) => (o.flag ? [`--${o.flag}`] : []))),
   ...manifests.flatMap((m) => Object.keys(m.options ?? {}).filter((k) => /[A-Z]/.test(k))),
   ...manifests.flatMap((m) => m.credentials?.passwordEnv ?? []),
+  // The client conventions' variables (libpq's, the mysql client's): read only through the manifests.
+  ...manifests.flatMap((m) => (m.conventions?.sources ?? []).flatMap((c) => [...Object.keys(c.vars ?? {}), ...(c.pathEnv ? [c.pathEnv] : []), ...(c.sectionSuffixEnv ? [c.sectionSuffixEnv] : [])])),
 ])];
 
 /**
@@ -46,7 +49,7 @@ const pattern = (name: string) => (name.startsWith('--')
 
 describe('no TypeScript outside plugins/ and manifests/ names a built-in', () => {
   it('the names come from the manifests (the test is not vacuous)', () => {
-    expect(builtinNames).toEqual(expect.arrayContaining(['redis', 'kafka', 'mysql', 'postgres', '--sentinel', '--master-name', '--sslmode', '--socket', '--group', 'masterName', 'REDISCLI_AUTH']));
+    expect(builtinNames).toEqual(expect.arrayContaining(['redis', 'kafka', 'mysql', 'postgres', '--sentinel', '--master-name', '--sslmode', '--socket', '--group', 'masterName', 'REDISCLI_AUTH', 'PGUSER', 'PGPASSFILE', 'MYSQL_UNIX_PORT', '--defaults-file', '--config-file']));
   });
 
   it.each(tsFiles(join(repoRoot, 'src')).map((f) => relative(repoRoot, f)))('%s', (file) => {
