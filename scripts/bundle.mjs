@@ -1,7 +1,7 @@
 // Build step after tsc: bundles what runs at every `ksa` start into a few files, because Node's
 // ESM loader costs about 1-2 ms per module and the CLI + zod + a plugin + its driver are ~300
 // modules (bench/RESULTS.md has the before/after). dist/ stays as tsc wrote it (types, the
-// `ksa/sdk` and `ksa/testing` exports, tests); bin/ksa.js prefers dist/bundle when present.
+// `@kubestack/ksa/sdk` and `@kubestack/ksa/testing` exports, tests); bin/ksa.js prefers dist/bundle when present.
 //   dist/bundle/{cli,prewarm,worker-entry,child-entry}.js + shared chunks beside them (code splitting keeps
 //     the lazy imports lazy and gives the CLI and the prewarm module one shared state)
 //   dist/bundle/plugins/<id>.js: each built-in plugin with the SDK and its driver

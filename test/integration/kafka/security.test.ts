@@ -60,7 +60,8 @@ describe('kafka over TLS + SASL/PLAIN (secure fronts before the mock)', () => {
     ['a mechanism the listener lacks', 'KSA_ERR_AUTH', () => target({ auth: { username: 'alice', password: PASSWORD, mechanism: 'scram-sha-256' } })],
     ['no CA for a self-signed certificate', 'KSA_ERR_TLS', () => target({ tls: { enabled: true, rejectUnauthorized: true } })],
     ['a servername the certificate does not name', 'KSA_ERR_TLS', () => target({ tls: { enabled: true, caFile: ca, servername: 'other.test', rejectUnauthorized: true } })],
-    ['plaintext to a TLS listener', 'KSA_ERR_CONNECT', () => target({ tls: undefined })],
+    // The first-answer watch recognises the TLS record and names the fix instead of a bare connect error.
+    ['plaintext to a TLS listener', 'KSA_ERR_TLS', () => target({ tls: undefined })],
   ])('%s -> %s, without the password in the message', async (_name, code, t) => {
     const error = await run(t()).then(() => null, (e: unknown) => e as { code: string; message: string });
     expect(error).toMatchObject({ code });
