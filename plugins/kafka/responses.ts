@@ -5,6 +5,7 @@ import {
   type DescribeGroupsResponse, type ListGroupsResponse, type ListOffsetsResponse, type MetadataResponse, type OffsetFetchResponse,
 } from './kafka-wire.js';
 import type { GroupMember, PartitionOffsets, TopicState } from './snapshot.js';
+import { compareText } from '../../src/sdk/index.js';
 
 let nameOfKey: Map<number, string> | undefined;
 /** API key -> name; built on first use (kafkajs's table is loaded only by a live run). */
@@ -35,7 +36,7 @@ export function topicsFromMetadata(md: MetadataResponse, include: (topic: string
         .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: p.replicas, isr: p.isr, offlineReplicas: p.offlineReplicas ?? [], errorCode: p.partitionErrorCode }))
         .sort((a, b) => a.partition - b.partition),
     }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareText(a.name, b.name));
 }
 
 /** topic -> min.insync.replicas (null when that resource returned an error or no value). */

@@ -4,10 +4,11 @@
 import { conventionalPasswordEnv } from '../config/secrets.js';
 import { optionKeysWithoutFlag } from './option-lines.js';
 import type { Manifest } from '../core/types.js';
+import { compareText } from '../core/compare-text.js';
 
 export function diagnoseHelp(manifests: readonly Manifest[]): string {
   const middleware = manifests.filter((m): m is Manifest & { middleware: string } => m.type === 'middleware' && m.middleware !== undefined)
-    .sort((a, b) => a.middleware.localeCompare(b.middleware));
+    .sort((a, b) => compareText(a.middleware, b.middleware));
   if (middleware.length === 0) return '\nNo middleware plugin is loaded (ksa plugin list).';
   const width = Math.max(...middleware.map((m) => m.middleware.length));
   const types = middleware.map((m) => `  ${m.middleware.padEnd(width)}  ${m.id} ${m.version}${m.defaultPort ? `, default port ${m.defaultPort}` : ''}; categories: ${m.categories.join(', ')}`);

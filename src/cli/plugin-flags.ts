@@ -9,6 +9,7 @@ import { ksaError } from '../core/errors.js';
 import { declaredOptions } from '../core/plugin-options.js';
 import { VALUE_HINT } from '../core/option-values.js';
 import type { Manifest, OptionSpec } from '../core/types.js';
+import { compareText } from '../core/compare-text.js';
 
 export interface FlagUse { type: string; pluginId: string; key: string; spec: OptionSpec }
 
@@ -42,7 +43,7 @@ export function pluginFlags(manifests: readonly Manifest[]): PluginFlag[] {
       known.uses.push(use);
     }
   }
-  return [...byName.values()].sort((a, b) => a.flag.localeCompare(b.flag));
+  return [...byName.values()].sort((a, b) => compareText(a.flag, b.flag));
 }
 
 /** Help text: one description with its types, or each type's own when they differ. */

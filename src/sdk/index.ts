@@ -2,6 +2,7 @@
 export { defineMiddlewarePlugin, analyzeSnapshot, unknownResult, isMiddlewarePluginModule } from './define-plugin.js';
 export type { MiddlewarePluginParts, MiddlewarePluginModule, CollectOutput, ActionDefinition } from './define-plugin.js';
 export { defineCheck, createCheckContext, roundToHundredths } from './checks.js';
+export { compareText } from '../core/compare-text.js';
 export type { CheckDefinition, CheckContext, FindingDraft } from './checks.js';
 export { defineThreshold, defineStateRule, isStateRule, thresholdsIn, judgeValue, applyOverride } from './thresholds.js';
 export type { ThresholdSpec } from './thresholds.js';

@@ -1,6 +1,7 @@
 // A check states each threshold once; the finding then carries observed value, threshold and
 // source automatically, and per-target overrides (ksa.yaml `thresholds:`) apply by finding id.
 import type { Severity, Threshold, ThresholdOverride } from '../core/types.js';
+import { compareText } from '../core/compare-text.js';
 
 export interface ThresholdSpec {
   /** The finding id this threshold judges, e.g. `<type>.memory.usage`. */
@@ -52,7 +53,7 @@ export function thresholdsIn(...modules: ReadonlyArray<Record<string, unknown>>)
   for (const mod of modules) {
     // A namespace object's keys are sorted by export name; id order reads better.
     const specs = Object.values(mod).filter((v): v is ThresholdSpec => typeof v === 'object' && v !== null && DEFINED.has(v as ThresholdSpec) && !STATES.has(v as ThresholdSpec));
-    for (const spec of specs.sort((a, b) => a.id.localeCompare(b.id))) {
+    for (const spec of specs.sort((a, b) => compareText(a.id, b.id))) {
       if (!seen.has(spec.id)) seen.set(spec.id, spec);
     }
   }

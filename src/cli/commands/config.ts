@@ -7,6 +7,7 @@ import { requestsFromConfig } from '../../config/targets-from-config.js';
 import type { Runtime } from '../runtime.js';
 import type { Manifest } from '../../core/types.js';
 import { managerForConfig } from '../config-manager.js';
+import { compareText } from '../../core/compare-text.js';
 
 export interface ConfigValidation {
   /** The `ok: ...` line when there is no problem. */
@@ -37,7 +38,7 @@ export async function runConfigValidate(rt: Runtime, explicit: string | undefine
  */
 export function configExample(manifests: readonly Manifest[]): string {
   const middleware = manifests.filter((m): m is Manifest & { middleware: string } => m.type === 'middleware' && m.middleware !== undefined)
-    .sort((a, b) => a.middleware.localeCompare(b.middleware));
+    .sort((a, b) => compareText(a.middleware, b.middleware));
   const targets = middleware.flatMap((m, i) => {
     const example = m.configExample ?? { target: { name: `${m.middleware}-1`, endpoints: [`10.0.0.${i + 1}:${m.defaultPort ?? 1}`] } };
     const { name, ...rest } = example.target;
