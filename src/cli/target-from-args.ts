@@ -72,6 +72,11 @@ export function buildTarget(type: string, endpointArgs: readonly string[], flags
   // Seed endpoints written without a port take the option's port (e.g. the Sentinels' own).
   const seeds = fromOptions && !fromOptions.endpoints[0]?.startsWith('unix:') ? fromOptions.endpoints.map((e) => splitEndpointSecret(e, fromOptions.defaultPort ?? manifest.defaultPort).endpoint) : fromOptions?.endpoints;
   const endpoints = conn.endpoints.length > 0 ? conn.endpoints : seeds ?? [];
+  if (fromOptions && !fields.has('endpoints')) {
+    // --explain-auth names the option that stood for the endpoints (e.g. the Sentinels), not the endpoint argument.
+    const spec = declaredOptions(manifest)[fromOptions.key];
+    fields.set('endpoints', { value: fromOptions.endpoints.join(','), from: spec?.flag ? `--${spec.flag}` : `--option ${fromOptions.key}` });
+  }
   if (endpoints.length === 0) {
     const hostSources = sourcesOf(manifest, 'host').concat(sourcesOf(manifest, 'endpoints'));
     const others = [...endpointAlternatives(manifest), ...(hostSources.length > 0 ? [`set ${hostSources.join(' or ')}`] : [])];

@@ -111,8 +111,11 @@ describe('ksa diagnose redis --sentinel alone (no data endpoint)', () => {
 
   it('--sentinel-password is the Sentinels\' password, the data nodes keep theirs (REDISCLI_AUTH)', async () => {
     const list = sentinels.map((s) => s.endpoint).join(',');
-    const run = await ksa(['diagnose', 'redis', '--sentinel', list, '--master-name', 'mymaster', '--sentinel-password', SENTINEL_PW, '--json'], { REDISCLI_AUTH: DATA_PW });
+    const run = await ksa(['diagnose', 'redis', '--sentinel', list, '--master-name', 'mymaster', '--sentinel-password', SENTINEL_PW, '--json', '--explain-auth'], { REDISCLI_AUTH: DATA_PW });
     noSecrets(run);
+    // --explain-auth names --sentinel as the endpoints' source and REDISCLI_AUTH as the password's.
+    expect(run.stderr).toMatch(new RegExp(`endpoints +${list.replace(/[.]/g, '\\.')} +from --sentinel`));
+    expect(run.stderr).toMatch(/password +\(set\) +from REDISCLI_AUTH/);
     const r = report(run).results[0]!;
     expect(r.metrics).toMatchObject({ nodes: 2, nodes_reachable: 2, sentinels_reachable: 3 });
     expect(r.findings.filter((f) => f.id === 'redis.security.no-auth')).toEqual([]);
