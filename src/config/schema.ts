@@ -24,6 +24,8 @@ export const TargetSchema = z.strictObject({
   thresholds: z.record(z.string(), ThresholdOverrideSchema).optional(),
   categories: z.array(z.string()).optional(),
   timeout: duration.optional(),
+  /** ksa watch: how often this target is diagnosed (default: defaults.interval). */
+  interval: duration.optional(),
 });
 
 export const DiscoverySchema = z.strictObject({
@@ -36,7 +38,9 @@ export const ConfigSchema = z.strictObject({
     timeout: duration.default('10s'),
     concurrency: z.number().int().min(1).max(512).default(16),
     failOn: z.enum(['warning', 'critical']).optional(),
-  }).default({ timeout: '10s', concurrency: 16 }),
+    /** ksa watch: how often each target is diagnosed. */
+    interval: duration.default('30s'),
+  }).default({ timeout: '10s', concurrency: 16, interval: '30s' }),
   targets: z.array(TargetSchema).min(1, 'at least one target'),
   plugins: z.object({ discovery: DiscoverySchema.optional() }).catchall(PluginConfigSchema).default({}),
 });
