@@ -192,7 +192,8 @@ export async function main(argv: string[], version: string): Promise<number> {
     .action(async (flags) => {
       const { runWatchStatus } = await import('./commands/watch-status.js');
       runtime();
-      out(runWatchStatus(flags));
+      // `ksa watch status --state-dir d`: commander hands the flag to `watch`, which declares it too.
+      out(runWatchStatus({ ...flags, stateDir: flags.stateDir ?? watch.opts().stateDir }));
     });
 
   const config = program.command('config').description('ksa.yaml helpers');

@@ -1,6 +1,7 @@
 // ksa.yaml: the zod schema is the contract; every error names the path in the file and the fix.
 import { z } from 'zod';
 import { PluginConfigSchema, ThresholdOverrideSchema, TlsOptionsSchema } from '../core/schemas.js';
+import { WatchPolicySchema } from '../watch/policy.js';
 
 const duration = z.string().regex(/^\d+(?:\.\d+)?(ms|s|m|h)$/, 'a duration such as 500ms, 10s or 2m');
 
@@ -26,6 +27,8 @@ export const TargetSchema = z.strictObject({
   timeout: duration.optional(),
   /** ksa watch: how often this target is diagnosed (default: defaults.interval). */
   interval: duration.optional(),
+  /** ksa watch: for: and hysteresis: (src/watch/policy.ts), over those of defaults:. */
+  ...WatchPolicySchema.shape,
 });
 
 export const DiscoverySchema = z.strictObject({
@@ -40,6 +43,7 @@ export const ConfigSchema = z.strictObject({
     failOn: z.enum(['warning', 'critical']).optional(),
     /** ksa watch: how often each target is diagnosed. */
     interval: duration.default('30s'),
+    ...WatchPolicySchema.shape,
   }).default({ timeout: '10s', concurrency: 16, interval: '30s' }),
   targets: z.array(TargetSchema).min(1, 'at least one target'),
   plugins: z.object({ discovery: DiscoverySchema.optional() }).catchall(PluginConfigSchema).default({}),

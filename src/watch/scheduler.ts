@@ -8,7 +8,7 @@ import { SlidingWindow, type WindowSummary } from './sliding-window.js';
 
 export interface Job {
   name: string;
-  intervalMs: number;
+  periodMs: number;
   /** After this long the cycle's slot is given back (its own deadline plus a margin). */
   deadlineMs: number;
   /** One cycle; should settle by its deadline and must not throw (errors are results). */
@@ -130,7 +130,7 @@ export class Scheduler {
   }
 
   private arm(entry: Entry): void {
-    if (Number.isNaN(entry.dueAt)) entry.dueAt = Date.now() + Math.floor(this.random() * entry.job.intervalMs);
+    if (Number.isNaN(entry.dueAt)) entry.dueAt = Date.now() + Math.floor(this.random() * entry.job.periodMs);
     entry.timer = setTimeout(() => this.tick(entry), Math.max(0, entry.dueAt - Date.now()));
   }
 
@@ -140,11 +140,11 @@ export class Scheduler {
     // Fixed rate: the next tick is one interval after this one was due, whatever this cycle does;
     // ticks missed while the process could not run are skipped, not bunched up.
     const now = Date.now();
-    entry.dueAt += entry.job.intervalMs;
+    entry.dueAt += entry.job.periodMs;
     if (entry.dueAt <= now) {
-      const missed = Math.floor((now - entry.dueAt) / entry.job.intervalMs) + 1;
+      const missed = Math.floor((now - entry.dueAt) / entry.job.periodMs) + 1;
       this.skipped += missed;
-      entry.dueAt += missed * entry.job.intervalMs;
+      entry.dueAt += missed * entry.job.periodMs;
     }
     this.arm(entry);
     if (entry.busy) {

@@ -11,7 +11,7 @@ import type { KsaConfig, TargetConfig } from '../config/schema.js';
 export interface WatchTarget {
   name: string;
   request: DiagnoseRequest;
-  intervalMs: number;
+  periodMs: number;
   config: TargetConfig;
   /** `defaults:` of the file: the first layer of the target's alerting policy (for:, hysteresis:). */
   defaults: KsaConfig['defaults'];
@@ -32,16 +32,16 @@ export function watchTargets(config: KsaConfig, file: string, manager: PluginMan
     .map((request) => {
       const t = byName.get(request.target.name)!;
       const at = config.targets.indexOf(t);
-      const intervalMs = t.interval ? parseDuration(t.interval, `targets[${at}].interval`) : defaultInterval;
+      const periodMs = t.interval ? parseDuration(t.interval, `targets[${at}].interval`) : defaultInterval;
       return {
         name: t.name,
         request,
-        intervalMs,
+        periodMs,
         config: t,
         defaults: config.defaults,
         readPassword: passwordReader(t, env),
         // The config as written (the password file's path, not its content: a rotation is not a change).
-        fingerprint: JSON.stringify([t, intervalMs, config.defaults, config.plugins]),
+        fingerprint: JSON.stringify([t, periodMs, config.defaults, config.plugins]),
       };
     });
 }

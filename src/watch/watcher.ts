@@ -31,7 +31,7 @@ export interface WatcherOptions {
 export interface TargetView {
   name: string;
   plugin: string;
-  intervalMs: number;
+  periodMs: number;
   last?: { at: number; result: DiagnosticResult };
 }
 
@@ -41,6 +41,7 @@ export class Watcher {
   private readonly last = new Map<string, { at: number; result: DiagnosticResult }>();
   private readonly scheduler: Scheduler;
   private readonly health: SelfHealth;
+  private stopping = false;
 
   constructor(private manager: PluginManager, private readonly options: WatcherOptions) {
     this.scheduler = new Scheduler({ concurrency: options.concurrency });
@@ -90,6 +91,8 @@ export class Watcher {
   /** Stops scheduling; in-flight cycles get `graceMs`; then every session closes. True if all settled. */
   async stop(graceMs: number): Promise<boolean> {
     const settled = await this.scheduler.stop(graceMs);
+    // What the closing sessions cut short is our shutdown, not the target's state: not recorded.
+    this.stopping = true;
     await Promise.all([...this.sessions.values()].map((s) => s.close().catch(() => undefined)));
     this.sessions.clear();
     return settled;
@@ -98,7 +101,7 @@ export class Watcher {
   view(): TargetView[] {
     return [...this.targets.values()].map((t) => {
       const last = this.last.get(t.name);
-      return { name: t.name, plugin: t.request.pluginId, intervalMs: t.intervalMs, ...(last ? { last } : {}) };
+      return { name: t.name, plugin: t.request.pluginId, periodMs: t.periodMs, ...(last ? { last } : {}) };
     });
   }
 
@@ -119,7 +122,7 @@ export class Watcher {
   private job(t: WatchTarget) {
     return {
       name: t.name,
-      intervalMs: t.intervalMs,
+      periodMs: t.periodMs,
       deadlineMs: t.request.opts.timeoutMs + (this.options.slotMarginMs ?? 1000),
       run: () => this.cycle(t.name),
     };
@@ -143,7 +146,7 @@ export class Watcher {
     const result = buildReport([raw], this.options.failOn).results[0]!;
     const now = Date.now();
     this.health.record(result.plugin.id, result.durationMs, result.status !== 'unknown');
-    if (this.targets.get(name) !== target) return; // removed or restarted meanwhile: its result is stale
+    if (this.targets.get(name) !== target || this.stopping) return; // removed, restarted or shutting down: stale
     this.last.set(name, { at: now, result });
     await this.options.sink.cycle(target, result, now);
   }

@@ -7,6 +7,7 @@ import { watch as watchFile, type FSWatcher } from 'node:fs';
 import { ksaError, toErrorInfo } from '../../core/errors.js';
 import { parseDuration } from '../../core/duration.js';
 import { targetSecrets } from '../../core/plugin-options.js';
+import { leaveSignalsToCaller } from '../../core/isolation/child-transport.js';
 import { findConfigFile, readConfigText } from '../../config/config-file.js';
 import { loadConfig } from '../../config/load-config.js';
 import { managerForConfig } from '../config-manager.js';
@@ -43,6 +44,7 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string):
   if (!file) throw ksaError('KSA_ERR_BAD_INPUT', 'ksa watch needs a ksa.yaml: none given and none found', { fix: 'pass --config ksa.yaml (ksa config example writes one)' });
   if (!(OUTPUTS as readonly string[]).includes(flags.output)) throw ksaError('KSA_ERR_BAD_INPUT', `--output ${JSON.stringify(flags.output)} is not one of ${OUTPUTS.join(', ')}`, { fix: 'use --output json (one JSON line per event) or table' });
   const graceMs = parseDuration(flags.grace, '--grace');
+  if (!flags.once) leaveSignalsToCaller();
   const healthEveryMs = parseDuration(flags.healthEvery, '--health-every');
   const only = flags.target ?? [];
   let config = loadConfig(file, process.env, readConfigText(file));
@@ -105,11 +107,12 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string):
   rt.logger.info(`${signal}: finishing the cycles in flight (grace ${graceMs} ms)`);
   clearInterval(healthTimer);
   fileWatcher?.close();
-  view.stop();
   await reloading;
   const settled = await watcher.stop(graceMs);
   if (!settled) rt.logger.warn(`${signal}: cycles still running after the ${graceMs} ms grace period were abandoned`);
+  // The output goes last: the `stopped` event is printed too.
   await closeAll(watcher, sink, signal, CLOSE_MS);
+  view.stop();
   return 0;
 }
 

@@ -13,7 +13,7 @@ const make = (concurrency: number, random?: () => number) => {
   schedulers.push(s);
   return s;
 };
-const job = (name: string, intervalMs: number, run: () => Promise<void>, deadlineMs = 1000): Job => ({ name, intervalMs, deadlineMs, run });
+const job = (name: string, periodMs: number, run: () => Promise<void>, deadlineMs = 1000): Job => ({ name, periodMs, deadlineMs, run });
 
 describe('Scheduler', () => {
   it('gives each job a random phase inside its interval (1000 jobs do not share a millisecond)', async () => {
