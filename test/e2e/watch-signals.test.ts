@@ -72,8 +72,23 @@ describe('ksa watch as a service', () => {
     const h2 = await w.next('later health', (e) => e.kind === 'health' && e.seq > h1.seq + 1, 10_000, w.events.indexOf(h1) + 1);
     expect(Number(h2.cycles)).toBeGreaterThan(0);
     expect(w.child.exitCode).toBeNull();
+    const live = await spawnKsa(['watch', 'status', '--state-dir', join(dir, 'reload'), '--json'], {}, /^KSA_/);
+    expect(JSON.parse(live.stdout)).toMatchObject({ running: true });
     w.kill('SIGTERM');
     expect((await w.exited).code).toBe(0);
+    // The stopped watcher's state and its last self-health, from the state dir.
+    const status = await spawnKsa(['watch', 'status', '--state-dir', join(dir, 'reload'), '--json'], {}, /^KSA_/);
+    expect(status.code, status.stderr).toBe(0);
+    const st = JSON.parse(status.stdout) as { running: boolean; targets: Array<{ target: string; state: string }>; health: { plugins: Array<{ plugin: string; cycles: number; latencyMs: { p50: number; p95: number; p99: number }; errorRate: number; hostRestarts: number }>; scheduler: { lagMs: { p99: number } } } };
+    expect(st.running).toBe(false);
+    expect(st.targets.map((t) => t.target).sort()).toEqual(['added', 'change', 'keep']);
+    expect(st.health.plugins[0]).toMatchObject({ plugin: 'fixture-diagnostics', errorRate: 0, hostRestarts: 0 });
+    expect(st.health.plugins[0]!.cycles).toBeGreaterThan(0);
+    expect(st.health.plugins[0]!.latencyMs.p95).toBeGreaterThanOrEqual(st.health.plugins[0]!.latencyMs.p50);
+    expect(st.health.scheduler.lagMs.p99).toBeGreaterThanOrEqual(0);
+    const text = await spawnKsa(['watch', 'status', '--state-dir', join(dir, 'reload')], {}, /^KSA_/);
+    expect(text.stdout).toMatch(/^watcher: not running/);
+    expect(text.stdout).toMatch(/^added \(fixture-diagnostics\): ok since .*firing critical fixture\.alpha\.level/m);
   });
 
   it('SIGTERM exits 0 within the grace period while a target hangs in its cycle', async () => {
