@@ -11,6 +11,8 @@ export type LogFormat = 'text' | 'json';
 export interface CliLogger extends Logger {
   readonly level: LogLevel;
   addSecret(secret: string): void;
+  /** The secrets learnt so far: the audit log redacts with the same list. */
+  secrets(): readonly string[];
 }
 
 const FORMAT: Record<LogFormat, (lvl: LogLevel, message: string, fields: Record<string, unknown> | undefined, now: Date) => string> = {
@@ -27,7 +29,8 @@ export function createCliLogger(level: LogLevel, write: (line: string) => void =
   };
   return {
     level,
-    addSecret: (s) => { if (s) secrets.push(s); },
+    addSecret: (s) => { if (s && !secrets.includes(s)) secrets.push(s); },
+    secrets: () => secrets,
     error: at('error'), warn: at('warn'), info: at('info'), debug: at('debug'),
   };
 }

@@ -9,6 +9,7 @@ import { resolveStateDir } from './state-dir.js';
 import { openStateStore, type StateStore } from './state-store.js';
 import { EventBus, type EventHandler } from './event-bus.js';
 import { advance } from './state-machine.js';
+import { AuditLog, auditLogPath } from './audit-log.js';
 import { resolvePolicy } from './policy.js';
 import type { WatchEventDraft, WatchEventKind } from './events.js';
 import type { CycleSink } from './watcher.js';
@@ -27,6 +28,8 @@ export interface WatchSinkOptions {
   configFile: string;
   targets: readonly WatchTarget[];
   once: boolean;
+  /** Secret values the audit log redacts (the logger's list: one redaction everywhere). */
+  secrets?: () => readonly string[];
 }
 
 export interface WatchSink extends CycleSink {
@@ -48,6 +51,13 @@ export async function openWatchSink(options: WatchSinkOptions): Promise<WatchSin
   const emit = async (events: readonly WatchEventDraft[], targets?: Record<string, TargetRecord | null>): Promise<void> => {
     bus.publish(await store.commit({ ...(targets ? { targets } : {}), events }));
   };
+  // A durable subscriber from before the first commit: every transition reaches the audit log, also across a kill -9.
+  const audit = new AuditLog(auditLogPath(stateDir), {
+    logger: options.logger,
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    onHealth: (draft) => void emit([draft]).catch(() => undefined),
+  });
+  audit.subscribe(bus);
   const policies = new Map<string, ReturnType<typeof resolvePolicy>>();
   const policyOf = (t: WatchTarget) => {
     let p = policies.get(t.fingerprint);
@@ -69,6 +79,7 @@ export async function openWatchSink(options: WatchSinkOptions): Promise<WatchSin
     async stopped(reason: string) {
       if (!options.once) await emit([{ kind: 'watcher', at: iso(), action: 'stopped', pid: process.pid, reason }]);
       await bus.drain(1000);
+      await audit.close();
       await store.close();
     },
     async reload(r) {

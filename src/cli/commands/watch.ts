@@ -56,7 +56,7 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string):
     return targets;
   };
   let targets = build(config, manager);
-  const sink: WatchSink = await openWatchSink({ stateDir: flags.stateDir, logger: rt.logger, version, configFile: file, targets, once: flags.once === true });
+  const sink: WatchSink = await openWatchSink({ stateDir: flags.stateDir, logger: rt.logger, secrets: () => rt.logger.secrets(), version, configFile: file, targets, once: flags.once === true });
   const watcher = new Watcher(manager, { concurrency: config.defaults.concurrency, failOn: failOn(), healthWindowMs: Math.max(60_000, healthEveryMs), sink });
   await watcher.apply(targets);
 
