@@ -71,6 +71,7 @@ export async function main(argv: string[], version: string): Promise<number> {
     .description('Diagnose middleware through plugins (ksa plugin list): findings with evidence, thresholds and fixes; Nagios exit codes for CI')
     .version(version, '-V, --version')
     .option('--log-level <level>', 'error | warn | info | debug (debug also prints stacks)', 'warn')
+    .option('--log-format <format>', 'text | json (one JSON object per line: time, level, msg, fields)', 'text')
     .option('--no-color', 'plain output (also NO_COLOR or a non-TTY stdout)')
     .option('--isolation <mode>', 'auto | worker | process | none (none: debugging only)', 'auto')
     .option('--plugin <path|package>', 'load an external plugin (repeatable)', collect)

@@ -3,12 +3,14 @@ import { chooseColor } from './color-choice.js';
 import { PluginManager, type IsolationMode } from '../core/manager.js';
 import { packageRoot } from '../core/package-root.js';
 import { ksaError } from '../core/errors.js';
-import { createCliLogger, type CliLogger } from './logger.js';
+import { createCliLogger, LOG_FORMATS, type CliLogger, type LogFormat } from './logger.js';
 import { installedPackageDirs, pluginHome } from '../install/plugin-home.js';
 import type { LogLevel } from '../core/types.js';
 
 export interface GlobalFlags {
   logLevel: string;
+  /** text (default) | json: ksa's own log lines on stderr (the watcher's structured log). */
+  logFormat?: string;
   color: boolean;
   isolation: string;
   plugin?: string[];
@@ -35,8 +37,12 @@ export function createRuntime(flags: GlobalFlags): Runtime {
   if (!ISOLATION.includes(flags.isolation as IsolationMode)) {
     throw ksaError('KSA_ERR_BAD_INPUT', `--isolation ${JSON.stringify(flags.isolation)} is not one of ${ISOLATION.join(', ')}`, { fix: 'use --isolation auto|worker|process|none' });
   }
+  const logFormat = flags.logFormat ?? 'text';
+  if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) {
+    throw ksaError('KSA_ERR_BAD_INPUT', `--log-format ${JSON.stringify(logFormat)} is not one of ${LOG_FORMATS.join(', ')}`, { fix: 'use --log-format text|json' });
+  }
   const color = chooseColor({ flag: flags.color, env: process.env, stdoutIsTTY: process.stdout.isTTY === true });
-  const logger = createCliLogger(flags.logLevel as LogLevel);
+  const logger = createCliLogger(flags.logLevel as LogLevel, undefined, logFormat as LogFormat);
   return {
     logger,
     flags,

@@ -10,6 +10,7 @@ import type { IsolationMode } from '../../core/manager.js';
 import type { FailOn } from '../../core/status.js';
 import type { LogLevel, Manifest, PluginState } from '../../core/types.js';
 import type { PluginFlag } from '../plugin-flags.js';
+import type { LogFormat } from '../logger.js';
 
 export interface Candidate { word: string; description?: string | undefined }
 
@@ -33,6 +34,7 @@ type ValueKind = SourceName | { words: Readonly<Record<string, string>> };
 
 // Exhaustive over each union: a new level/mode/state fails to compile until it completes.
 const LOG_LEVELS: Record<LogLevel, string> = { error: 'errors only', warn: 'warnings and errors (default)', info: 'progress', debug: 'everything, with stacks' };
+const LOG_FORMATS: Record<LogFormat, string> = { text: 'one line of text per message (default)', json: 'one JSON object per line' };
 const ISOLATION: Record<IsolationMode, string> = { auto: 'worker threads, child processes where needed (default)', worker: 'worker threads', process: 'child processes', none: 'in process (debugging only)' };
 const FAIL_ON: Record<FailOn, string> = { warning: 'warnings and criticals fail the gate (default)', critical: 'only criticals fail the gate' };
 const STATES: Record<PluginState, string> = { Unloaded: '', Loaded: '', Initialized: '', Running: '', Stopped: '', Failed: '' };
@@ -40,6 +42,7 @@ const STATES: Record<PluginState, string> = { Unloaded: '', Loaded: '', Initiali
 /** Option values by long flag (the same flag means the same thing on every command). */
 const OPTION_VALUES: Record<string, ValueKind> = {
   '--log-level': { words: LOG_LEVELS },
+  '--log-format': { words: LOG_FORMATS },
   '--isolation': { words: ISOLATION },
   '--fail-on': { words: FAIL_ON },
   '--state': { words: STATES },
