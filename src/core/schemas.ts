@@ -359,6 +359,8 @@ export const PluginListingSchema = z.object({
       operations: z.array(z.string()),
       actions: z.array(ActionSpecSchema),
       requires: z.array(z.string()),
+      /** External plugins: what their sandbox lets them read beyond their own package. */
+      permissions: z.object({ fsRead: z.array(z.string()) }).optional(),
       /** Only in `ksa plugin info`: read from the plugin's code in its host. */
       thresholds: z.array(ThresholdDefaultSchema).optional(),
       lastError: ErrorInfoSchema.optional(),

@@ -20,6 +20,7 @@ import {
   descendants, hostilePlugin, measurements, parseReport, pidsWithMarker, repo, rssMb, runKsa, tempDir, removeTempDirs, writeConfig, ksaBin, baseEnv,
 } from './support/ksa.js';
 
+const readerPlugin = join(repo, 'test/reliability/fixtures/reader');
 const m = measurements('plugin sandbox (issue 20, the former "not contained" rows)');
 const dir = tempDir('ksa-sandbox-');
 const bwrap = bwrapStatus();
@@ -90,6 +91,22 @@ describe.each([...MODES])('--plugin-sandbox %s', (mode) => {
     const out = spawnSync('sh', ['-c', cmd], { encoding: 'utf8', env: baseEnv() });
     expect(out.stdout).not.toContain('GARBAGE-FROM-PLUGIN');
     expect(JSON.parse(out.stdout).results[0].status).toBe('healthy'); // ksa's report intact
+  });
+
+  it("declared reads (${option.file}, ${config.extra}) are granted with the configured values; an undeclared one is refused", async () => {
+    const [granted, pluginWide, undeclared] = ['granted', 'plugin-wide', 'undeclared'].map((name) => {
+      const file = join(dir, `${name}-${mode}.txt`);
+      writeFileSync(file, `text of ${name}\n`);
+      return file;
+    }) as [string, string, string];
+    const cfg = writeConfig(dir, [{ name: 'r', type: 'reader', endpoints: ['127.0.0.1:7300'], options: { file: granted } }], { packages: [readerPlugin] });
+    writeFileSync(cfg, execFileSync('cat', [cfg], { encoding: 'utf8' }).replace('"discovery"', `"reader-diagnostics": { "config": { "extra": ${JSON.stringify(pluginWide)} } },\n    "discovery"`));
+    const ok = await runKsa([...sandbox(mode), 'diagnose', '--config', cfg, '--json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(parseReport(ok.stdout).results[0]!.metrics).toEqual({ file: 'text of granted', extra: 'text of plugin-wide', other: '' });
+    const refused = await runKsa([...sandbox(mode), '--plugin', readerPlugin, 'diagnose', 'reader', '127.0.0.1', '--option', `file=${granted}`, '--option', `other=${undeclared}`, '--json']);
+    expect(refused.code).toBe(3);
+    expect(parseReport(refused.stdout).results[0]!.errors[0]).toMatchObject({ code: 'KSA_ERR_PERMISSION', message: expect.stringContaining(`reading ${undeclared}`) });
   });
 
   it('file write: refused, KSA_ERR_PERMISSION, the file does not exist', async () => {
