@@ -272,8 +272,8 @@ export async function main(argv: string[], version: string): Promise<number> {
 
   program
     .command('schema')
-    .description('print the JSON Schema of the JSON report (or of plugins, health, snapshot)')
-    .argument('[kind]', 'report | plugins | health | snapshot', 'report')
+    .description('print the JSON Schema of the JSON report (or of plugins, health, snapshot, events)')
+    .argument('[kind]', 'report | plugins | health | snapshot | events', 'report')
     .action(async (kind: string) => {
       const { runSchema } = await import('./commands/schema.js');
       runtime();
