@@ -17,6 +17,7 @@ tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
   echo 'targets:'
   for i in $(seq 1 10); do echo "  - {name: t$i, type: bystander, endpoints: ['127.0.0.1:72$i']}"; done
 } >"$tmp/ten.yaml"
+node bench/plugin-host-start.mjs "${ROUNDS:-20}"
 modes=(node); command -v bwrap >/dev/null && modes=(bwrap node)
 for mode in "${modes[@]}"; do
   node bench/compare.mjs -n "$RUNS" --label "1 external host: --plugin-sandbox $mode vs --plugin-trust full" -- \
