@@ -15,7 +15,9 @@ let status: BwrapStatus | undefined;
 /** Whether bubblewrap is installed and may create namespaces here; probed once per process (~20 ms). */
 export function bwrapStatus(env: NodeJS.ProcessEnv = process.env): BwrapStatus {
   if (status) return status;
-  const path = (env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'bwrap')).find(isExecutable);
+  // A system tool: also where distributions put it, whatever PATH the user runs ksa with.
+  const dirs = [...(env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/bin', '/usr/local/bin', '/bin'];
+  const path = dirs.map((d) => join(d, 'bwrap')).find(isExecutable);
   if (!path) return (status = { usable: false, why: 'bubblewrap is not installed (Debian/Ubuntu: apt-get install bubblewrap)' });
   const probe = spawnSync(path, [...NAMESPACES, '--ro-bind', '/', '/', '--proc', '/proc', '--dev', '/dev', process.execPath, '--version'], { encoding: 'utf8', timeout: 5000, env: {} }); // ksa's environment holds secrets: none of it
   if (probe.status === 0) return (status = { usable: true, path });

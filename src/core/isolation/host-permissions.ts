@@ -3,10 +3,11 @@
 // dependencies), and what the manifest declares in `permissions.fsRead` with its references
 // (`${config.caFile}`, `${tls.caFile}`, ...) resolved against the configured values. Nothing is
 // ever writable. The same list feeds both layers: Node's --allow-fs-read and bubblewrap's mounts.
-import { existsSync, readdirSync, realpathSync, type Dirent } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, type Dirent } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { FS_READ_REFERENCE } from '../schemas.js';
+import { PACKAGE_NAME as KSA_PACKAGE } from '../versions.js';
 import type { Manifest, MiddlewareTarget, PluginType } from '../types.js';
 
 /** Needs every host of a plugin type has, before its manifest's declarations (docs/PLUGINS.md "Permissions"). */
@@ -91,7 +92,7 @@ function referenceValue(reference: string, input: Pick<PolicyInput, 'config' | '
  * directory links @kubestack/ksa to ksa itself; npm links local dependencies).
  */
 export function packagePaths(pluginDir: string): string[] {
-  const out = [...withRealPath(pluginDir)];
+  const out = [...withRealPath(pluginDir), ...enclosingPackage(pluginDir)];
   for (const dir of new Set([pluginDir, realOr(pluginDir)])) {
     for (let at = dir; ; at = dirname(at)) {
       const modules = at.endsWith(`${sep}node_modules`) ? at : join(at, 'node_modules');
@@ -100,6 +101,27 @@ export function packagePaths(pluginDir: string): string[] {
     }
   }
   return out;
+}
+
+/**
+ * A plugin directory without its own package.json belongs to the package above it (Node reads
+ * that one's `type`, and resolves its self-reference): its package.json, and when that package is
+ * ksa itself (a plugin kept inside a ksa checkout), ksa's runtime there.
+ */
+function enclosingPackage(pluginDir: string): string[] {
+  if (existsSync(join(pluginDir, 'package.json'))) return [];
+  for (let at = dirname(pluginDir); dirname(at) !== at; at = dirname(at)) {
+    const file = join(at, 'package.json');
+    if (!existsSync(file)) continue;
+    let name: unknown;
+    try {
+      name = (JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown }).name;
+    } catch {
+      return [file];
+    }
+    return name === KSA_PACKAGE ? ksaRuntimePaths(at) : [file];
+  }
+  return [];
 }
 
 /** ksa's own files a host runs: the compiled host and SDK (dist/), package.json (exports) and the dependencies they import. */
