@@ -71,6 +71,7 @@ export async function main(argv: string[], version: string): Promise<number> {
     .description('Diagnose middleware through plugins (ksa plugin list): findings with evidence, thresholds and fixes; Nagios exit codes for CI')
     .version(version, '-V, --version')
     .option('--log-level <level>', 'error | warn | info | debug (debug also prints stacks)', 'warn')
+    .option('--log-format <format>', 'text | json (one JSON object per line: time, level, msg, fields)', 'text')
     .option('--no-color', 'plain output (also NO_COLOR or a non-TTY stdout)')
     .option('--isolation <mode>', 'auto | worker | process | none (none: debugging only)', 'auto')
     .option('--plugin <path|package>', 'load an external plugin (repeatable)', collect)
@@ -168,6 +169,34 @@ export async function main(argv: string[], version: string): Promise<number> {
       const rt = runtime();
       const format = outputFormat(flags);
       await emitReport(await runAnalyze(rt, file, flags), format, rt.color, flags.quiet === true);
+    });
+
+  const watch = program
+    .command('watch')
+    .description('diagnose every ksa.yaml target on its own schedule until stopped (docs/WATCH.md); events as JSON lines in a pipe, a live table on a terminal')
+    .option('--config <file>', 'ksa.yaml (also KSA_CONFIG, ./ksa.yaml)')
+    .option('--target <name>', 'only this ksa.yaml target (repeatable)', collect)
+    .option('--state-dir <dir>', 'state and journal (default: KSA_STATE_DIR, $XDG_STATE_HOME/ksa or ~/.local/state/ksa)')
+    .option('--once', "one cycle of every target, then exit with the gate's exit code (as ksa diagnose --config)")
+    .option('--watch-config', 'reload ksa.yaml when the file changes (as on SIGHUP)')
+    .option('-o, --output <format>', 'auto | json | table (auto: a table on a terminal, JSON lines in a pipe)', 'auto')
+    .option('--grace <duration>', 'on SIGTERM/SIGINT, how long cycles in flight may finish', '10s')
+    .option('--fail-on <level>', 'what counts as failing for the gate and the alerts: warning | critical (default: ksa.yaml or warning)')
+    .option('--health-every <duration>', 'self-health events this often', '60s')
+    .action(async (flags) => {
+      const { runWatch } = await import('./commands/watch.js');
+      exitCode = await runWatch(runtime(), flags, version);
+    });
+  watch
+    .command('status')
+    .description('the state of a running or stopped watcher, from its state dir')
+    .option('--state-dir <dir>', 'the watcher\'s state dir (default as for ksa watch)')
+    .option('--json', 'JSON: targets, their findings and the self-health')
+    .action(async (flags) => {
+      const { runWatchStatus } = await import('./commands/watch-status.js');
+      runtime();
+      // `ksa watch status --state-dir d`: commander hands the flag to `watch`, which declares it too.
+      out(runWatchStatus({ ...flags, stateDir: flags.stateDir ?? watch.opts().stateDir }));
     });
 
   const config = program.command('config').description('ksa.yaml helpers');

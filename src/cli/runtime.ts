@@ -3,13 +3,15 @@ import { chooseColor } from './color-choice.js';
 import { PluginManager, type IsolationMode } from '../core/manager.js';
 import { packageRoot } from '../core/package-root.js';
 import { ksaError } from '../core/errors.js';
-import { createCliLogger, type CliLogger } from './logger.js';
+import { createCliLogger, LOG_FORMATS, type CliLogger, type LogFormat } from './logger.js';
 import { installedPackageDirs, pluginHome } from '../install/plugin-home.js';
 import { PLUGIN_TRUST, SANDBOX_SETTINGS, type PluginTrust, type SandboxSetting } from '../core/isolation/plugin-sandbox.js';
 import type { LogLevel } from '../core/types.js';
 
 export interface GlobalFlags {
   logLevel: string;
+  /** text (default) | json: ksa's own log lines on stderr (the watcher's structured log). */
+  logFormat?: string;
   color: boolean;
   isolation: string;
   plugin?: string[];
@@ -45,8 +47,12 @@ export function createRuntime(flags: GlobalFlags): Runtime {
   if (flags.pluginTrust !== undefined && !PLUGIN_TRUST.includes(flags.pluginTrust as PluginTrust)) {
     throw ksaError('KSA_ERR_BAD_INPUT', `--plugin-trust ${JSON.stringify(flags.pluginTrust)} is not one of ${PLUGIN_TRUST.join(', ')}`, { fix: 'use --plugin-trust sandboxed|full' });
   }
+  const logFormat = flags.logFormat ?? 'text';
+  if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) {
+    throw ksaError('KSA_ERR_BAD_INPUT', `--log-format ${JSON.stringify(logFormat)} is not one of ${LOG_FORMATS.join(', ')}`, { fix: 'use --log-format text|json' });
+  }
   const color = chooseColor({ flag: flags.color, env: process.env, stdoutIsTTY: process.stdout.isTTY === true });
-  const logger = createCliLogger(flags.logLevel as LogLevel);
+  const logger = createCliLogger(flags.logLevel as LogLevel, undefined, logFormat as LogFormat);
   return {
     logger,
     flags,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { PluginConfigSchema, ThresholdOverrideSchema, TlsOptionsSchema } from '../core/schemas.js';
 import { SANDBOX_SETTINGS } from '../core/isolation/plugin-sandbox.js';
+import { WatchPolicySchema } from '../watch/policy.js';
 
 const duration = z.string().regex(/^\d+(?:\.\d+)?(ms|s|m|h)$/, 'a duration such as 500ms, 10s or 2m');
 
@@ -25,6 +26,10 @@ export const TargetSchema = z.strictObject({
   thresholds: z.record(z.string(), ThresholdOverrideSchema).optional(),
   categories: z.array(z.string()).optional(),
   timeout: duration.optional(),
+  /** ksa watch: how often this target is diagnosed (default: defaults.interval). */
+  interval: duration.optional(),
+  /** ksa watch: for: and hysteresis: (src/watch/policy.ts), over those of defaults:. */
+  ...WatchPolicySchema.shape,
 });
 
 export const DiscoverySchema = z.strictObject({
@@ -37,7 +42,10 @@ export const ConfigSchema = z.strictObject({
     timeout: duration.default('10s'),
     concurrency: z.number().int().min(1).max(512).default(16),
     failOn: z.enum(['warning', 'critical']).optional(),
-  }).default({ timeout: '10s', concurrency: 16 }),
+    /** ksa watch: how often each target is diagnosed. */
+    interval: duration.default('30s'),
+    ...WatchPolicySchema.shape,
+  }).default({ timeout: '10s', concurrency: 16, interval: '30s' }),
   targets: z.array(TargetSchema).min(1, 'at least one target'),
   /** `sandbox:` is how external plugin hosts are isolated (--plugin-sandbox wins); every other key is a plugin id. */
   plugins: z.object({ discovery: DiscoverySchema.optional(), sandbox: z.enum(SANDBOX_SETTINGS as [string, ...string[]]).optional() }).catchall(PluginConfigSchema).default({}),

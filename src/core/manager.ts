@@ -160,6 +160,11 @@ export class PluginManager {
     return new TargetSession(req, this.sessionPort, options);
   }
 
+  /** Long-running use: see ManagerOptions.hostRestartBackoff. */
+  enableHostRestartBackoff(policy: BackoffPolicy): void {
+    this.options.hostRestartBackoff = policy;
+  }
+
   /** Host deaths of a plugin since it was loaded (self-health). */
   hostRestarts(id: string): number {
     return this.restarts.get(id)?.total ?? 0;

@@ -30,7 +30,7 @@ function boundedRecord(record: Record<string, unknown>, depth: number): Record<s
   return out;
 }
 
-/** At most 20 keys, 10 items per list, 300 characters per string, depth 3, 4 KB of JSON. */
+/** At most 20 keys, 10 items per list, 300 characters per string, 3 levels of nesting below the top, 4 KB of JSON. */
 export function summarizeEvidence(evidence: Record<string, unknown>): Record<string, unknown> {
   const summary = boundedRecord(evidence, 0);
   if (JSON.stringify(summary).length <= MAX_BYTES) return summary;

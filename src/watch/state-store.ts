@@ -100,7 +100,7 @@ export class StateStore implements AckSink {
   private queued: Promise<void> | null = null;
   private closed = false;
 
-  private constructor(readonly dir: string, loaded: LoadedState, private readonly lock: StateLock | null, private readonly opts: StateStoreOptions, private readonly io: StoreIo) {
+  private constructor(readonly dir: string, loaded: LoadedState, private lock: StateLock | null, private readonly opts: StateStoreOptions, private readonly io: StoreIo) {
     this.file = loaded.file;
     this.targetsMap = loaded.targets;
     this.outbox = loaded.outbox;
@@ -174,6 +174,7 @@ export class StateStore implements AckSink {
       this.dirtyTargets.add(name);
     }
     const events = this.assign(change.events ?? []);
+    this.boundOutbox();
     if (events.length > 0 || this.notices.length > 0) await this.write();
     return [...events, ...this.assign(this.notices.splice(0))];
   }
@@ -236,7 +237,6 @@ export class StateStore implements AckSink {
       this.unwritten.push(event);
       if (this.cursors.size > 0) this.outbox.push(event);
     }
-    this.boundOutbox();
     return out;
   }
 
@@ -252,7 +252,10 @@ export class StateStore implements AckSink {
     if (this.outbox.length > 0 && this.outbox[0]!.seq <= min) this.outbox = this.outbox.filter((e) => e.seq > min);
   }
 
-  /** Keeps the outbox within maxOutbox: the oldest undelivered events go, and say so. */
+  /**
+   * Keeps the outbox within maxOutbox: the oldest undelivered events go, and say so. The store's
+   * own events are added after it (so this never feeds itself): the bound is soft by those few.
+   */
   private boundOutbox(): void {
     const max = this.opts.maxOutbox ?? DEFAULT_MAX_OUTBOX;
     const excess = this.outbox.length - max;
@@ -332,8 +335,10 @@ export class StateStore implements AckSink {
     try {
       if (!this.handle) {
         // Degraded since open or since a failed compaction: the whole state is in memory, so a
-        // successful compaction persists everything at once.
+        // successful compaction persists everything at once. Opened without the lock (the dir was
+        // not writable): take it first, or stay in memory if another watcher got there meanwhile.
         taken.restore();
+        if (!this.lock) this.lock = acquireStateLock(this.dir);
         await this.compact();
         return;
       }

@@ -2,9 +2,7 @@
 // stays the same across 100 cycles (connect once, collect many in a warm host), a rotated password
 // file is picked up without a restart, a dead server is reconnected with backoff, and a plugin
 // whose host keeps dying is Failed with its cause while another plugin goes on.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { connect } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +11,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PluginManager } from '../../../src/core/manager.js';
 import { passwordReader } from '../../../src/config/password-reader.js';
 import { repoRoot } from '../../support/services.js';
-import { waitFor } from '../../support/wait-for.js';
 import { startRedis, type RedisProcess } from '../redis/redis-servers.js';
 import { startMariadb, startPostgres } from '../../reliability/support/throwaway-servers.js';
 import type { DiagnoseRequest } from '../../../src/core/manager.js';
@@ -38,17 +35,6 @@ async function redis(password?: string): Promise<RedisProcess> {
 
 const request = (pluginId: string, target: Omit<MiddlewareTarget, 'options'> & { options?: MiddlewareTarget['options'] }, timeoutMs = 5000): DiagnoseRequest =>
   ({ pluginId, target: { options: {}, ...target }, opts: opts(timeoutMs) });
-
-/** A redis-server on a given port (a killed one coming back), stopped after the file. */
-async function redisOnPort(port: number): Promise<void> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  cleanups.push(() => { child.kill('SIGKILL'); });
-  await waitFor(`redis-server back on ${port}`, () => new Promise<boolean>((resolve) => {
-    const c = connect(port, '127.0.0.1');
-    c.once('connect', () => { c.destroy(); resolve(true); });
-    c.once('error', () => resolve(false));
-  }), 5000, 20);
-}
 
 /** Client ids Redis lists, minus the connection asking. */
 const redisClients = (s: RedisProcess) => s.cli('CLIENT', 'LIST').split('\n').filter((l) => l && !l.includes('cmd=client|list')).map((l) => /id=(\d+)/.exec(l)![1]).sort();
@@ -133,7 +119,7 @@ describe('kept sessions on real servers', () => {
     expect(down.attempts).toBeLessThan(10);
     expect(session.consecutiveFailures).toBe(down.attempts);
     // Back on the same port: the next cycle reconnects.
-    await redisOnPort(s.port);
+    cleanups.push(await startRedis({ port: s.port }).then((b) => () => b.stop()));
     const up = await session.diagnose();
     expect(up.result.errors).toEqual([]);
     expect(session.consecutiveFailures).toBe(0);
