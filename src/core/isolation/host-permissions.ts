@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync, type Dirent } from
 import { homedir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { FS_READ_REFERENCE } from '../schemas.js';
-import { PACKAGE_NAME as KSA_PACKAGE } from '../versions.js';
+import { PACKAGE_NAME as ksaPackageName } from '../versions.js';
 import type { Manifest, MiddlewareTarget, PluginType } from '../types.js';
 
 /** Needs every host of a plugin type has, before its manifest's declarations (docs/PLUGINS.md "Permissions"). */
@@ -119,7 +119,7 @@ function enclosingPackage(pluginDir: string): string[] {
     } catch {
       return [file];
     }
-    return name === KSA_PACKAGE ? ksaRuntimePaths(at) : [file];
+    return name === ksaPackageName ? ksaRuntimePaths(at) : [file];
   }
   return [];
 }
