@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f dist/src/cli/main.js ] || npm run build
-for b in bench/core.sh bench/redis.sh bench/postgres.sh bench/mysql.sh bench/kafka.sh bench/fleet.sh; do
+for b in bench/core.sh bench/plugin-sandbox.sh bench/redis.sh bench/postgres.sh bench/mysql.sh bench/kafka.sh bench/fleet.sh; do
   [ -f "$b" ] || continue
   echo "== $b"
   bash "$b"

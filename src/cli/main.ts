@@ -77,6 +77,8 @@ export async function main(argv: string[], version: string): Promise<number> {
     .option('--plugin <path|package>', 'load an external plugin (repeatable)', collect)
     .option('--plugin-dir <dir>', 'load every plugin package in a directory (repeatable)', collect)
     .option('--plugin-home <dir>', "ksa's plugin directory for `plugin install` (default: KSA_PLUGIN_DIR or ~/.ksa/plugins)")
+    .option('--plugin-sandbox <mode>', 'external plugins: auto | bwrap | node | none (default auto: bwrap where namespaces work, else node; also plugins.sandbox)')
+    .option('--plugin-trust <level>', 'sandboxed | full (full: external plugins run unsandboxed, with a warning; also plugins.<id>.trust)', 'sandboxed')
     .showSuggestionAfterError(false)
     .exitOverride()
     .configureOutput({ writeErr: (text) => { process.stderr.write(text); }, outputError: () => undefined, writeOut: out })

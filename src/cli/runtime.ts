@@ -5,6 +5,7 @@ import { packageRoot } from '../core/package-root.js';
 import { ksaError } from '../core/errors.js';
 import { createCliLogger, LOG_FORMATS, type CliLogger, type LogFormat } from './logger.js';
 import { installedPackageDirs, pluginHome } from '../install/plugin-home.js';
+import { PLUGIN_TRUST, SANDBOX_SETTINGS, type PluginTrust, type SandboxSetting } from '../core/isolation/plugin-sandbox.js';
 import type { LogLevel } from '../core/types.js';
 
 export interface GlobalFlags {
@@ -17,6 +18,9 @@ export interface GlobalFlags {
   pluginDir?: string[];
   /** ksa's plugin directory (`ksa plugin install`); default KSA_PLUGIN_DIR or ~/.ksa/plugins. */
   pluginHome?: string;
+  /** --plugin-sandbox (wins over ksa.yaml's plugins.sandbox). */
+  pluginSandbox?: string;
+  pluginTrust?: string;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'info', 'debug'];
@@ -27,7 +31,7 @@ export interface Runtime {
   flags: GlobalFlags;
   /** Whether human output may use colour (a renderer applies it when it loads chalk). */
   color: boolean;
-  manager(extra?: { externals?: string[]; discoveryDirs?: string[]; pluginConfig?: Record<string, Record<string, unknown>>; disabled?: string[] }): Promise<PluginManager>;
+  manager(extra?: { externals?: string[]; discoveryDirs?: string[]; pluginConfig?: Record<string, Record<string, unknown>>; disabled?: string[]; sandbox?: SandboxSetting; trusted?: string[] }): Promise<PluginManager>;
 }
 
 export function createRuntime(flags: GlobalFlags): Runtime {
@@ -36,6 +40,12 @@ export function createRuntime(flags: GlobalFlags): Runtime {
   }
   if (!ISOLATION.includes(flags.isolation as IsolationMode)) {
     throw ksaError('KSA_ERR_BAD_INPUT', `--isolation ${JSON.stringify(flags.isolation)} is not one of ${ISOLATION.join(', ')}`, { fix: 'use --isolation auto|worker|process|none' });
+  }
+  if (flags.pluginSandbox !== undefined && !SANDBOX_SETTINGS.includes(flags.pluginSandbox as SandboxSetting)) {
+    throw ksaError('KSA_ERR_BAD_INPUT', `--plugin-sandbox ${JSON.stringify(flags.pluginSandbox)} is not one of ${SANDBOX_SETTINGS.join(', ')}`, { fix: 'use --plugin-sandbox auto|bwrap|node|none' });
+  }
+  if (flags.pluginTrust !== undefined && !PLUGIN_TRUST.includes(flags.pluginTrust as PluginTrust)) {
+    throw ksaError('KSA_ERR_BAD_INPUT', `--plugin-trust ${JSON.stringify(flags.pluginTrust)} is not one of ${PLUGIN_TRUST.join(', ')}`, { fix: 'use --plugin-trust sandboxed|full' });
   }
   const logFormat = flags.logFormat ?? 'text';
   if (!(LOG_FORMATS as readonly string[]).includes(logFormat)) {
@@ -59,6 +69,9 @@ export function createRuntime(flags: GlobalFlags): Runtime {
         packageRoots: [home],
         ...(verifyExternal ? { verifyExternal } : {}),
         isolation: flags.isolation as IsolationMode,
+        sandbox: (flags.pluginSandbox as SandboxSetting | undefined) ?? extra.sandbox ?? 'auto',
+        trust: (flags.pluginTrust as PluginTrust | undefined) ?? 'sandboxed',
+        ...(extra.trusted ? { trustedPlugins: extra.trusted } : {}),
         logger,
         ...(extra.pluginConfig ? { pluginConfig: extra.pluginConfig } : {}),
         ...(extra.disabled ? { disabled: extra.disabled } : {}),

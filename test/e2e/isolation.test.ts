@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PluginManager } from '../../src/core/manager.js';
+import type { SandboxSetting } from '../../src/core/isolation/plugin-sandbox.js';
 import { DiagnosticResultSchema, ReportSchema } from '../../src/core/schemas.js';
 import type { DiagnosticResult, Logger, MiddlewareTarget } from '../../src/core/types.js';
 
@@ -41,8 +42,13 @@ const PROBE_TARGET: MiddlewareTarget = { type: 'probe', name: 'p', endpoints: ['
 
 const opts = (timeoutMs = TIMEOUT_MS) => ({ categories: [], thresholds: {}, timeoutMs, allowWrite: false });
 
-async function newManager(isolation: Mode, heapLimitMb = 64): Promise<PluginManager> {
-  const manager = await new PluginManager({ packageRoot: repo, externals: [fixture, probe], isolation, logger: silent, heapLimitMb }).load();
+/**
+ * Child processes run under Node's permission model alone here ('node'): these tests identify a
+ * host by the pid it reports, which inside bubblewrap's PID namespace is the namespace's own.
+ * The bubblewrap sandbox (the default) has its own cases below and in test/reliability/sandbox.test.ts.
+ */
+async function newManager(isolation: Mode, heapLimitMb = 64, sandbox: SandboxSetting = 'node'): Promise<PluginManager> {
+  const manager = await new PluginManager({ packageRoot: repo, externals: [fixture, probe], isolation, logger: silent, heapLimitMb, sandbox }).load();
   managerMode.set(manager, isolation);
   return manager;
 }
@@ -271,10 +277,10 @@ describe.each(MODES)('%s isolation', (mode) => {
     expect((await loop).result.errors[0]?.code).toBe('KSA_ERR_TIMEOUT');
   });
 
-  it('the host gets no environment and the password only by message (not env, not argv)', async () => {
+  it.each(mode === 'worker' ? ['node'] as const : ['node', 'auto'] as const)('the host gets no environment and the password only by message (not env, not argv); sandbox %s', async (sandbox) => {
     process.env.KSA_TEST_CANARY = 'canary-value-in-parent-env';
     try {
-      manager = await newManager(mode);
+      manager = await newManager(mode, 64, sandbox);
       const { result } = await timed(manager, PROBE, { ...PROBE_TARGET, auth: { password: 'pr0be-secret-pw' } }, LONG_MS);
       const m = result.metrics;
       expect(m.gotSecret).toBe('yes');
@@ -287,7 +293,8 @@ describe.each(MODES)('%s isolation', (mode) => {
         expect(m.pid).toBe(process.pid);
       } else {
         // A child process: an allowlist of harmless variables only.
-        for (const key of String(m.envKeys).split(',')) expect(['(none)', 'PATH', 'LANG', 'TZ']).toContain(key);
+        // (PWD=/ is set by bubblewrap's --chdir /, not taken from ksa's environment.)
+        for (const key of String(m.envKeys).split(',')) expect(['(none)', 'PATH', 'LANG', 'TZ', ...(sandbox === 'auto' ? ['PWD'] : [])]).toContain(key);
         expect(m.pid).not.toBe(process.pid);
         expect(String(m.argv)).toMatch(/--max-old-space-size=\d+/);
       }
