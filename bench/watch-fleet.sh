@@ -4,7 +4,8 @@
 # second from /proc (peak, and steady = median after the first two intervals), and the watcher's
 # own schedule lag p99, run queue, skipped and overran ticks from `ksa watch status --json` (its
 # health.json, written every 10 s here). Goals: RSS <= 250 MB, p99 schedule lag < 1 s.
-# usage: bash bench/watch-fleet.sh [seconds]
+# usage: bash bench/watch-fleet.sh [seconds]   (KSA_NODE_FLAGS: node flags for ksa, e.g. --trace-gc;
+# KEEP=dir keeps the events, samples and status)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f dist/src/cli/main.js ] || npm run build
@@ -33,7 +34,7 @@ sleep 0.5
   done; done
 } > "$work/ksa.yaml"
 echo "machine: $(nproc) cores, $(node --version), load $(cut -d' ' -f1-3 /proc/loadavg)"
-node bin/ksa.js watch --config "$work/ksa.yaml" --state-dir "$work/state" --output json --health-every 10s >"$work/events.jsonl" 2>"$work/stderr.log" &
+node ${KSA_NODE_FLAGS:-} bin/ksa.js watch --config "$work/ksa.yaml" --state-dir "$work/state" --output json --health-every 10s >"$work/events.jsonl" 2>"$work/stderr.log" &
 ksa=$!
 node bench/watch-probe.mjs "$ksa" "$secs" 1000 20 >"$work/samples.jsonl"
 node bin/ksa.js watch status --state-dir "$work/state" --json >"$work/status.json"
@@ -51,6 +52,9 @@ const h = s.health;
 console.log(JSON.stringify({ targets: s.targets.length, states, scheduler: h && h.scheduler, plugins: h && h.plugins.map((p) => ({ plugin: p.plugin, cycles: p.cycles, latencyMs: p.latencyMs, errorRate: p.errorRate, hostRestarts: p.hostRestarts })) }));
 "
 echo "ksa connections on the 20 servers at the end: $clients (1000 targets)"
-echo "events: $(grep -c . "$work/events.jsonl") lines; stderr: $(grep -c . "$work/stderr.log" || true) lines"
+echo "events by kind: $(node -e "const c={};for(const l of require('fs').readFileSync('$work/events.jsonl','utf8').split('\n').filter((l)=>l.startsWith('{'))){const e=JSON.parse(l);const k=e.kind+(e.action?':'+e.action:'');c[k]=(c[k]||0)+1}console.log(JSON.stringify(c))")"
+grep -E '"kind":"(host|plugin)"' "$work/events.jsonl" | head -n 3 | cut -c1-400 || true
+echo "stderr: $(grep -c . "$work/stderr.log" || true) lines"
 head -n 3 "$work/stderr.log"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP" && cp "$work"/*.jsonl "$work"/*.json "$work"/*.log "$KEEP"/; fi

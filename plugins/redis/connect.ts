@@ -200,7 +200,7 @@ async function authenticate(guard: OperationGuard, client: NodeClient, auth: Cre
  */
 async function answerOf<T>(client: NodeClient, work: Promise<T>): Promise<T> {
   const watch = client.firstAnswer;
-  if (!watch) return work;
+  if (!watch || watch.confirmed) return work;
   let outcome: T;
   try {
     outcome = await Promise.race([work, watch.mismatch]);

@@ -211,7 +211,7 @@ export class PluginManager {
     },
     diagnose: async (lease, pluginId, session, req, deadline) => {
       const entry = this.registry.require(pluginId);
-      const payload: SessionDiagnosePayload = { plugin: this.ref(entry), session, opts: req.opts, withSnapshot: req.withSnapshot === true };
+      const payload: SessionDiagnosePayload = { session, opts: req.opts, withSnapshot: req.withSnapshot === true };
       const outcome = await (lease as Lease).host.call<DiagnoseReply>('sessionDiagnose', payload, deadline);
       this.noteFailure(entry, 'sessionDiagnose', outcome);
       const restarts = this.restarts.get(pluginId);

@@ -35,6 +35,12 @@ export interface FirstAnswerWatch {
   speaking(): void;
   /** Rejects with the coded error as soon as the peer has shown another protocol; never resolves. */
   readonly mismatch: Promise<never>;
+  /**
+   * The first answer came and was the expected protocol: `mismatch` can no longer settle. A kept
+   * connection stops racing against it then: every race leaves a reaction (holding that call's
+   * result) on the never-settling promise, which leaked each cycle's replies in `ksa watch`.
+   */
+  readonly confirmed: boolean;
   /** After the driver failed: the mismatch, once any identification in flight has finished. */
   verdict(): Promise<KsaError | undefined>;
   stop(): void;
@@ -103,6 +109,7 @@ export function watchFirstAnswer(o: FirstAnswerOptions): FirstAnswerWatch {
 
   return {
     mismatch,
+    get confirmed() { return answered && decided === undefined; },
     attach(socket) {
       const s = socket as Duplex & { connecting?: boolean };
       const onConnect = () => { connected = true; if (spoke) startStall(); };

@@ -21,8 +21,8 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
   /** THE instance of each plugin in this host, made by init and kept until the host ends. */
   const instances = new Map<string, MiddlewarePlugin>();
   const controllers = new Map<number, AbortController>();
-  /** Kept sessions (watch) by the id their owner gave them, with the target they were opened for. */
-  const kept = new Map<string, { session: MiddlewareSession; target: MiddlewareTarget }>();
+  /** Kept sessions (watch) by the id their owner gave them, with the target and plugin they were opened for. */
+  const kept = new Map<string, { session: MiddlewareSession; target: MiddlewareTarget; ref: PluginRef }>();
 
   const load = (ref: PluginRef): Promise<PluginModuleShape> => {
     let p = modules.get(ref.entryUrl);
@@ -77,14 +77,14 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
       withSession(p.plugin, p.target, ctx, (session) => diagnoseIn(session, p.plugin, p.target, p.opts, p.withSnapshot, ctx)),
     sessionOpen: async (p: SessionOpenPayload, ctx) => {
       await closeKept(p.session, ctx); // an id reused after a failure: the old connection goes first
-      kept.set(p.session, { session: await instanceOf(p.plugin).openSession(ctx, p.target), target: p.target });
+      kept.set(p.session, { session: await instanceOf(p.plugin).openSession(ctx, p.target), target: p.target, ref: p.plugin });
       return { ok: true };
     },
     sessionDiagnose: async (p: SessionDiagnosePayload, ctx): Promise<DiagnoseReply> => {
       const open = kept.get(p.session);
-      if (!open) throw ksaError('KSA_ERR_INTERNAL', `session ${p.session} is not open in this host`);
+      if (!open) throw notOpen(p.session);
       try {
-        return await diagnoseIn(open.session, p.plugin, open.target, p.opts, p.withSnapshot, ctx);
+        return await diagnoseIn(open.session, open.ref, open.target, p.opts, p.withSnapshot, ctx);
       } catch (error) {
         // A failed collect leaves the connection in doubt: it is closed, the owner reconnects.
         await closeKept(p.session, ctx);
@@ -121,8 +121,13 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
     controllers.set(message.id, controller);
     const timer = setTimeout(() => controller.abort(ksaError('KSA_ERR_TIMEOUT', 'deadline reached')), Math.max(0, message.deadline - Date.now()));
     timer.unref?.();
-    const payload = message.payload as { plugin?: PluginRef; manifest?: PluginRef['manifest'] };
-    const ref = payload.plugin ?? (payload as unknown as PluginRef);
+    const payload = message.payload as { plugin?: PluginRef; manifest?: PluginRef['manifest']; session?: string };
+    const ref = message.method === 'sessionDiagnose' ? kept.get(payload.session ?? '')?.ref : payload.plugin ?? (payload as unknown as PluginRef);
+    if (!ref) {
+      clearTimeout(timer);
+      controllers.delete(message.id);
+      return send({ type: 'reply', id: message.id, ok: false, error: notOpen(payload.session ?? '').toInfo() });
+    }
     const ctx: PluginContext = {
       pluginId: ref.manifest.id,
       signal: controller.signal,
@@ -142,6 +147,10 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
       controllers.delete(message.id);
     });
   };
+}
+
+function notOpen(session: string) {
+  return ksaError('KSA_ERR_INTERNAL', `session ${session} is not open in this host`);
 }
 
 async function importPlugin(ref: PluginRef): Promise<PluginModuleShape> {

@@ -26,8 +26,11 @@ export interface SessionOpenPayload {
   target: MiddlewareTarget;
 }
 
+/**
+ * No plugin ref: the host keeps the one the session was opened with (sessionOpen), so a watch
+ * cycle does not clone the whole manifest (~20 KB) to the host and back every time.
+ */
 export interface SessionDiagnosePayload {
-  plugin: PluginRef;
   session: string;
   opts: DiagnoseOptions;
   withSnapshot: boolean;
