@@ -7,16 +7,10 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
-free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 ports=()
-for i in $(seq 1 20); do
-  p=$(free_port)
-  mkdir -p "$work/r$i"
-  redis-server --port "$p" --bind 127.0.0.1 --dir "$work/r$i" --save '' --appendonly no --requirepass benchpw --maxmemory 64mb --daemonize no --logfile "$work/r$i/log" &
-  pids+=($!)
-  ports+=("$p")
-done
-sleep 0.5
+# shellcheck source=bench/redis-fleet.sh
+source bench/redis-fleet.sh
+start_redis_fleet 20
 {
   echo "defaults: { timeout: 10s, concurrency: 32 }"
   echo "targets:"

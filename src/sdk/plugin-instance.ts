@@ -40,13 +40,15 @@ export function createPlugin<C, D, S>(parts: MiddlewarePluginParts<C, D, S>): Mi
     } catch (error) {
       throw error instanceof KsaError ? error : ksaError('KSA_ERR_CONNECT', describe(error), { cause: error });
     }
-    let lastData: D | undefined;
+    // The last collect's numbers for getMetrics, not its data: a kept session (ksa watch) would
+    // otherwise hold a whole snapshot per target between cycles (~50 KB of parsed replies each).
+    let lastMetrics: Record<string, number> = {};
     let closed = false;
     const session: MiddlewareSession = {
       async collect(c, opts) {
         const categories = opts.categories.length > 0 ? opts.categories : [...parts.categories];
         const out = await live.during(c, () => parts.collect(c, conn, { categories }));
-        lastData = out.data;
+        lastMetrics = parts.metrics ? numericMetrics(parts.metrics(out.data)) : {};
         const notApplicable = Object.entries(out.notApplicable ?? {}).filter(([name]) => categories.includes(name));
         return {
           plugin: parts.info.id,
@@ -59,10 +61,7 @@ export function createPlugin<C, D, S>(parts: MiddlewarePluginParts<C, D, S>): Mi
         };
       },
       async getMetrics() {
-        if (lastData === undefined || !parts.metrics) return {};
-        const numeric: Record<string, number> = {};
-        for (const [k, v] of Object.entries(parts.metrics(lastData))) if (typeof v === 'number') numeric[k] = v;
-        return numeric;
+        return { ...lastMetrics };
       },
       async execute(c, action, params) {
         // Whether the action may run was decided by the manager from the manifest; a name the
@@ -133,4 +132,10 @@ function describe(error: unknown): string {
   const e = error as { message?: unknown; code?: unknown } | null;
   const message = e && typeof e.message === 'string' && e.message ? e.message : String(error);
   return typeof e?.code === 'string' && !message.includes(e.code) ? `${e.code} ${message}` : message;
+}
+
+function numericMetrics(all: Record<string, unknown>): Record<string, number> {
+  const numeric: Record<string, number> = {};
+  for (const [k, v] of Object.entries(all)) if (typeof v === 'number') numeric[k] = v;
+  return numeric;
 }

@@ -1,0 +1,15 @@
+# Sourced by the bench scripts that need several Redis servers: starts N throwaway redis-server
+# instances on free loopback ports (password benchpw, no persistence, 64 MB), each in its own
+# folder under $work, and appends to the caller's arrays `ports` and `pids` (the caller kills them).
+free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+start_redis_fleet() {
+  local i p
+  for i in $(seq 1 "$1"); do
+    p=$(free_port)
+    mkdir -p "$work/r$i"
+    redis-server --port "$p" --bind 127.0.0.1 --dir "$work/r$i" --save '' --appendonly no --requirepass benchpw --maxmemory 64mb --daemonize no --logfile "$work/r$i/log" &
+    pids+=($!)
+    ports+=("$p")
+  done
+  sleep 0.5
+}
