@@ -43,8 +43,9 @@ async function openClient(ctx: PluginContext, s: ConnectSettings, ssl: Connectio
     ...(password !== undefined ? { password } : {}),
     ssl,
     application_name: 'ksa',
-    // Half the budget to connect, the rest for the statements; server-side timeout fires first.
-    connectionTimeoutMillis: Math.max(50, Math.min(Math.floor(remaining / 2), s.connectTimeoutMs ?? Infinity)),
+    // Connecting (TCP, SSLRequest, SCRAM: 4-5 round trips) takes most of the budget on a slow link;
+    // the snapshot needs one or two more (collect.ts), so a fifth of it is kept for them.
+    connectionTimeoutMillis: Math.max(50, Math.min(Math.floor(remaining * 0.8), s.connectTimeoutMs ?? Infinity)),
     query_timeout: Math.max(50, remaining - 100),
     statement_timeout: Math.max(25, remaining - 300),
     // Read-only from the first statement: the startup packet sets it, the probe verifies it.

@@ -81,7 +81,7 @@ describe('collectPostgres planned from the startup parameters (PostgreSQL 14+)',
       return [{ snapshot: section(sql) }];
     }, {}, STARTUP);
     const out = await collectPostgres(conn, { categories: ['connection', 'replication'] });
-    expect(Object.keys(out.skipped)).toEqual(['replication']);
+    expect(Object.keys(out.skipped ?? {})).toEqual(["replication"]);
     expect(out.data.connection).toMatchObject({ marker: 'connection' });
   });
 
