@@ -65,10 +65,15 @@ async function collectSections(conn: PgConn, categories: readonly Category[], c:
   return { sections, skipped };
 }
 
-async function collectStatements(conn: PgConn, server: ServerInfo): Promise<PerformanceData['statements']> {
+async function collectStatements(conn: PgConn, server: ServerInfo, roundTripMs: number): Promise<PerformanceData['statements']> {
   const ext = server.statementsExtension;
   if (!ext) {
     return { available: false, reason: `pg_stat_statements is not installed in database ${server.database}: add pg_stat_statements to shared_preload_libraries, restart, then CREATE EXTENSION pg_stat_statements` };
+  }
+  // Over a slow link one more round trip may not fit: the rest of the snapshot is worth more
+  // than a run that fails at the deadline for want of the top statements.
+  if (conn.timeLeft() < 1.5 * roundTripMs + 100) {
+    return { available: false, reason: `not read: one more round trip (the last took ${Math.round(roundTripMs)} ms) would not fit before the deadline: raise --timeout` };
   }
   try {
     const rows = await conn.query<Record<string, unknown>>(statementsSql(ext));
@@ -152,7 +157,9 @@ function sectionsOf(row: Record<string, unknown> | undefined): { sections: Recor
 
 async function collectAll(conn: PgConn, request: { categories: readonly string[] }): Promise<CollectOutput<PgSnapshot>> {
   const categories = CATEGORIES.filter((c) => request.categories.includes(c));
+  const started = Date.now();
   const { server, sections, skipped } = await probeAndSections(conn, categories);
+  const roundTripMs = Date.now() - started;
   const data = { server, ...sections } as PgSnapshot;
   if (data.connection) {
     data.connection.idleInTransaction = redactSessions(data.connection.idleInTransaction);
@@ -166,6 +173,6 @@ async function collectAll(conn: PgConn, request: { categories: readonly string[]
     const expected = Number(conn.options.expectedStandbys);
     if (Number.isInteger(expected) && expected > 0) data.replication.expectedStandbys = expected;
   }
-  if (data.performance) data.performance.statements = await collectStatements(conn, server);
+  if (data.performance) data.performance.statements = await collectStatements(conn, server, roundTripMs);
   return { data, skipped };
 }

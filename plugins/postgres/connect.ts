@@ -21,6 +21,8 @@ export interface PgConn {
   queryBatch(statements: readonly string[]): Promise<Array<Array<Record<string, unknown>>>>;
   /** What the server reported at startup (ParameterStatus): server_version, in_hot_standby, ... */
   parameters: Readonly<Record<string, string>>;
+  /** Milliseconds left before the call's deadline. */
+  timeLeft(): number;
   close(): Promise<void>;
   endpoint: string;
   options: Record<string, unknown>;
@@ -139,6 +141,7 @@ export async function connectPostgres(ctx: PluginContext, target: MiddlewareTarg
     endpoint,
     options: target.options,
     parameters,
+    timeLeft: () => ctx.deadline - Date.now(),
     async query<R>(sql: string): Promise<R[]> {
       guard.assertSqlStatement(sql, 'postgres');
       return run(sql, async () => (await send(sql)).rows as R[]);

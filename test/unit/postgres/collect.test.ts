@@ -7,7 +7,7 @@ import type { PgConn } from '../../../plugins/postgres/connect.js';
 const PROBE = { versionNum: 150004, version: '15.4', inRecovery: false, readOnly: true, pid: 7, user: 'mon', database: 'postgres', superuser: false, readAllStats: true, hbaReadable: false, statementsExtension: null, ssl: false };
 const denied = Object.assign(new Error('permission denied for view pg_stat_replication'), { code: '42501' });
 
-function scripted(answer: (sql: string) => unknown[], options: Record<string, unknown> = {}, parameters: Record<string, string> = {}): PgConn & { sent: string[]; messages: number } {
+function scripted(answer: (sql: string) => unknown[], options: Record<string, unknown> = {}, parameters: Record<string, string> = {}, timeLeft = 10_000): PgConn & { sent: string[]; messages: number } {
   const sent: string[] = [];
   const conn = {
     sent,
@@ -15,6 +15,7 @@ function scripted(answer: (sql: string) => unknown[], options: Record<string, un
     endpoint: 'test:5432',
     options,
     parameters,
+    timeLeft: () => timeLeft,
     async query<R>(sql: string) {
       conn.messages += 1;
       sent.push(sql);
@@ -83,6 +84,17 @@ describe('collectPostgres planned from the startup parameters (PostgreSQL 14+)',
     const out = await collectPostgres(conn, { categories: ['connection', 'replication'] });
     expect(Object.keys(out.skipped ?? {})).toEqual(["replication"]);
     expect(out.data.connection).toMatchObject({ marker: 'connection' });
+  });
+
+  it('top statements that would not fit before the deadline are reported as not read, not a failed run', async () => {
+    const withExtension = { ...PROBE, statementsExtension: { version: '1.10', schema: 'public' } };
+    const answer2 = (sql: string) => (sql.includes('server_version_num') ? [withExtension] : sql.includes('pg_stat_statements s') ? [] : [{ snapshot: section(sql) }]);
+    const late = await collectPostgres(scripted(answer2, {}, STARTUP, 50), { categories: ['performance'] });
+    expect(late.data.performance?.statements).toMatchObject({ available: false, reason: expect.stringContaining('would not fit before the deadline') });
+    const conn = scripted(answer2, {}, STARTUP, 10_000);
+    const inTime = await collectPostgres(conn, { categories: ['performance'] });
+    expect(inTime.data.performance?.statements).toEqual({ available: true, top: [] });
+    expect(conn.messages).toBe(2);
   });
 
   it.each([
