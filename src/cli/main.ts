@@ -168,6 +168,34 @@ export async function main(argv: string[], version: string): Promise<number> {
       await emitReport(await runAnalyze(rt, file, flags), format, rt.color, flags.quiet === true);
     });
 
+  const watch = program
+    .command('watch')
+    .description('diagnose every ksa.yaml target on its own schedule until stopped (docs/WATCH.md); events as JSON lines in a pipe, a live table on a terminal')
+    .option('--config <file>', 'ksa.yaml (also KSA_CONFIG, ./ksa.yaml)')
+    .option('--target <name>', 'only this ksa.yaml target (repeatable)', collect)
+    .option('--state-dir <dir>', 'state and journal (default: KSA_STATE_DIR, $XDG_STATE_HOME/ksa or ~/.local/state/ksa)')
+    .option('--once', "one cycle of every target, then exit with the gate's exit code (as ksa diagnose --config)")
+    .option('--watch-config', 'reload ksa.yaml when the file changes (as on SIGHUP)')
+    .option('-o, --output <format>', 'auto | json | table (auto: a table on a terminal, JSON lines in a pipe)', 'auto')
+    .option('--grace <duration>', 'on SIGTERM/SIGINT, how long cycles in flight may finish', '10s')
+    .option('--fail-on <level>', 'what counts as failing for the gate and the alerts: warning | critical (default: ksa.yaml or warning)')
+    .option('--health-every <duration>', 'self-health events this often', '60s')
+    .action(async (flags) => {
+      const { runWatch } = await import('./commands/watch.js');
+      exitCode = await runWatch(runtime(), flags, version);
+    });
+  watch
+    .command('status')
+    .description('the state of a running or stopped watcher, from its state dir')
+    .option('--state-dir <dir>', 'the watcher\'s state dir (default as for ksa watch)')
+    .option('--json', 'JSON: targets, their findings and the self-health')
+    .action(async (flags) => {
+      const { runWatchStatus } = await import('./commands/watch-status.js');
+      runtime();
+      // `ksa watch status --state-dir d`: commander hands the flag to `watch`, which declares it too.
+      out(runWatchStatus({ ...flags, stateDir: flags.stateDir ?? watch.opts().stateDir }));
+    });
+
   const config = program.command('config').description('ksa.yaml helpers');
   config
     .command('validate')
@@ -270,8 +298,8 @@ export async function main(argv: string[], version: string): Promise<number> {
 
   program
     .command('schema')
-    .description('print the JSON Schema of the JSON report (or of plugins, health, snapshot)')
-    .argument('[kind]', 'report | plugins | health | snapshot', 'report')
+    .description('print the JSON Schema of the JSON report (or of plugins, health, snapshot, events)')
+    .argument('[kind]', 'report | plugins | health | snapshot | events', 'report')
     .action(async (kind: string) => {
       const { runSchema } = await import('./commands/schema.js');
       runtime();

@@ -1,6 +1,7 @@
 // ksa.yaml: the zod schema is the contract; every error names the path in the file and the fix.
 import { z } from 'zod';
 import { PluginConfigSchema, ThresholdOverrideSchema, TlsOptionsSchema } from '../core/schemas.js';
+import { WatchPolicySchema } from '../watch/policy.js';
 
 const duration = z.string().regex(/^\d+(?:\.\d+)?(ms|s|m|h)$/, 'a duration such as 500ms, 10s or 2m');
 
@@ -24,6 +25,10 @@ export const TargetSchema = z.strictObject({
   thresholds: z.record(z.string(), ThresholdOverrideSchema).optional(),
   categories: z.array(z.string()).optional(),
   timeout: duration.optional(),
+  /** ksa watch: how often this target is diagnosed (default: defaults.interval). */
+  interval: duration.optional(),
+  /** ksa watch: for: and hysteresis: (src/watch/policy.ts), over those of defaults:. */
+  ...WatchPolicySchema.shape,
 });
 
 export const DiscoverySchema = z.strictObject({
@@ -36,7 +41,10 @@ export const ConfigSchema = z.strictObject({
     timeout: duration.default('10s'),
     concurrency: z.number().int().min(1).max(512).default(16),
     failOn: z.enum(['warning', 'critical']).optional(),
-  }).default({ timeout: '10s', concurrency: 16 }),
+    /** ksa watch: how often each target is diagnosed. */
+    interval: duration.default('30s'),
+    ...WatchPolicySchema.shape,
+  }).default({ timeout: '10s', concurrency: 16, interval: '30s' }),
   targets: z.array(TargetSchema).min(1, 'at least one target'),
   plugins: z.object({ discovery: DiscoverySchema.optional() }).catchall(PluginConfigSchema).default({}),
 });

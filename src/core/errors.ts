@@ -41,6 +41,8 @@ export const ERROR_CODES = {
   KSA_ERR_CONFIG_UNREADABLE: { retryable: false, fix: 'check --config, KSA_CONFIG or ./ksa.yaml' },
   KSA_ERR_SECRET_UNREADABLE: { retryable: false, fix: 'check the password file path and its permissions' },
   KSA_ERR_SNAPSHOT_INVALID: { retryable: false, fix: 'pass a file written by `ksa diagnose --save-snapshot`' },
+  KSA_ERR_STATE_LOCKED: { retryable: false, fix: 'stop that watcher first, or give this one another --state-dir' },
+  KSA_ERR_STATE_DIR: { retryable: true, fix: 'free disk space or make the state dir writable (--state-dir, KSA_STATE_DIR); the watcher keeps running meanwhile' },
   KSA_ERR_INTERNAL: { retryable: false, fix: 'this is a ksa bug; rerun with --log-level debug and report it' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -22,7 +22,9 @@ import { createInProcessTransport } from './isolation/in-process-transport.js';
 import { firstIssue } from './zod-issues.js';
 import { closestName } from './closest-name.js';
 import { findUnknownThresholdKey } from './threshold-keys.js';
-import type { DiagnosePayload, DiagnoseReply, ExecutePayload, HostMethod, PluginRef } from './isolation/protocol.js';
+import { TargetSession, type HostLease, type SessionOptions, type SessionPort } from './target-session.js';
+import { backoffDelay, type BackoffPolicy } from './backoff.js';
+import type { DiagnosePayload, DiagnoseReply, ExecutePayload, HostMethod, PluginRef, SessionDiagnosePayload, SessionOpenPayload } from './isolation/protocol.js';
 import type { ActionOutcome, DiagnoseOptions, DiagnosticResult, ErrorInfo, HealthReport, Logger, PluginDescription, MiddlewareTarget, Snapshot } from './types.js';
 
 export type IsolationMode = 'auto' | 'worker' | 'process' | 'none';
@@ -43,6 +45,16 @@ export interface ManagerOptions {
   heapLimitMb?: number;
   /** Called before an external plugin's code is first imported (e.g. lock-file verification). */
   verifyExternal?: (record: RegistryEntry) => void;
+  /**
+   * Long-running use (watch): a plugin whose host keeps dying stays Failed, with its cause, for a
+   * growing wait before its host is started again. Without it (one-shot), the next call restarts it.
+   */
+  hostRestartBackoff?: BackoffPolicy;
+}
+
+/** A session's host: the plugin's shared one, or (external plugins) one of the session's own. */
+interface Lease extends HostLease {
+  readonly host: RemoteHost;
 }
 
 export interface DiagnoseRequest {
@@ -65,6 +77,10 @@ export class PluginManager {
   private readonly options: ManagerOptions;
   /** plugins.<id>.config as checked against the plugin's declared options (config/plugin-config.ts). */
   private readonly checkedConfig = new Map<string, Record<string, unknown>>();
+  /** Host deaths per plugin since its last good call, and when its host may start again. */
+  private readonly restarts = new Map<string, { deaths: number; retryAt: number; total: number }>();
+  /** Hosts kept by sessions of external plugins (one per target), terminated by close() too. */
+  private readonly sessionHosts = new Set<RemoteHost>();
 
   constructor(options: ManagerOptions) {
     this.options = options;
@@ -122,18 +138,37 @@ export class PluginManager {
   async diagnose(req: DiagnoseRequest): Promise<{ result: DiagnosticResult; snapshot?: Snapshot }> {
     const startedAt = Date.now();
     const entry = this.registry.require(req.pluginId);
-    const deadline = startedAt + req.opts.timeoutMs;
+    const payload: DiagnosePayload = { plugin: this.ref(entry), target: req.target, opts: req.opts, withSnapshot: req.withSnapshot === true };
+    const [outcome] = await Promise.all([this.callPlugin<DiagnoseReply>(entry, 'diagnose', payload, startedAt + req.opts.timeoutMs), this.resultSchema()]);
+    return this.shapeResult(req, outcome, startedAt);
+  }
+
+  /** A kept session for one target (ksa watch): connect once, diagnose every cycle (core/target-session.ts). */
+  session(req: DiagnoseRequest, options: SessionOptions = {}): TargetSession {
+    return new TargetSession(req, this.sessionPort, options);
+  }
+
+  /** Long-running use: see ManagerOptions.hostRestartBackoff. */
+  enableHostRestartBackoff(policy: BackoffPolicy): void {
+    this.options.hostRestartBackoff = policy;
+  }
+
+  /** Host deaths of a plugin since it was loaded (self-health). */
+  hostRestarts(id: string): number {
+    return this.restarts.get(id)?.total ?? 0;
+  }
+
+  /** The checked result of a diagnose call, or the unknown result carrying its error. */
+  private shapeResult(req: DiagnoseRequest, outcome: CallOutcome<DiagnoseReply>, startedAt: number): { result: DiagnosticResult; snapshot?: Snapshot } {
+    const entry = this.registry.require(req.pluginId);
     const plugin = { id: entry.manifest.id, version: entry.manifest.version };
     const categories = req.opts.categories.length > 0 ? req.opts.categories : entry.manifest.categories;
-    const secrets = targetSecrets(req.target, entry.manifest);
     const fail = (error: ErrorInfo) => {
-      const result = unknownResult(plugin, req.target, redactError(error, secrets), startedAt, categories);
+      const result = unknownResult(plugin, req.target, redactError(error, targetSecrets(req.target, entry.manifest)), startedAt, categories);
       return { result: { ...result, categories: withManifestChecks(result.categories, entry.manifest) } };
     };
-    const payload: DiagnosePayload = { plugin: this.ref(entry), target: req.target, opts: req.opts, withSnapshot: req.withSnapshot === true };
-    const [outcome, { DiagnosticResultSchema }] = await Promise.all([this.callPlugin<DiagnoseReply>(entry, 'diagnose', payload, deadline), import('./schemas.js')]);
     if (!outcome.ok) return fail(outcome.error ?? toErrorInfo(undefined));
-    const parsed = DiagnosticResultSchema.safeParse(outcome.value?.result);
+    const parsed = this.loadedResultSchema!.safeParse(outcome.value?.result);
     if (!parsed.success) return fail(ksaError('KSA_ERR_PLUGIN_INVALID', `plugin ${plugin.id} returned an invalid result (${firstIssue(parsed.error)})`).toInfo());
     const result = parsed.data;
     result.categories = withManifestChecks(result.categories, entry.manifest);
@@ -141,6 +176,94 @@ export class PluginManager {
     result.startedAt = new Date(startedAt).toISOString();
     const snapshot = outcome.value?.snapshot;
     return snapshot ? { result, snapshot } : { result };
+  }
+
+  private loadedResultSchema: typeof import('./schemas.js')['DiagnosticResultSchema'] | undefined;
+
+  /** zod and the schemas load with the first diagnosis (in parallel with it), not at start-up. */
+  private async resultSchema(): Promise<void> {
+    this.loadedResultSchema ??= (await import('./schemas.js')).DiagnosticResultSchema;
+  }
+
+  private readonly sessionPort: SessionPort = {
+    open: async (pluginId, target, session, deadline) => {
+      const entry = this.registry.require(pluginId);
+      const payload: SessionOpenPayload = { plugin: this.ref(entry), session, target };
+      const lease = await this.sessionHost(entry, deadline);
+      if (!lease.ok) return lease;
+      const [opened] = await Promise.all([lease.lease.host.call('sessionOpen', payload, deadline), this.resultSchema()]);
+      this.noteFailure(entry, 'sessionOpen', opened);
+      if (opened.ok) return lease;
+      if (lease.lease.dedicated) await this.endSessionHost(lease.lease, entry);
+      return { ok: false, error: opened.error ?? toErrorInfo(undefined) };
+    },
+    diagnose: async (lease, pluginId, session, req, deadline) => {
+      const entry = this.registry.require(pluginId);
+      const payload: SessionDiagnosePayload = { plugin: this.ref(entry), session, opts: req.opts, withSnapshot: req.withSnapshot === true };
+      const outcome = await (lease as Lease).host.call<DiagnoseReply>('sessionDiagnose', payload, deadline);
+      this.noteFailure(entry, 'sessionDiagnose', outcome);
+      const restarts = this.restarts.get(pluginId);
+      if (outcome.ok && restarts) restarts.deaths = 0;
+      if (!outcome.ok && lease.dedicated && !(lease as Lease).host.alive) this.noteDeath(pluginId);
+      return outcome;
+    },
+    close: async (lease, pluginId, session) => {
+      const { host } = lease as Lease;
+      const entry = this.registry.require(pluginId);
+      if (lease.dedicated) return this.endSessionHost(lease as Lease, entry);
+      if (host.alive) await host.call('sessionClose', { plugin: this.ref(entry), session }, Date.now() + STOP_MS);
+    },
+    current: (lease, pluginId) => (lease as Lease).host.alive && (lease.dedicated || this.hosts.get(pluginId) === (lease as Lease).host),
+    shape: (req, outcome, startedAt) => this.shapeResult(req, outcome, startedAt),
+  };
+
+  /**
+   * Where a session of this plugin lives: the plugin's shared host (built-ins), or for an external
+   * plugin in a child process a host of the session's own, kept across cycles, so it never sees
+   * another target's credentials (as the one-shot dedicated host) yet is not spawned every cycle.
+   */
+  private async sessionHost(entry: RegistryEntry, deadline: number): Promise<{ ok: true; lease: Lease } | { ok: false; error: ErrorInfo }> {
+    const id = entry.manifest.id;
+    if (this.needsDedicatedHost(entry, 'diagnose')) {
+      try {
+        this.options.verifyExternal?.(entry);
+      } catch (error) {
+        return { ok: false, error: toErrorInfo(error) };
+      }
+      const host = new RemoteHost(this.transportFor(entry), (level, message, fields) => this.options.logger[level](message, fields));
+      this.sessionHosts.add(host);
+      for (const hook of ['init', 'start'] as const) {
+        const step = await host.call(hook, this.ref(entry), deadline);
+        if (!step.ok) {
+          this.sessionHosts.delete(host);
+          await host.terminate();
+          return { ok: false, error: step.error ?? toErrorInfo(undefined) };
+        }
+      }
+      return { ok: true, lease: { host, dedicated: true } };
+    }
+    const shared = await this.sharedHost(id, deadline);
+    return shared.ok ? { ok: true, lease: { host: shared.host, dedicated: false } } : shared;
+  }
+
+  /** The plugin's running shared host, started if need be (after its restart wait, if Failed). */
+  private async sharedHost(id: string, deadline: number): Promise<{ ok: true; host: RemoteHost } | { ok: false; error: ErrorInfo }> {
+    // A host whose last call timed out is first checked (ping, <= 150 ms): a blocked one is
+    // retired here instead of failing this call.
+    await this.hosts.get(id)?.settled();
+    try {
+      await this.ensureRunning(id, deadline);
+    } catch (error) {
+      return { ok: false, error: toErrorInfo(error, 'KSA_ERR_PLUGIN_CRASH') };
+    }
+    const host = this.hosts.get(id);
+    return host ? { ok: true, host } : { ok: false, error: ksaError('KSA_ERR_INTERNAL', `plugin ${id} has no host`).toInfo() };
+  }
+
+  private async endSessionHost(lease: Lease, entry: RegistryEntry): Promise<void> {
+    this.sessionHosts.delete(lease.host);
+    if (lease.host.alive) await lease.host.call('stop', this.ref(entry), Date.now() + STOP_MS);
+    await lease.host.terminate();
   }
 
   /** Offline analysis of a saved snapshot (no network), in the plugin's host. */
@@ -218,8 +341,9 @@ export class PluginManager {
    */
   async close(stopMs = STOP_MS): Promise<void> {
     await this.lifecycle.stopAll(stopMs);
-    const hosts = [...this.hosts.values()];
+    const hosts = [...this.hosts.values(), ...this.sessionHosts];
     this.hosts.clear(); // first, so these deliberate terminations do not read as deaths
+    this.sessionHosts.clear();
     for (const entry of this.registry.list()) {
       // Started but never running (or mid-start): its instance goes with its host.
       if (entry.state === 'Initialized') this.lifecycle.transition(entry.manifest.id, 'Loaded');
@@ -234,16 +358,9 @@ export class PluginManager {
   private async callPlugin<T>(entry: RegistryEntry, method: HostMethod, payload: unknown, deadline: number): Promise<CallOutcome<T>> {
     const id = entry.manifest.id;
     if (this.needsDedicatedHost(entry, method)) return this.callInDedicatedHost<T>(entry, method, payload, deadline);
-    // A host whose last call timed out is first checked (ping, <= 150 ms): a blocked one is
-    // retired here instead of failing this call.
-    await this.hosts.get(id)?.settled();
-    try {
-      await this.ensureRunning(id, deadline);
-    } catch (error) {
-      return { ok: false, error: toErrorInfo(error, 'KSA_ERR_PLUGIN_CRASH') };
-    }
-    const host = this.hosts.get(id);
-    if (!host) return { ok: false, error: ksaError('KSA_ERR_INTERNAL', `plugin ${id} has no host`).toInfo() };
+    const shared = await this.sharedHost(id, deadline);
+    if (!shared.ok) return shared;
+    const { host } = shared;
     const outcome = await host.call<T>(method, payload, deadline);
     if (!outcome.ok && outcome.error !== undefined && outcome.error === host.deathReason && !host.terminatedByOwner && this.retryable(method, deadline)) {
       // The shared host died under this call (a crash, OOM or exit caused by this call or by
@@ -307,6 +424,16 @@ export class PluginManager {
   private ensureRunning(id: string, deadline: number): Promise<void> {
     const state = this.registry.getState(id);
     if (state === 'Running' && this.hosts.get(id)?.alive) return Promise.resolve();
+    const waitMs = state === 'Failed' ? (this.restarts.get(id)?.retryAt ?? 0) - Date.now() : 0;
+    if (waitMs > 0) {
+      // Failed with its cause in the registry; retried once the wait is over, other plugins unaffected.
+      const cause = this.registry.require(id).lastError;
+      return Promise.reject(Object.assign(new Error(), {
+        code: cause?.code ?? 'KSA_ERR_PLUGIN_CRASH',
+        message: `plugin ${id} is Failed (${cause?.message ?? 'its host died'}); its host restarts in ${(waitMs / 1000).toFixed(1)} s`,
+        retryable: false,
+      }));
+    }
     let p = this.starting.get(id);
     if (!p) {
       p = this.lifecycle.ensureRunning(id, deadline).finally(() => this.starting.delete(id));
@@ -336,8 +463,19 @@ export class PluginManager {
   /** The host died (crash, exit, OOM, blocked): record why; the next call starts a fresh one. */
   private retireHost(id: string, why: ErrorInfo): void {
     this.hosts.delete(id);
+    this.noteDeath(id);
     const state = this.registry.getState(id);
     if (state !== 'Failed' && this.lifecycle.canTransition(state, 'Failed')) this.lifecycle.transition(id, 'Failed', why);
+  }
+
+  /** Counts a host death; with hostRestartBackoff, the next start waits (none after the first death). */
+  private noteDeath(id: string): void {
+    const r = this.restarts.get(id) ?? { deaths: 0, retryAt: 0, total: 0 };
+    r.deaths++;
+    r.total++;
+    const policy = this.options.hostRestartBackoff;
+    r.retryAt = policy ? Date.now() + backoffDelay(r.deaths - 1, policy) : 0;
+    this.restarts.set(id, r);
   }
 
   /** A lifecycle hook of the instance in the plugin's live host, under its own deadline. */

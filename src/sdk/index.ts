@@ -4,7 +4,7 @@ export type { MiddlewarePluginParts, MiddlewarePluginModule, CollectOutput, Acti
 export { defineCheck, createCheckContext, roundToHundredths } from './checks.js';
 export { compareText } from '../core/compare-text.js';
 export type { CheckDefinition, CheckContext, FindingDraft } from './checks.js';
-export { defineThreshold, defineStateRule, isStateRule, thresholdsIn, judgeValue, applyOverride } from './thresholds.js';
+export { defineThreshold, defineStateRule, stateRules, isStateRule, thresholdsIn, judgeValue, applyOverride } from './thresholds.js';
 export type { ThresholdSpec } from './thresholds.js';
 export { createOperationGuard, normalizeOperation, sqlOperationOf } from './guard.js';
 export type { OperationGuard, Operation } from './guard.js';

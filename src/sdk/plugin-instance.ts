@@ -4,6 +4,7 @@
 import { KsaError, ksaError } from '../core/errors.js';
 import { redactEndpoint } from '../core/redact.js';
 import { analyzeSnapshot, type MiddlewarePluginParts } from './define-plugin.js';
+import { createSessionContext } from './session-context.js';
 import type {
   MiddlewarePlugin, MiddlewareSession, MiddlewareTarget, PluginConfig, PluginContext, PluginInfo, Snapshot,
 } from '../core/types.js';
@@ -33,8 +34,9 @@ export function createPlugin<C, D, S>(parts: MiddlewarePluginParts<C, D, S>): Mi
 
   const openSession = async (ctx: PluginContext, target: MiddlewareTarget): Promise<MiddlewareSession> => {
     let conn: C;
+    const live = createSessionContext(ctx);
     try {
-      conn = await parts.connect(ctx, target, state as S);
+      conn = await live.during(ctx, () => parts.connect(live.ctx, target, state as S));
     } catch (error) {
       throw error instanceof KsaError ? error : ksaError('KSA_ERR_CONNECT', describe(error), { cause: error });
     }
@@ -43,7 +45,7 @@ export function createPlugin<C, D, S>(parts: MiddlewarePluginParts<C, D, S>): Mi
     const session: MiddlewareSession = {
       async collect(c, opts) {
         const categories = opts.categories.length > 0 ? opts.categories : [...parts.categories];
-        const out = await parts.collect(c, conn, { categories });
+        const out = await live.during(c, () => parts.collect(c, conn, { categories }));
         lastData = out.data;
         const notApplicable = Object.entries(out.notApplicable ?? {}).filter(([name]) => categories.includes(name));
         return {
@@ -67,13 +69,13 @@ export function createPlugin<C, D, S>(parts: MiddlewarePluginParts<C, D, S>): Mi
         // code does not define means manifest and code disagree.
         const def = parts.actions?.[action];
         if (!def) throw ksaError('KSA_ERR_PLUGIN_INVALID', `plugin ${parts.info.id} defines no action ${action} in its code`, { fix: 'make the manifest actions: and the code agree (the ksa/testing kit checks this)' });
-        return def.run(c, conn, params);
+        return live.during(c, () => def.run(c, conn, params));
       },
       async close(c) {
         if (closed) return;
         closed = true;
         sessions.delete(session);
-        if (parts.disconnect) await parts.disconnect(c, conn).catch(() => undefined);
+        if (parts.disconnect) await live.during(c, () => parts.disconnect!(c, conn)).catch(() => undefined);
       },
     };
     sessions.add(session);

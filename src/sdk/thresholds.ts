@@ -2,6 +2,7 @@
 // source automatically, and per-target overrides (ksa.yaml `thresholds:`) apply by finding id.
 import type { Severity, Threshold, ThresholdOverride } from '../core/types.js';
 import { compareText } from '../core/compare-text.js';
+import { ksaError } from '../core/errors.js';
 
 export interface ThresholdSpec {
   /** The finding id this threshold judges, e.g. `<type>.memory.usage`. */
@@ -26,17 +27,44 @@ export function defineThreshold(spec: ThresholdSpec): ThresholdSpec {
   return frozen;
 }
 
+/** Every state rule defined so far, by id and source (a rule defined again inside `run` is one rule). */
+const STATE_RULES = new Map<string, ThresholdSpec>();
+
+/** A state rule's source: text, a space, then one https URL (no trailing punctuation) to the upstream section. */
+const TRAILING_URL = /\S\shttps:\/\/\S*[^\s.,;:)]$/;
+
 /**
  * The rule behind a fixed-severity "state" finding (replication link down, trust in pg_hba.conf):
- * no number to compare, so no limits; `source` names the published rule the verdict follows.
+ * no number to compare, so no limits; `source` names the published rule the verdict follows and
+ * ends with the https URL of that upstream section (ksa's own advice: the page documenting the
+ * setting or field it is based on), as numeric threshold sources do. A source without one is
+ * refused here, with KSA_ERR_PLUGIN_INVALID, so the author sees it on the first run.
  * Pass it as `threshold` to ctx.finding. Its id is not an override key: ksa refuses
  * `--threshold <id>=...` and ksa.yaml `thresholds: {<id>: ...}` before any plugin code runs, and
  * the SDK never applies an override to it.
  */
 export function defineStateRule(rule: { id: string; source: string }): ThresholdSpec {
+  if (!TRAILING_URL.test(rule.source)) {
+    throw ksaError('KSA_ERR_PLUGIN_INVALID', `state rule ${rule.id}: source ${JSON.stringify(rule.source)} does not end with an https URL`, {
+      fix: 'end the source with a space and the https URL of the upstream section the verdict follows (for ksa advice, the page documenting the setting or field it is based on), as in "<vendor> docs: the replication link must be up https://docs.example.org/replication#link-status"',
+    });
+  }
+  const key = `${rule.id}\u0000${rule.source}`;
+  const known = STATE_RULES.get(key);
+  if (known) return known;
   const frozen = Object.freeze({ id: rule.id, warning: null, critical: null, direction: 'above' as const, unit: 'state', source: rule.source });
   STATES.add(frozen);
+  STATE_RULES.set(key, frozen);
   return frozen;
+}
+
+/**
+ * Every state rule defined so far in this process, sorted by id: those a plugin defines at module
+ * level once its check modules are imported (the built-ins define all of theirs there), the rest
+ * once the check that defines them has run.
+ */
+export function stateRules(): ThresholdSpec[] {
+  return [...STATE_RULES.values()].sort((a, b) => compareText(a.id, b.id) || compareText(a.source, b.source));
 }
 
 export function isStateRule(spec: ThresholdSpec): boolean {

@@ -22,7 +22,7 @@ export const NEVER_COMMITTED = defineThreshold({
 });
 
 const BURROW_SEVERITY: Record<BurrowStatus, Severity | null> = { OK: null, WARN: 'warning', REWIND: 'critical', STALLED: 'critical', STOPPED: 'critical' };
-const BURROW_SOURCE = 'Burrow consumer evaluation rules (linkedin/Burrow evaluator): group status = worst partition status';
+const BURROW_RULE = defineStateRule({ id: 'kafka.consumer.burrow', source: 'Burrow consumer evaluation rules (linkedin/Burrow evaluator): group status = worst partition status https://github.com/linkedin/Burrow/wiki/Consumer-Lag-Evaluation-Rules' });
 
 /** Group states from DescribeGroups; null = healthy. Empty is judged with its lag. */
 const STATE_SEVERITY: Record<string, Severity | null> = {
@@ -181,7 +181,7 @@ const burrow = defineCheck<KafkaSnapshotData>({
       const bad = verdicts.filter((x) => x.v!.status !== 'OK');
       out.push(ctx.finding({
         id: 'kafka.consumer.burrow', severity, observed: { value: status },
-        threshold: defineStateRule({ id: 'kafka.consumer.burrow', source: BURROW_SOURCE }),
+        threshold: BURROW_RULE,
         title: `Consumer group ${g.id} is ${status} (Burrow, ${s.times.length} samples)`,
         detail: `${bad.length} of ${verdicts.length} partitions are not OK; worst: ${worst.p.topic}[${worst.p.partition}] ${worst.v!.rule}.`,
         suggestion: status === 'STOPPED' || status === 'STALLED'

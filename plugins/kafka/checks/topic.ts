@@ -16,7 +16,7 @@ export const UNDER_REPLICATED = defineThreshold({
   source: 'kafka-topics.sh --describe --under-replicated-partitions (ISR < replicas) https://kafka.apache.org/documentation/#brokerconfigs_replica.lag.time.max.ms',
 });
 /** min.insync.replicas above the replication factor: no write with acks=all can ever succeed. */
-const UNSATISFIABLE = defineStateRule({ id: 'kafka.topic.under-min-isr.unsatisfiable', source: 'Kafka docs, min.insync.replicas: acks=all producers get NotEnoughReplicas when it exceeds the replicas of a partition (critical)' });
+const UNSATISFIABLE = defineStateRule({ id: 'kafka.topic.under-min-isr.unsatisfiable', source: 'Kafka docs, min.insync.replicas: acks=all producers get NotEnoughReplicas when it exceeds the replicas of a partition (critical) https://kafka.apache.org/documentation/#topicconfigs_min.insync.replicas' });
 
 export const UNDER_MIN_ISR = defineThreshold({
   id: 'kafka.topic.under-min-isr', warning: null, critical: 0, direction: 'above', unit: 'partitions',

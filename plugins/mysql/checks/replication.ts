@@ -7,8 +7,6 @@ import { replicaLabel, replicaState, type ReplicaState } from '../replica-status
 import { isOn } from '../server-values.js';
 import { redactErrorText } from '../statement-text.js';
 
-const THREAD_SOURCE = 'mysqld alert rules (prometheus mysqld_exporter): replica IO or SQL thread not running is critical';
-
 export const LAG = defineThreshold({
   id: 'mysql.replication.lag', warning: 30, critical: 300, direction: 'above', unit: 's',
   source: 'mysqld alert rules: Seconds_Behind_Source > 30 s (they page at 30 s; ksa warns at 30 s and is critical at 300 s) https://samber.github.io/awesome-prometheus-alerts/rules/databases/mysql/#rule-2-1-1-7',
@@ -17,6 +15,13 @@ export const RELAY_LOG_SPACE = defineThreshold({
   id: 'mysql.replication.relay-log-space', warning: 1024 ** 3, critical: 10 * 1024 ** 3, direction: 'above', unit: 'bytes',
   source: 'ksa default: relay logs over 1 GiB (10 GiB critical) mean the SQL thread is far behind the IO thread or purging stopped https://dev.mysql.com/doc/refman/8.0/en/replica-logs-relaylog.html',
 });
+
+// The rules of the state findings, defined at import (the source's URL is checked there).
+const IO_THREAD_RULE = defineStateRule({ id: 'mysql.replication.io-thread', source: 'mysqld alert rules (awesome-prometheus-alerts MySQL Slave IO thread not running): replica IO thread not running is critical https://samber.github.io/awesome-prometheus-alerts/rules/databases/mysql/#rule-2-1-1-2' });
+const SQL_THREAD_RULE = defineStateRule({ id: 'mysql.replication.sql-thread', source: 'mysqld alert rules (awesome-prometheus-alerts MySQL Slave SQL thread not running): replica SQL thread not running is critical https://samber.github.io/awesome-prometheus-alerts/rules/databases/mysql/#rule-2-1-1-3' });
+const LAST_ERROR_RULE = defineStateRule({ id: 'mysql.replication.last-error', source: 'ksa advice: any Last_IO_Error / Last_SQL_Error of SHOW REPLICA STATUS is critical https://dev.mysql.com/doc/refman/8.0/en/show-replica-status.html' });
+const READ_ONLY_RULE = defineStateRule({ id: 'mysql.replication.read-only', source: 'MySQL and MariaDB replication manuals: run replicas with read_only (MySQL: super_read_only) so only the replication threads write https://dev.mysql.com/doc/refman/8.0/en/server-system-variables.html#sysvar_read_only' });
+const GTID_RULE = defineStateRule({ id: 'mysql.replication.gtid', source: 'MySQL and MariaDB replication manuals: GTID auto-positioning for safe failover (ksa advice) https://dev.mysql.com/doc/refman/8.0/en/replication-gtids-auto-positioning.html' });
 
 type Data = MysqlSnapshot;
 
@@ -51,7 +56,7 @@ const ioThread = defineCheck<Data>({
         ? 'Fix the cause named in the error (source reachable? replication user and password? binlog purged on the source?), then START REPLICA (MariaDB: START SLAVE).'
         : 'Start it with START REPLICA IO_THREAD (MariaDB: START SLAVE IO_THREAD) once it is safe.',
       evidence: evidenceOf(r),
-      threshold: defineStateRule({ id: 'mysql.replication.io-thread', source: THREAD_SOURCE }),
+      threshold: IO_THREAD_RULE,
     }));
   },
 });
@@ -72,7 +77,7 @@ const sqlThread = defineCheck<Data>({
         ? 'Resolve the conflict named in the error (e.g. a row written directly on the replica), or rebuild the replica from a fresh copy; skipping events loses data.'
         : 'Start it with START REPLICA SQL_THREAD (MariaDB: START SLAVE SQL_THREAD).',
       evidence: evidenceOf(r),
-      threshold: defineStateRule({ id: 'mysql.replication.sql-thread', source: THREAD_SOURCE }),
+      threshold: SQL_THREAD_RULE,
     }));
   },
 });
@@ -96,7 +101,7 @@ const lastError = defineCheck<Data>({
         detail: errors.join('; '),
         suggestion: 'Read the error; if the threads keep running it was transient and the next START REPLICA clears it, otherwise fix its cause.',
         evidence: evidenceOf(r),
-        threshold: defineStateRule({ id: 'mysql.replication.last-error', source: 'thresholds: any Last_IO_Error / Last_SQL_Error is critical' }),
+        threshold: LAST_ERROR_RULE,
       }));
     }
     return out;
@@ -146,7 +151,7 @@ const readOnly = defineCheck<Data>({
         ? 'SET PERSIST super_read_only = ON (and read_only = ON) on replicas.'
         : 'Set read_only = ON in my.cnf and SET GLOBAL read_only = ON on replicas.',
       evidence: { read_only: data.variables.read_only ?? null, super_read_only: data.variables.super_read_only ?? null },
-      threshold: defineStateRule({ id: 'mysql.replication.read-only', source: 'MySQL and MariaDB replication manuals: run replicas with read_only (MySQL: super_read_only) so only the replication threads write' }),
+      threshold: READ_ONLY_RULE,
     });
   },
 });
@@ -164,7 +169,7 @@ const gtid = defineCheck<Data>({
         ? 'CHANGE MASTER TO MASTER_USE_GTID = slave_pos'
         : 'Enable gtid_mode=ON and enforce_gtid_consistency=ON, then CHANGE REPLICATION SOURCE TO SOURCE_AUTO_POSITION = 1',
       evidence: { connection: r.name, source: r.source, gtid: r.gtid, gtid_mode: data.variables.gtid_mode ?? null },
-      threshold: defineStateRule({ id: 'mysql.replication.gtid', source: 'MySQL and MariaDB replication manuals: GTID auto-positioning for safe failover (advice)' }),
+      threshold: GTID_RULE,
     }));
   },
 });

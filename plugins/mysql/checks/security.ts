@@ -1,7 +1,7 @@
 // security: accounts without a password, anonymous accounts, root reachable from other hosts, and
 // TLS not required. Needs SELECT on the account table; collect marks the category skipped otherwise.
 import { defineCheck, defineStateRule } from '../../../src/sdk/index.js';
-import type { CheckDefinition, ThresholdSpec } from '../../../src/sdk/index.js';
+import type { CheckDefinition } from '../../../src/sdk/index.js';
 import type { AccountRow, MysqlSnapshot } from '../snapshot.js';
 import { isOn } from '../server-values.js';
 
@@ -9,7 +9,11 @@ type Data = MysqlSnapshot;
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '::1']);
 
-const rule = (id: string, source: string): ThresholdSpec => defineStateRule({ id, source });
+// The rule behind each finding, defined at import (the source's URL is checked there).
+const EMPTY_PASSWORD = defineStateRule({ id: 'mysql.security.empty-password', source: 'MySQLTuner 1.9 security checks / CIS MySQL benchmark: every account has a password https://dev.mysql.com/doc/refman/8.0/en/assigning-passwords.html' });
+const ANONYMOUS_ACCOUNT = defineStateRule({ id: 'mysql.security.anonymous-account', source: 'MySQLTuner 1.9 / mysql_secure_installation: remove anonymous users https://dev.mysql.com/doc/refman/8.0/en/mysql-secure-installation.html' });
+const ROOT_REMOTE = defineStateRule({ id: 'mysql.security.root-remote', source: 'mysql_secure_installation / CIS MySQL benchmark: root only from localhost https://dev.mysql.com/doc/refman/8.0/en/default-privileges.html' });
+const TLS_NOT_REQUIRED = defineStateRule({ id: 'mysql.security.tls-not-required', source: 'CIS MySQL benchmark: require_secure_transport = ON / accounts REQUIRE SSL https://dev.mysql.com/doc/refman/8.0/en/server-system-variables.html#sysvar_require_secure_transport' });
 
 const account = (a: AccountRow) => `'${a.user}'@'${a.host}'`;
 
@@ -31,7 +35,7 @@ const emptyPassword = defineCheck<Data>({
       observed: { value: found.length, unit: 'accounts' },
       suggestion: "Set a password (ALTER USER 'u'@'h' IDENTIFIED BY '...'), switch to socket authentication, or lock the account (ALTER USER ... ACCOUNT LOCK).",
       evidence: { accounts: found.map((a) => ({ user: a.user, host: a.host, plugin: a.plugin })) },
-      threshold: rule('mysql.security.empty-password', 'MySQLTuner 1.9 security checks / CIS MySQL benchmark: every account has a password'),
+      threshold: EMPTY_PASSWORD,
     });
   },
 });
@@ -50,7 +54,7 @@ const anonymous = defineCheck<Data>({
       observed: { value: found.length, unit: 'accounts' },
       suggestion: "DROP USER ''@'<host>' for each (mariadb-secure-installation does this).",
       evidence: { accounts: found.map((a) => ({ host: a.host, emptyPassword: a.emptyPassword })) },
-      threshold: rule('mysql.security.anonymous-account', 'MySQLTuner 1.9 / mysql_secure_installation: remove anonymous users'),
+      threshold: ANONYMOUS_ACCOUNT,
     });
   },
 });
@@ -70,7 +74,7 @@ const rootRemote = defineCheck<Data>({
       observed: { value: found.length, unit: 'accounts' },
       suggestion: "Drop the remote root accounts (DROP USER 'root'@'%') and give administrators named accounts limited to known hosts.",
       evidence: { accounts: found.map((a) => ({ host: a.host, sslType: a.sslType })) },
-      threshold: rule('mysql.security.root-remote', 'mysql_secure_installation / CIS MySQL benchmark: root only from localhost'),
+      threshold: ROOT_REMOTE,
     });
   },
 });
@@ -96,7 +100,7 @@ const tlsNotRequired = defineCheck<Data>({
         require_secure_transport: data.variables.require_secure_transport ?? null, have_ssl: data.variables.have_ssl ?? null,
         accounts: remote.slice(0, 20).map((a) => `${a.user}@${a.host}`),
       },
-      threshold: rule('mysql.security.tls-not-required', 'CIS MySQL benchmark: require_secure_transport = ON / accounts REQUIRE SSL'),
+      threshold: TLS_NOT_REQUIRED,
     });
   },
 });

@@ -3,8 +3,6 @@
 import { defineCheck, defineStateRule } from '../../../src/sdk/index.js';
 import type { HbaRule, PgSnapshot } from '../snapshot.js';
 
-const HBA_SOURCE = 'PostgreSQL docs, Client Authentication (pg_hba.conf): trust allows anyone who can connect to log in as any role; CIS PostgreSQL Benchmark: require hostssl for remote logins';
-
 export function hbaUnreadableReason(user: string): string {
   return `pg_hba_file_rules is readable only by superusers: run as a superuser, or GRANT SELECT ON pg_hba_file_rules TO ${user} and GRANT EXECUTE ON FUNCTION pg_hba_file_rules() TO ${user}`;
 }
@@ -23,8 +21,8 @@ export function listensOnlyLocally(listenAddresses: string | null): boolean {
 
 // States, not counts: a trust rule is critical on the network and a warning on local sockets /
 // loopback whatever the number of rules, so there is no limit to override.
-const HBA_TRUST = defineStateRule({ id: 'postgres.security.hba-trust', source: `${HBA_SOURCE} (critical for network rules, warning for local and loopback ones)` });
-const SUPERUSER_NO_TLS = defineStateRule({ id: 'postgres.security.superuser-no-tls', source: HBA_SOURCE });
+const HBA_TRUST = defineStateRule({ id: 'postgres.security.hba-trust', source: 'PostgreSQL docs, Client Authentication (pg_hba.conf): trust allows anyone who can connect to log in as any role (critical for network rules, warning for local and loopback ones) https://www.postgresql.org/docs/current/auth-trust.html' });
+const SUPERUSER_NO_TLS = defineStateRule({ id: 'postgres.security.superuser-no-tls', source: 'PostgreSQL docs, The pg_hba.conf File: hostssl matches only connections made with SSL; CIS PostgreSQL Benchmark: require hostssl for remote logins https://www.postgresql.org/docs/current/auth-pg-hba-conf.html' });
 
 const ruleEvidence = (r: HbaRule) => ({ line: r.line, type: r.type, database: r.database, users: r.users, address: r.address, netmask: r.netmask, method: r.method });
 

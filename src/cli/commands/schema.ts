@@ -1,14 +1,17 @@
-// `ksa schema [report|plugins|health|snapshot]`: JSON Schema of ksa's machine-readable outputs
-// (snapshot: the whole file --save-snapshot writes, not one snapshot in it).
+// `ksa schema [report|plugins|health|snapshot|events]`: JSON Schema of ksa's machine-readable outputs
+// (snapshot: the whole file --save-snapshot writes, not one snapshot in it; events: one event of
+// `ksa watch`, a line of its JSON output and of the audit log).
 import { z } from 'zod';
 import { ksaError } from '../../core/errors.js';
 import { HealthReportSchema, PluginListingSchema, ReportSchema, SnapshotFileSchema } from '../../core/schemas.js';
+import { WatchEventSchema } from '../../watch/events.js';
 
 const SCHEMAS: Record<string, z.ZodType> = {
   report: ReportSchema,
   plugins: PluginListingSchema,
   health: HealthReportSchema,
   snapshot: SnapshotFileSchema,
+  events: WatchEventSchema,
 };
 /** The kinds `ksa schema` prints (also offered by shell completion). */
 export const SCHEMA_KINDS = Object.keys(SCHEMAS);

@@ -24,6 +24,7 @@ const STATUS_MEANING: Record<Status, string> = {
 const OWN_ENVIRONMENT: Record<string, string> = {
   KSA_CONFIG: 'the ksa.yaml used when --config is not given (else ./ksa.yaml)',
   KSA_PLUGIN_DIR: "ksa's plugin directory when --plugin-home is not given (default ~/.ksa/plugins)",
+  KSA_STATE_DIR: "ksa watch's state dir when --state-dir is not given (else $XDG_STATE_HOME/ksa or ~/.local/state/ksa)",
   [GENERIC_PASSWORD_ENV]: "the password when none is given and the plugin's own variables (below) are unset",
   NO_COLOR: 'no colour in the table output, whatever its value (no-color.org)',
   FORCE_COLOR: 'colour even when stdout is not a terminal; 0 or false turns colour off',
@@ -32,6 +33,7 @@ const OWN_ENVIRONMENT: Record<string, string> = {
 const OWN_FILES: Record<string, string> = {
   './ksa.yaml': 'the targets, defaults and plugin settings of a fleet run (ksa config example writes one)',
   '~/.ksa/plugins/': "ksa's plugin directory (--plugin-home, KSA_PLUGIN_DIR): an npm project whose node_modules holds the plugins ksa plugin install installed",
+  '~/.local/state/ksa/': 'the state dir of ksa watch (--state-dir, KSA_STATE_DIR): target states, the event journal, health.json (docs/WATCH.md)',
   [`~/.ksa/plugins/${LOCK_FILE}`]: 'the lock of the installed plugins: their files are checked against it before their code runs',
 };
 

@@ -32,11 +32,22 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
+let signalsOwnedByCaller = false;
+
+/**
+ * A long-running command (ksa watch) handles SIGINT/SIGTERM/SIGHUP itself (graceful stop, reload)
+ * and terminates its hosts on the way out: the hosts are then reaped on exit only.
+ */
+export function leaveSignalsToCaller(): void {
+  signalsOwnedByCaller = true;
+}
+
 /** A host lives in its own process group (so terminate reaches what it spawned); ksa reaps them on exit and on SIGINT/SIGTERM/SIGHUP, then dies by the same signal. */
 function installExitHooks(): void {
   if (exitHooksInstalled) return;
   exitHooksInstalled = true;
   process.on('exit', () => { for (const pid of liveGroups) killGroup(pid); });
+  if (signalsOwnedByCaller) return;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
       for (const pid of liveGroups) killGroup(pid);

@@ -10,7 +10,9 @@ import { isMiddlewarePluginModule, type PluginModuleShape } from '../plugin-modu
 import { PLUGIN_API_VERSION } from '../versions.js';
 import { embeddedModule } from '../embedded.js';
 import type { Logger, LogLevel, MiddlewarePlugin, MiddlewareSession, MiddlewareTarget, PluginContext } from '../types.js';
-import type { AnalyzePayload, DiagnosePayload, DiagnoseReply, ExecutePayload, FromHost, HostMethod, PluginRef, ToHost } from './protocol.js';
+import type {
+  AnalyzePayload, DiagnosePayload, DiagnoseReply, ExecutePayload, FromHost, HostMethod, PluginRef, SessionClosePayload, SessionDiagnosePayload, SessionOpenPayload, ToHost,
+} from './protocol.js';
 
 type Handler = (payload: never, ctx: PluginContext) => Promise<unknown>;
 
@@ -19,6 +21,8 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
   /** THE instance of each plugin in this host, made by init and kept until the host ends. */
   const instances = new Map<string, MiddlewarePlugin>();
   const controllers = new Map<number, AbortController>();
+  /** Kept sessions (watch) by the id their owner gave them, with the target they were opened for. */
+  const kept = new Map<string, { session: MiddlewareSession; target: MiddlewareTarget }>();
 
   const load = (ref: PluginRef): Promise<PluginModuleShape> => {
     let p = modules.get(ref.entryUrl);
@@ -43,6 +47,16 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
     }
   };
 
+  /** One analysed diagnosis of an open session (the one-shot call and the kept session alike). */
+  const diagnoseIn = async (session: MiddlewareSession, ref: PluginRef, target: MiddlewareTarget, opts: DiagnosePayload['opts'], withSnapshot: boolean, ctx: PluginContext): Promise<DiagnoseReply> => {
+    const startedAt = Date.now();
+    const snapshot = await session.collect(ctx, opts);
+    const result = instanceOf(ref).analyze(snapshot, opts);
+    result.startedAt = new Date(startedAt).toISOString();
+    result.durationMs = Date.now() - startedAt;
+    return redactValue(withSnapshot ? { result, snapshot } : { result }, targetSecrets(target, ref.manifest));
+  };
+
   const handlers: Record<HostMethod, Handler> = {
     init: async (p: PluginRef, ctx) => {
       const instance = instances.get(p.entryUrl) ?? (await load(p)).create();
@@ -56,20 +70,28 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
       return { ok: true };
     },
     start: async (p: PluginRef, ctx) => instanceOf(p).start(ctx),
-    stop: async (p: PluginRef, ctx) => instanceOf(p).stop(ctx),
-    reload: async (p: PluginRef, ctx) => instanceOf(p).reload(ctx, { enabled: true, config: p.config }),
-    diagnose: async (p: DiagnosePayload, ctx): Promise<DiagnoseReply> => {
-      const plugin = instanceOf(p.plugin);
-      const secrets = targetSecrets(p.target, p.plugin.manifest);
-      return withSession(p.plugin, p.target, ctx, async (session) => {
-        const startedAt = Date.now();
-        const snapshot = await session.collect(ctx, p.opts);
-        const result = plugin.analyze(snapshot, p.opts);
-        result.startedAt = new Date(startedAt).toISOString();
-        result.durationMs = Date.now() - startedAt;
-        return redactValue(p.withSnapshot ? { result, snapshot } : { result }, secrets);
-      });
+    // The instance closes its sessions itself on stop and reload; their ids go with them.
+    stop: async (p: PluginRef, ctx) => { kept.clear(); await instanceOf(p).stop(ctx); },
+    reload: async (p: PluginRef, ctx) => { kept.clear(); await instanceOf(p).reload(ctx, { enabled: true, config: p.config }); },
+    diagnose: async (p: DiagnosePayload, ctx): Promise<DiagnoseReply> =>
+      withSession(p.plugin, p.target, ctx, (session) => diagnoseIn(session, p.plugin, p.target, p.opts, p.withSnapshot, ctx)),
+    sessionOpen: async (p: SessionOpenPayload, ctx) => {
+      await closeKept(p.session, ctx); // an id reused after a failure: the old connection goes first
+      kept.set(p.session, { session: await instanceOf(p.plugin).openSession(ctx, p.target), target: p.target });
+      return { ok: true };
     },
+    sessionDiagnose: async (p: SessionDiagnosePayload, ctx): Promise<DiagnoseReply> => {
+      const open = kept.get(p.session);
+      if (!open) throw ksaError('KSA_ERR_INTERNAL', `session ${p.session} is not open in this host`);
+      try {
+        return await diagnoseIn(open.session, p.plugin, open.target, p.opts, p.withSnapshot, ctx);
+      } catch (error) {
+        // A failed collect leaves the connection in doubt: it is closed, the owner reconnects.
+        await closeKept(p.session, ctx);
+        throw error;
+      }
+    },
+    sessionClose: async (p: SessionClosePayload, ctx) => closeKept(p.session, ctx),
     analyze: async (p: AnalyzePayload) => instanceOf(p.plugin).analyze(p.snapshot, p.opts),
     health: async (p: PluginRef, ctx) => instanceOf(p).healthCheck(ctx),
     // What the code declares beyond the manifest: the thresholds with their defaults and sources.
@@ -84,6 +106,12 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
     execute: async (p: ExecutePayload, ctx) => withSession(p.plugin, p.target, ctx, async (session) =>
       redactValue(await session.execute(ctx, p.action, p.params), targetSecrets(p.target, p.plugin.manifest))),
   };
+
+  async function closeKept(id: string, ctx: PluginContext): Promise<void> {
+    const open = kept.get(id);
+    kept.delete(id);
+    await open?.session.close(ctx).catch(() => undefined);
+  }
 
   return (message) => {
     if (message.type === 'ping') return send({ type: 'pong', id: message.id });

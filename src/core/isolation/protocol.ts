@@ -2,7 +2,8 @@
 import type { DiagnoseOptions, DiagnosticResult, ErrorInfo, LogLevel, Manifest, MiddlewareTarget, Snapshot } from '../types.js';
 
 /** Lifecycle hooks of the host's plugin instance, then the calls it serves. */
-export type HostMethod = 'init' | 'start' | 'stop' | 'reload' | 'diagnose' | 'analyze' | 'health' | 'metrics' | 'execute' | 'describe';
+export type HostMethod = 'init' | 'start' | 'stop' | 'reload' | 'diagnose' | 'analyze' | 'health' | 'metrics' | 'execute' | 'describe'
+  | 'sessionOpen' | 'sessionDiagnose' | 'sessionClose';
 
 export interface PluginRef {
   manifest: Manifest;
@@ -16,6 +17,25 @@ export interface DiagnosePayload {
   target: MiddlewareTarget;
   opts: DiagnoseOptions;
   withSnapshot: boolean;
+}
+
+/** A kept session (watch): opened once per target, diagnosed every cycle, closed on failure or stop. */
+export interface SessionOpenPayload {
+  plugin: PluginRef;
+  session: string;
+  target: MiddlewareTarget;
+}
+
+export interface SessionDiagnosePayload {
+  plugin: PluginRef;
+  session: string;
+  opts: DiagnoseOptions;
+  withSnapshot: boolean;
+}
+
+export interface SessionClosePayload {
+  plugin: PluginRef;
+  session: string;
 }
 
 export interface DiagnoseReply {

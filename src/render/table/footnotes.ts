@@ -2,7 +2,7 @@
 // column the tallest cell of every row. Findings cite them as [n]; the text is listed once per
 // report below the findings (the same source cited by many targets of a fleet is one note).
 import type { Palette } from './style.js';
-import { displayWidth, words, wrap } from './wrap.js';
+import { displayWidth, words, wrap, type Atom } from './wrap.js';
 
 export class Footnotes {
   private readonly numbers = new Map<string, number>();
@@ -21,7 +21,10 @@ export class Footnotes {
     if (this.numbers.size === 0) return [];
     const lines = [paint.bold('threshold sources:')];
     const hang = ' '.repeat(displayWidth(`[${this.numbers.size}] `));
-    for (const [source, n] of this.numbers) lines.push(...wrap([{ text: `[${n}]`, whole: true }, ...words(source)], width, hang, ''));
+    // A URL is never cut: broken with an indent inside it no longer opens when copied from the
+    // terminal; wider than the terminal, it stands alone on its line and the terminal soft-wraps it.
+    const atom = (a: Atom): Atom => (/^https?:\/\/\S+$/.test(a.text) ? { ...a, whole: true } : a);
+    for (const [source, n] of this.numbers) lines.push(...wrap([{ text: `[${n}]`, whole: true }, ...words(source).map(atom)], width, hang, ''));
     return lines;
   }
 }

@@ -43,6 +43,8 @@ export interface RedisProcess {
 
 export interface StartOptions {
   args?: string[];
+  /** A given port (a killed server coming back where it was); default a free one. */
+  port?: number;
   password?: string;
   /** Write this text as a config file and start from it (Sentinel). */
   configText?: (port: number, dir: string) => string;
@@ -55,7 +57,7 @@ const running = new Set<ChildProcess>();
 process.once('exit', () => { for (const p of running) p.kill('SIGKILL'); });
 
 export async function startRedis(options: StartOptions = {}): Promise<RedisProcess> {
-  const port = await freePort();
+  const port = options.port ?? await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ksa-redis-'));
   const base = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--repl-diskless-sync-delay', '0', '--logfile', join(dir, 'redis.log')];
   let argv: string[];

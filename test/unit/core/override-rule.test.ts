@@ -13,7 +13,7 @@ import kafka from '../../../plugins/kafka/index.js';
 import { loadBuiltinManifest } from '../../support/plugin-harness.js';
 import { repoRoot } from '../../support/services.js';
 
-const RULE = defineStateRule({ id: 'demo.security.trust', source: 'demo docs: trust is critical' });
+const RULE = defineStateRule({ id: 'demo.security.trust', source: 'demo docs: trust is critical https://docs.example.org/auth#trust' });
 const LIMIT = defineThreshold({ id: 'demo.connection.usage', warning: 80, critical: 90, direction: 'above', unit: '%', source: 'demo default' });
 const draft = { title: 't', detail: 'd', suggestion: 's' };
 
@@ -29,7 +29,7 @@ describe('the SDK applies an override to severity and display together', () => {
 
   it('a state rule keeps its severity and is shown as the rule, never as an override', () => {
     const f = ctx.finding({ ...draft, id: RULE.id, severity: 'critical', threshold: RULE });
-    expect(f).toMatchObject({ severity: 'critical', threshold: { warning: null, critical: null, source: 'demo docs: trust is critical' } });
+    expect(f).toMatchObject({ severity: 'critical', threshold: { warning: null, critical: null, source: 'demo docs: trust is critical https://docs.example.org/auth#trust' } });
     expect(ctx.threshold(RULE)).toBe(RULE);
   });
 

@@ -12,7 +12,7 @@ import { displayWidth } from '../../../src/render/table/wrap.js';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 const LONG_ID = 'postgres.replication.slot-retained-wal.inactive-slot'; // 52 characters
-const SOURCE = 'PostgreSQL docs, "Replication Slots": an inactive slot retains WAL until the disk fills; the default is ops practice (warning at 1 GiB, critical at 10 GiB)';
+const SOURCE = 'PostgreSQL docs, "Replication Slots": an inactive slot retains WAL until the disk fills; the default is ops practice (warning at 1 GiB, critical at 10 GiB) https://www.postgresql.org/docs/current/warm-standby.html#STREAMING-REPLICATION-SLOTS';
 
 const finding = (id: string, severity: 'info' | 'warning' | 'critical', more: Record<string, unknown> = {}) => ({
   id, category: id.split('.')[1], severity, title: `Title of ${id}`,
@@ -66,9 +66,12 @@ describe('renderTable at a terminal', () => {
   it.each([{ name: 'one target', report: single }, { name: 'fleet', report: fleet }])('$name: no line wider than the terminal, every id whole on one line, at 60..220 columns', ({ report }) => {
     for (const columns of WIDTHS) {
       const lines = plain(report, columns);
-      const wide = lines.filter((l) => displayWidth(l) > columns);
+      // Only a URL wider than the terminal overflows, alone on its line (never cut: it must stay copyable).
+      const wide = lines.filter((l) => displayWidth(l) > columns && !/^https?:\/\/\S+$/.test(l.trim()));
       expect(wide, `${columns} columns`).toEqual([]);
       for (const id of ids(report)) expect(lines.some((l) => whole(id).test(l)), `${id} at ${columns} columns`).toBe(true);
+      // The source's URL is in the footnotes whole, on one line, at every width.
+      expect(lines.some((l) => l.includes('https://www.postgresql.org/docs/current/warm-standby.html#STREAMING-REPLICATION-SLOTS')), `source URL at ${columns} columns`).toBe(true);
     }
   });
 

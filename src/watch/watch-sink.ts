@@ -1,0 +1,106 @@
+// Where the watch loop's cycles and happenings go: the state machine (state-machine.ts) turns a
+// cycle into the target's next record and its transitions; the state store persists them (write
+// first: an event is published only once it is on disk); the event bus hands them to the
+// subscribers (the output, the audit log, later notifiers and recovery). Watcher-wide events
+// (started, stopped, config reloads, host failures, self-health) take the same path.
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
+import { resolveStateDir } from './state-dir.js';
+import { openStateStore, type StateStore } from './state-store.js';
+import { EventBus, type EventHandler } from './event-bus.js';
+import { advance } from './state-machine.js';
+import { AuditLog, auditLogPath } from './audit-log.js';
+import { resolvePolicy } from './policy.js';
+import type { WatchEventDraft, WatchEventKind } from './events.js';
+import type { CycleSink } from './watcher.js';
+import type { WatchTarget } from './watch-targets.js';
+import type { WatcherHealth } from './self-health.js';
+import type { TargetRecord } from './target-record.js';
+import type { DiagnosticResult, ErrorInfo, Logger } from '../core/types.js';
+
+/** The self-health `ksa watch status --json` shows, rewritten (atomically) at every health tick. */
+export const HEALTH_FILE = 'health.json';
+
+export interface WatchSinkOptions {
+  stateDir: string | undefined;
+  logger: Logger;
+  version: string;
+  configFile: string;
+  targets: readonly WatchTarget[];
+  once: boolean;
+  /** Secret values the audit log redacts (the logger's list: one redaction everywhere). */
+  secrets?: () => readonly string[];
+}
+
+export interface WatchSink extends CycleSink {
+  readonly stateDir: string;
+  started(targets: number): Promise<void>;
+  stopped(reason: string): Promise<void>;
+  reload(r: { outcome: 'accepted' | 'refused'; file: string; reason?: string; added?: string[]; removed?: string[]; changed?: string[] }): Promise<void>;
+  health(h: WatcherHealth): Promise<void>;
+  subscribe(name: string, handler: EventHandler, options?: { durable?: boolean; kinds?: readonly WatchEventKind[] }): () => void;
+  records(): ReadonlyMap<string, TargetRecord>;
+}
+
+export async function openWatchSink(options: WatchSinkOptions): Promise<WatchSink> {
+  const stateDir = resolveStateDir(options.stateDir);
+  const store: StateStore = await openStateStore(stateDir, { logger: options.logger });
+  const bus = new EventBus({ acks: store, logger: options.logger });
+  const iso = (ms = Date.now()) => new Date(ms).toISOString();
+  // Persist first, then publish: what the bus delivered is on disk (or the store said it is degraded).
+  const emit = async (events: readonly WatchEventDraft[], targets?: Record<string, TargetRecord | null>): Promise<void> => {
+    bus.publish(await store.commit({ ...(targets ? { targets } : {}), events }));
+  };
+  // A durable subscriber from before the first commit: every transition reaches the audit log, also across a kill -9.
+  const audit = new AuditLog(auditLogPath(stateDir), {
+    logger: options.logger,
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    onHealth: (draft) => void emit([draft]).catch(() => undefined),
+  });
+  audit.subscribe(bus);
+  const policies = new Map<string, ReturnType<typeof resolvePolicy>>();
+  const policyOf = (t: WatchTarget) => {
+    let p = policies.get(t.fingerprint);
+    if (!p) policies.set(t.fingerprint, (p = resolvePolicy(t.defaults, t.config)));
+    return p;
+  };
+  return {
+    stateDir,
+    async cycle(target: WatchTarget, result: DiagnosticResult, now: number) {
+      const { next, events } = advance(store.get(target.name), { target: target.name, result }, policyOf(target), now);
+      await emit(events, { [target.name]: next });
+    },
+    async hostFailed(plugin: string, error: ErrorInfo, restarts: number) {
+      await emit([{ kind: 'host', at: iso(), plugin, action: 'failed', restarts, error }]);
+    },
+    async started(targets: number) {
+      await emit([{ kind: 'watcher', at: iso(), action: 'started', pid: process.pid, version: options.version, stateDir, targets }]);
+    },
+    async stopped(reason: string) {
+      if (!options.once) await emit([{ kind: 'watcher', at: iso(), action: 'stopped', pid: process.pid, reason }]);
+      await bus.drain(1000);
+      await audit.close();
+      await store.close();
+    },
+    async reload(r) {
+      await emit([{ kind: 'config-reload', at: iso(), outcome: r.outcome, file: r.file, ...(r.reason ? { reason: r.reason } : {}), added: r.added ?? [], removed: r.removed ?? [], changed: r.changed ?? [] }]);
+    },
+    async health(h: WatcherHealth) {
+      try {
+        writeFileAtomic(join(stateDir, HEALTH_FILE), `${JSON.stringify({ at: iso(), pid: process.pid, ...h })}\n`);
+      } catch (error) {
+        options.logger.warn(`cannot write ${HEALTH_FILE} in ${stateDir}: ${(error as Error).message}`);
+      }
+      await emit(h.plugins.map((p) => ({
+        kind: 'health' as const, at: iso(), plugin: p.plugin, windowMs: p.windowMs, cycles: p.cycles,
+        latencyMs: { p50: p.latencyMs.p50, p90: p.latencyMs.p90, p99: p.latencyMs.p99 },
+        errorRate: p.errorRate, scheduleLagP99Ms: h.scheduler.lagMs.p99, hostRestarts: p.hostRestarts,
+      })));
+    },
+    subscribe(name, handler, opts = {}) {
+      const sub = bus.subscribe({ name, handler, ...(opts.durable ? { durable: true } : {}), ...(opts.kinds ? { kinds: opts.kinds } : {}) });
+      return () => sub.unsubscribe();
+    },
+    records: () => store.targets(),
+  };
+}
