@@ -34,6 +34,7 @@ function run(cmd, args, extraEnv, timeoutMs = 600_000) {
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', () => undefined);
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (error) => { clearTimeout(timer); done({ ms: 0, code: `${error.code}: ${cmd} missing (apt-get install -y check-postgres mysqltuner)`, out: '' }); });
     child.on('close', (code) => { clearTimeout(timer); done({ ms: Number(process.hrtime.bigint() - t0) / 1e6, code, out }); });
   });
 }

@@ -1,10 +1,11 @@
 // Statements asked for in the same turn of the event loop leave together as one multi-statement
 // COM_QUERY: one round trip for the whole snapshot instead of one per statement (16 on a 100 ms
 // link took 1.6 s). Chosen over a pool of parallel connections after measuring both through
-// test/support/latency-proxy.ts (bench/mysql-batching.mjs, bench/RESULTS.md): every extra
-// connection pays its own TCP handshake, authentication and read-only setup, and the slowest of
-// them sets the pace, so a pool of 4 took 4-5 round trips where one batch takes 1; it also opens
-// 4x the sessions (max_connections, Aborted_clients) on the server being diagnosed.
+// test/support/latency-proxy.ts (bench/mysql-batching.mjs, bench/RESULTS.md): at 150 ms each way
+// the 17 statements took 6.1 s one by one, 3.1 s over 4 connections (each pays its own TCP
+// handshake, authentication and read-only setup before its share: 9 round trips deep) and 1.2 s
+// as one batch (3 with TCP and authentication). A pool also opens 4x the sessions on the server
+// being diagnosed (max_connections, Threads_connected, the process list ksa itself reads).
 //
 // The guard checks each statement alone and the joined text again (guard.batchSql), the session
 // was made read-only by the first statement of the first batch, and the session's
