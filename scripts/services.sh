@@ -140,7 +140,8 @@ install_components() {
   # python3-junitparser: the independent reader of ksa's JUnit XML in test/e2e/junit-contract.test.ts.
   # chromium: opens the HTML report headless in test/e2e/report-formats.test.ts.
   # man-db, zsh, fish: render man/ksa.1 and load the completion scripts in test/e2e/completion.test.ts.
-  want+=(nftables iproute2 python3-junitparser chromium man-db zsh fish)
+  # bubblewrap: the default sandbox of external plugin hosts (src/core/isolation/sandbox-*.ts, test/reliability/sandbox.test.ts).
+  want+=(nftables iproute2 python3-junitparser chromium man-db zsh fish bubblewrap)
   for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done

@@ -6,7 +6,8 @@ import type { Logger, LogLevel } from '../core/types.js';
 
 const RANK: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
-export type LogFormat = 'text' | 'json';
+export const LOG_FORMATS = ['text', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export interface CliLogger extends Logger {
   readonly level: LogLevel;

@@ -1,6 +1,7 @@
 // ksa.yaml: the zod schema is the contract; every error names the path in the file and the fix.
 import { z } from 'zod';
 import { PluginConfigSchema, ThresholdOverrideSchema, TlsOptionsSchema } from '../core/schemas.js';
+import { SANDBOX_SETTINGS } from '../core/isolation/plugin-sandbox.js';
 import { WatchPolicySchema } from '../watch/policy.js';
 
 const duration = z.string().regex(/^\d+(?:\.\d+)?(ms|s|m|h)$/, 'a duration such as 500ms, 10s or 2m');
@@ -46,7 +47,8 @@ export const ConfigSchema = z.strictObject({
     ...WatchPolicySchema.shape,
   }).default({ timeout: '10s', concurrency: 16, interval: '30s' }),
   targets: z.array(TargetSchema).min(1, 'at least one target'),
-  plugins: z.object({ discovery: DiscoverySchema.optional() }).catchall(PluginConfigSchema).default({}),
+  /** `sandbox:` is how external plugin hosts are isolated (--plugin-sandbox wins); every other key is a plugin id. */
+  plugins: z.object({ discovery: DiscoverySchema.optional(), sandbox: z.enum(SANDBOX_SETTINGS as [string, ...string[]]).optional() }).catchall(PluginConfigSchema).default({}),
 });
 
 export type KsaConfig = z.infer<typeof ConfigSchema>;

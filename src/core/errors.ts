@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   KSA_ERR_TLS: { retryable: false, fix: 'check the CA, certificate, key and servername options' },
   KSA_ERR_PROTOCOL: { retryable: true, fix: 'the server answered something unexpected; check the endpoint is the right service' },
   KSA_ERR_WRONG_SERVICE: { retryable: false, fix: 'check the port: another service answers on it' },
+  KSA_ERR_PERMISSION: { retryable: false, fix: "declare what the plugin needs in its manifest's permissions: (docs/PLUGINS.md), or run a plugin you trust with --plugin-trust full" },
   KSA_ERR_OPERATION_DENIED: { retryable: false, fix: 'declare the operation in the plugin manifest `operations:`' },
   KSA_ERR_WRITE_NOT_ALLOWED: { retryable: false, fix: 'pass --allow-write to run a mutating action' },
   KSA_ERR_UNKNOWN_ACTION: { retryable: false, fix: 'run `ksa plugin info <id>` to list its actions' },
@@ -77,6 +78,8 @@ export function isErrorCode(code: string): code is ErrorCode {
 export function toErrorInfo(error: unknown, fallback: ErrorCode = 'KSA_ERR_INTERNAL'): ErrorInfo {
   if (error instanceof KsaError) return error.toInfo();
   if (isCodedLike(error)) return { code: error.code, message: error.message, retryable: error.retryable };
+  const refused = permissionRefusal(error);
+  if (refused) return refused.toInfo();
   const message = error instanceof Error ? error.message : String(error);
   return new KsaError(fallback, message).toInfo();
 }
@@ -85,4 +88,30 @@ function isCodedLike(value: unknown): value is ErrorInfo {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
   return typeof v.code === 'string' && isErrorCode(v.code) && typeof v.message === 'string' && typeof v.retryable === 'boolean';
+}
+
+/** What the sandbox refused, by Node's `permission` name (ERR_ACCESS_DENIED), and what to declare or pass. */
+/** Node's names for what its permission model guards (`error.permission`). */
+type NodePermission = 'FileSystemRead' | 'FileSystemWrite' | 'ChildProcess' | 'WorkerThreads';
+const REFUSALS: Record<NodePermission, (resource: string | undefined) => { what: string; fix?: string }> = {
+  FileSystemRead: (r) => ({ what: `reading ${r ?? 'a file'}`, fix: `declare it in the plugin manifest (permissions: { fsRead: [${JSON.stringify(r ?? '/path')}] }, or a reference such as \${config.caFile}), or run a plugin you trust with --plugin-trust full` }),
+  FileSystemWrite: (r) => ({ what: `writing ${r ?? 'a file'}`, fix: 'external plugins never write files; run a plugin you trust with --plugin-trust full' }),
+  ChildProcess: () => ({ what: 'starting a child process', fix: 'external plugins may not start programs; run a plugin you trust with --plugin-trust full' }),
+  WorkerThreads: () => ({ what: 'starting a worker thread', fix: 'external plugins may not start worker threads; run a plugin you trust with --plugin-trust full' }),
+};
+
+/**
+ * A refusal by Node's permission model inside a sandboxed plugin host (ERR_ACCESS_DENIED with
+ * `permission` and `resource`, or ERR_DLOPEN_DISABLED for a native addon) as KSA_ERR_PERMISSION.
+ */
+function permissionRefusal(error: unknown): KsaError | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const e = error as { code?: unknown; permission?: unknown; resource?: unknown };
+  if (e.code === 'ERR_DLOPEN_DISABLED') {
+    return new KsaError('KSA_ERR_PERMISSION', 'the plugin sandbox refused loading a native addon', { fix: 'external plugins may not load native addons; run a plugin you trust with --plugin-trust full' });
+  }
+  if (e.code !== 'ERR_ACCESS_DENIED') return undefined;
+  const refusal = (typeof e.permission === 'string' && Object.hasOwn(REFUSALS, e.permission) ? REFUSALS[e.permission as NodePermission] : undefined)?.(typeof e.resource === 'string' ? e.resource : undefined)
+    ?? { what: `an operation (${typeof e.permission === 'string' ? e.permission : 'unknown permission'})` };
+  return new KsaError('KSA_ERR_PERMISSION', `the plugin sandbox refused ${refusal.what}`, refusal.fix ? { fix: refusal.fix } : undefined);
 }

@@ -19,6 +19,9 @@ import { createWorkerTransport } from './isolation/worker-transport.js';
 import { DEFAULT_HEAP_MB, discardPrewarmed, takePrewarmed } from './isolation/prewarm.js';
 import { createChildTransport } from './isolation/child-transport.js';
 import { createInProcessTransport } from './isolation/in-process-transport.js';
+import { childSandbox, chooseSandbox, type PluginTrust, type SandboxMode, type SandboxSetting } from './isolation/plugin-sandbox.js';
+import { hostPolicy } from './isolation/host-permissions.js';
+import type { ChildSandbox } from './isolation/child-transport.js';
 import { firstIssue } from './zod-issues.js';
 import { closestName } from './closest-name.js';
 import { findUnknownThresholdKey } from './threshold-keys.js';
@@ -43,6 +46,12 @@ export interface ManagerOptions {
   disabled?: readonly string[];
   logger: Logger;
   heapLimitMb?: number;
+  /** Sandbox of external plugin hosts (--plugin-sandbox, plugins.sandbox); default auto. */
+  sandbox?: SandboxSetting;
+  /** --plugin-trust: `full` runs every external plugin unsandboxed (with a warning). */
+  trust?: PluginTrust;
+  /** Plugins trusted in ksa.yaml (plugins.<id>.trust: full). */
+  trustedPlugins?: readonly string[];
   /** Called before an external plugin's code is first imported (e.g. lock-file verification). */
   verifyExternal?: (record: RegistryEntry) => void;
   /**
@@ -77,6 +86,9 @@ export class PluginManager {
   private readonly options: ManagerOptions;
   /** plugins.<id>.config as checked against the plugin's declared options (config/plugin-config.ts). */
   private readonly checkedConfig = new Map<string, Record<string, unknown>>();
+  /** Decided when the first external host starts (bubblewrap is probed at most once). */
+  private sandboxMode: SandboxMode | undefined;
+  private readonly sandboxWarned = new Set<string>();
   /** Host deaths per plugin since its last good call, and when its host may start again. */
   private readonly restarts = new Map<string, { deaths: number; retryAt: number; total: number }>();
   /** Hosts kept by sessions of external plugins (one per target), terminated by close() too. */
@@ -189,7 +201,7 @@ export class PluginManager {
     open: async (pluginId, target, session, deadline) => {
       const entry = this.registry.require(pluginId);
       const payload: SessionOpenPayload = { plugin: this.ref(entry), session, target };
-      const lease = await this.sessionHost(entry, deadline);
+      const lease = await this.sessionHost(entry, deadline, target);
       if (!lease.ok) return lease;
       const [opened] = await Promise.all([lease.lease.host.call('sessionOpen', payload, deadline), this.resultSchema()]);
       this.noteFailure(entry, 'sessionOpen', opened);
@@ -222,7 +234,7 @@ export class PluginManager {
    * plugin in a child process a host of the session's own, kept across cycles, so it never sees
    * another target's credentials (as the one-shot dedicated host) yet is not spawned every cycle.
    */
-  private async sessionHost(entry: RegistryEntry, deadline: number): Promise<{ ok: true; lease: Lease } | { ok: false; error: ErrorInfo }> {
+  private async sessionHost(entry: RegistryEntry, deadline: number, target: MiddlewareTarget): Promise<{ ok: true; lease: Lease } | { ok: false; error: ErrorInfo }> {
     const id = entry.manifest.id;
     if (this.needsDedicatedHost(entry, 'diagnose')) {
       try {
@@ -230,7 +242,7 @@ export class PluginManager {
       } catch (error) {
         return { ok: false, error: toErrorInfo(error) };
       }
-      const host = new RemoteHost(this.transportFor(entry), (level, message, fields) => this.options.logger[level](message, fields));
+      const host = new RemoteHost(this.transportFor(entry, target), (level, message, fields) => this.options.logger[level](message, fields));
       this.sessionHosts.add(host);
       for (const hook of ['init', 'start'] as const) {
         const step = await host.call(hook, this.ref(entry), deadline);
@@ -394,7 +406,8 @@ export class PluginManager {
     } catch (error) {
       return { ok: false, error: toErrorInfo(error) };
     }
-    const host = new RemoteHost(this.transportFor(entry), (level, message, fields) => this.options.logger[level](message, fields));
+    const { target } = payload as { target?: MiddlewareTarget };
+    const host = new RemoteHost(this.transportFor(entry, target), (level, message, fields) => this.options.logger[level](message, fields));
     let started = false;
     try {
       if (options.init) {
@@ -497,17 +510,46 @@ export class PluginManager {
     }
   }
 
-  private transportFor(entry: RegistryEntry): HostTransport {
+  private transportFor(entry: RegistryEntry, target?: MiddlewareTarget): HostTransport {
     const mode = this.options.isolation ?? 'auto';
     const heap = this.options.heapLimitMb ?? DEFAULT_HEAP_MB;
     const log = (level: 'error' | 'warn' | 'info' | 'debug', message: string) => this.options.logger[level](message);
     const kind = mode === 'auto' ? (entry.source === 'builtin' ? 'worker' : 'process') : mode;
     const factories: Record<'worker' | 'process' | 'none', () => HostTransport> = {
       worker: () => takePrewarmed(pathToFileURL(entry.entryPath).href, heap, log) ?? createWorkerTransport({ maxOldGenerationSizeMb: heap }, log),
-      process: () => createChildTransport({ maxOldSpaceSizeMb: heap }, log),
+      process: () => createChildTransport({ maxOldSpaceSizeMb: heap }, log, this.sandboxFor(entry, target)),
       none: () => createInProcessTransport(),
     };
     return factories[kind]();
+  }
+
+  /**
+   * The sandbox of an external plugin's host for this call (built-ins are ksa's own code: none):
+   * what it may read follows from its package, ksa's runtime and its declared permissions, with
+   * references resolved against its config and the call's target.
+   */
+  private sandboxFor(entry: RegistryEntry, target: MiddlewareTarget | undefined): ChildSandbox | undefined {
+    if (entry.source === 'builtin') return undefined;
+    const id = entry.manifest.id;
+    const trust: PluginTrust = this.options.trust === 'full' || this.options.trustedPlugins?.includes(id) ? 'full' : 'sandboxed';
+    const warnOnce = (key: string, message: string) => {
+      if (this.sandboxWarned.has(key)) return;
+      this.sandboxWarned.add(key);
+      this.options.logger.warn(message);
+    };
+    if (trust === 'full') {
+      warnOnce(`trust:${id}`, `plugin ${id} runs with full trust (--plugin-trust full or plugins.${id}.trust): it can read every file and secret ksa can, start programs and signal ksa`);
+      return undefined;
+    }
+    if (this.sandboxMode === undefined) {
+      this.sandboxMode = chooseSandbox(this.options.sandbox ?? 'auto', (m) => warnOnce('mode', m));
+      this.options.logger.debug(`external plugin hosts: sandbox ${this.sandboxMode}`);
+    }
+    const mode = this.sandboxMode;
+    if (mode === 'none') warnOnce('mode', '--plugin-sandbox none: external plugins run unsandboxed: they can read every file and secret ksa can, start programs and signal ksa');
+    const policy = hostPolicy({ manifest: entry.manifest, pluginDir: entry.location, ksaRoot: this.options.packageRoot, config: this.ref(entry).config, ...(target ? { target } : {}) });
+    if (policy.unset.length > 0) this.options.logger.debug(`plugin ${id}: declared reads with no value configured, not granted: ${policy.unset.join(', ')}`);
+    return childSandbox(mode, trust, policy);
   }
 }
 

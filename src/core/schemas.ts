@@ -102,6 +102,27 @@ export const CheckDocSchema = z.strictObject({
   url: z.url({ protocol: /^https$/ }).max(300),
 });
 
+/**
+ * One path a sandboxed external plugin may read beyond its own package: an absolute path, a path
+ * under the user's home (`~/...`), or a reference to a value the user configured, read when the
+ * host starts: `${config.<key>}` (plugins.<id>.config), `${option.<key>}` (the target's option),
+ * `${tls.caFile}`, `${tls.certFile}`, `${tls.keyFile}` (the target's TLS files).
+ */
+export const FS_READ_REFERENCE = /^\$\{(?:(?:config|option)\.[A-Za-z][A-Za-z0-9_]*|tls\.(?:caFile|certFile|keyFile))\}$/;
+export const FsReadEntrySchema = z.string().max(300).refine(
+  (v) => FS_READ_REFERENCE.test(v) || (/^(?:\/|~\/)/.test(v) && !v.includes('${') && !/[\u0000-\u001f,]/.test(v)),
+  'an absolute path, ~/path, or one of ${config.<key>}, ${option.<key>}, ${tls.caFile}, ${tls.certFile}, ${tls.keyFile}',
+);
+
+/**
+ * What a sandboxed external plugin needs beyond its own files (docs/PLUGINS.md "Permissions"),
+ * shown by `ksa plugin info` and at `ksa plugin install`, like a mobile app's permissions.
+ */
+export const ManifestPermissionsSchema = z.strictObject({
+  /** Files or directories the host may read (never write). */
+  fsRead: z.array(FsReadEntrySchema).max(32).default([]),
+});
+
 /** A plugin manifest: read and validated before any plugin code is imported. */
 export const ManifestSchema = z.strictObject({
   id: PluginIdSchema,
@@ -139,6 +160,8 @@ export const ManifestSchema = z.strictObject({
   credentials: ManifestCredentialsSchema.optional(),
   /** The middleware client's own connection conventions (variables, files, URI), in its precedence order. */
   conventions: ConventionsSchema.optional(),
+  /** Reads beyond the plugin's own package under the sandbox (external plugins; built-ins are trusted code). */
+  permissions: ManifestPermissionsSchema.optional(),
 }).superRefine((m, ctx) => {
   for (const p of manifestOperationProblems(m)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
   for (const p of conventionProblems(m)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
@@ -169,6 +192,8 @@ export const PluginInfoSchema = z.object({
 
 export const PluginConfigSchema = z.object({
   enabled: z.boolean().default(true),
+  /** `full`: this external plugin runs unsandboxed (a warning says so each run); default sandboxed. */
+  trust: z.enum(['sandboxed', 'full']).optional(),
   config: z.record(z.string(), z.unknown()).default({}),
 });
 
@@ -334,6 +359,8 @@ export const PluginListingSchema = z.object({
       operations: z.array(z.string()),
       actions: z.array(ActionSpecSchema),
       requires: z.array(z.string()),
+      /** External plugins: what their sandbox lets them read beyond their own package. */
+      permissions: z.object({ fsRead: z.array(z.string()) }).optional(),
       /** Only in `ksa plugin info`: read from the plugin's code in its host. */
       thresholds: z.array(ThresholdDefaultSchema).optional(),
       lastError: ErrorInfoSchema.optional(),

@@ -30,6 +30,11 @@ export const StateFileSchema = z.strictObject({
   cursors: z.record(z.string(), z.number().int().nonnegative()),
   /** Undelivered events dropped so far to keep the outbox bounded. */
   dropped: z.number().int().nonnegative(),
+  /**
+   * State of the watcher's other rooms, by name (recovery: cooldowns, rate limits, the action in
+   * flight; notify: its queue; serve: enabled plugins): small JSON values, each replaced whole.
+   */
+  sections: z.record(z.string(), z.unknown()).default({}),
 });
 
 /** One group commit: all of it applies, or (a torn last line after a crash) none of it. */
@@ -42,6 +47,8 @@ export const JournalLineSchema = z.strictObject({
   a: z.record(z.string(), z.number().int().nonnegative()).optional(),
   /** Durable subscribers forgotten. */
   f: z.array(z.string()).optional(),
+  /** Sections set (null: removed). */
+  s: z.record(z.string(), z.unknown()).optional(),
   /** The outbox was trimmed to stay bounded: events up to this seq were dropped. */
   d: z.strictObject({ through: z.number().int().nonnegative(), count: z.number().int().positive() }).optional(),
 });
@@ -55,6 +62,7 @@ export interface LoadedState {
   targets: Map<string, TargetRecord>;
   outbox: WatchEvent[];
   cursors: Map<string, number>;
+  sections: Map<string, unknown>;
   /** Bytes of the journal that hold complete, valid lines (a torn tail is cut off here). */
   journalGoodBytes: number;
   /** Lines after the good prefix that were ignored (a torn write). */
@@ -62,7 +70,7 @@ export interface LoadedState {
 }
 
 export function emptyStateFile(instance: string): StateFile {
-  return { format: 'ksa-watch-state', version: 1, instance, epoch: 0, generation: 0, lastSeq: 0, targets: {}, outbox: [], cursors: {}, dropped: 0 };
+  return { format: 'ksa-watch-state', version: 1, instance, epoch: 0, generation: 0, lastSeq: 0, targets: {}, outbox: [], cursors: {}, dropped: 0, sections: {} };
 }
 
 function readStateFile(dir: string): StateFile | null {
@@ -92,6 +100,10 @@ export function applyLine(state: LoadedState, line: JournalLine): void {
   }
   for (const [sub, seq] of Object.entries(line.a ?? {})) state.cursors.set(sub, Math.max(seq, state.cursors.get(sub) ?? 0));
   for (const sub of line.f ?? []) state.cursors.delete(sub);
+  for (const [name, value] of Object.entries(line.s ?? {})) {
+    if (value === null) state.sections.delete(name);
+    else state.sections.set(name, value);
+  }
   if (line.d) {
     state.outbox = state.outbox.filter((e) => e.seq > line.d!.through);
     state.file.dropped += line.d.count;
@@ -109,6 +121,7 @@ export function loadStateDir(dir: string, instance: () => string): LoadedState {
     targets: new Map(Object.entries(file.targets)),
     outbox: [...file.outbox],
     cursors: new Map(Object.entries(file.cursors)),
+    sections: new Map(Object.entries(file.sections)),
     journalGoodBytes: 0,
     tornLines: 0,
   };

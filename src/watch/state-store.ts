@@ -1,5 +1,6 @@
-// The durable state of a watcher (docs/WATCH.md "State dir"): target records and the events not
-// yet acknowledged by every durable subscriber, in a state dir that one watcher holds at a time.
+// The durable state of a watcher (docs/WATCH.md "State dir"): target records, the events not yet
+// acknowledged by every durable subscriber, and named sections for the other rooms (recovery,
+// notify, serve), in a state dir that one watcher holds at a time.
 //
 // Write-ahead: commit() gives events their seq and id and returns them only once they are in the
 // journal and fsynced; the caller then publishes them on the bus. A durable subscriber's
@@ -69,11 +70,17 @@ export interface StoreStats {
   degraded: ErrorInfo | null;
 }
 
-/** A change for commit(): target records to set (null removes one) and the events of it. */
+/** A change for commit(): target records and sections to set (null removes one) and the events of it. */
 export interface StoreChange {
   targets?: Readonly<Record<string, TargetRecord | null>>;
+  /** Named state of another room (recovery, notify, serve): a small JSON value, replaced whole. */
+  sections?: Readonly<Record<string, unknown>>;
   events?: readonly WatchEventDraft[];
+  /** Write now even without events (e.g. recovery records an action in flight before running it). */
+  sync?: boolean;
 }
+
+const SECTION_NAME = /^[a-z][a-z0-9-]*$/;
 
 const DEFAULT_COMPACT_BYTES = 1024 * 1024;
 const DEFAULT_MAX_OUTBOX = 10_000;
@@ -88,6 +95,8 @@ export class StateStore implements AckSink {
   private lastSeq: number;
   // Not yet on disk:
   private dirtyTargets = new Set<string>();
+  private dirtySections = new Set<string>();
+  private readonly sectionsMap: Map<string, unknown>;
   private unwritten: WatchEvent[] = [];
   private dirtyCursors = new Map<string, number>();
   private forgotten = new Set<string>();
@@ -105,6 +114,7 @@ export class StateStore implements AckSink {
     this.targetsMap = loaded.targets;
     this.outbox = loaded.outbox;
     this.cursors = loaded.cursors;
+    this.sectionsMap = loaded.sections;
     this.lastSeq = loaded.file.lastSeq;
   }
 
@@ -160,6 +170,11 @@ export class StateStore implements AckSink {
     return this.targetsMap.get(target);
   }
 
+  /** A section's value as last committed (the caller validates its shape: it owns the schema). */
+  section(name: string): unknown {
+    return this.sectionsMap.get(name);
+  }
+
   /**
    * Records target changes and persists their events; resolves with the events (seq and id set,
    * plus any store notices) once they are on disk, or at once when the disk fails (degraded).
@@ -167,15 +182,26 @@ export class StateStore implements AckSink {
    * the next write (it resolves at once).
    */
   async commit(change: StoreChange): Promise<WatchEvent[]> {
-    if (this.closed) throw ksaError('KSA_ERR_INTERNAL', 'commit on a closed state store');
+    if (this.closed) {
+      // A cycle that outlived the shutdown (abandoned after --grace): nothing is recorded or
+      // published, so its transitions are detected again by the next start.
+      if ((change.events?.length ?? 0) > 0) this.opts.logger?.debug(`state dir ${this.dir} is closed: ${change.events!.length} event(s) of a late cycle left for the next start`);
+      return [];
+    }
     for (const [name, rec] of Object.entries(change.targets ?? {})) {
       if (rec) this.targetsMap.set(name, rec);
       else this.targetsMap.delete(name);
       this.dirtyTargets.add(name);
     }
+    for (const [name, value] of Object.entries(change.sections ?? {})) {
+      if (!SECTION_NAME.test(name)) throw ksaError('KSA_ERR_INTERNAL', `state section name ${JSON.stringify(name)} must be lowercase letters, digits and dashes`);
+      if (value === null || value === undefined) this.sectionsMap.delete(name);
+      else this.sectionsMap.set(name, value);
+      this.dirtySections.add(name);
+    }
     const events = this.assign(change.events ?? []);
     this.boundOutbox();
-    if (events.length > 0 || this.notices.length > 0) await this.write();
+    if (events.length > 0 || this.notices.length > 0 || change.sync === true) await this.write();
     return [...events, ...this.assign(this.notices.splice(0))];
   }
 
@@ -274,7 +300,7 @@ export class StateStore implements AckSink {
   }
 
   private hasDirty(): boolean {
-    return this.dirtyTargets.size > 0 || this.unwritten.length > 0 || this.dirtyCursors.size > 0 || this.forgotten.size > 0 || this.droppedUnwritten !== null;
+    return this.dirtyTargets.size > 0 || this.dirtySections.size > 0 || this.unwritten.length > 0 || this.dirtyCursors.size > 0 || this.forgotten.size > 0 || this.droppedUnwritten !== null;
   }
 
   /**
@@ -302,17 +328,20 @@ export class StateStore implements AckSink {
   private takeLine(): { line: JournalLine; restore: () => void } | null {
     if (!this.hasDirty()) return null;
     const targets = [...this.dirtyTargets];
+    const sections = [...this.dirtySections];
     const events = this.unwritten;
     const cursors = this.dirtyCursors;
     const forgotten = this.forgotten;
     const dropped = this.droppedUnwritten;
     this.dirtyTargets = new Set();
+    this.dirtySections = new Set();
     this.unwritten = [];
     this.dirtyCursors = new Map();
     this.forgotten = new Set();
     this.droppedUnwritten = null;
     const line: JournalLine = {
       ...(targets.length ? { t: Object.fromEntries(targets.map((n) => [n, this.targetsMap.get(n) ?? null])) } : {}),
+      ...(sections.length ? { s: Object.fromEntries(sections.map((n) => [n, this.sectionsMap.get(n) ?? null])) } : {}),
       ...(events.length ? { e: events } : {}),
       ...(cursors.size ? { a: Object.fromEntries(cursors) } : {}),
       ...(forgotten.size ? { f: [...forgotten] } : {}),
@@ -321,6 +350,7 @@ export class StateStore implements AckSink {
     const restore = () => {
       // Put it back in front of whatever changed meanwhile, to be written next time.
       for (const n of targets) this.dirtyTargets.add(n);
+      for (const n of sections) this.dirtySections.add(n);
       this.unwritten = [...events, ...this.unwritten];
       for (const [s, q] of cursors) if (!this.dirtyCursors.has(s)) this.dirtyCursors.set(s, q);
       for (const s of forgotten) this.forgotten.add(s);
@@ -366,6 +396,7 @@ export class StateStore implements AckSink {
       targets: Object.fromEntries(this.targetsMap),
       outbox: this.outbox,
       cursors: Object.fromEntries(this.cursors),
+      sections: Object.fromEntries(this.sectionsMap),
     };
     const taken = this.takeLine();
     let handle: FileHandle | undefined;

@@ -299,11 +299,12 @@ describe.concurrent('plugin commands', () => {
     try {
       cpSync(join(repo, 'test/fixtures/plugins/marker-valid'), dir, { recursive: true, filter: (f) => !f.endsWith('imported.marker') });
       const marker = join(dir, 'imported.marker');
-      const plain = await ksa(['--plugin', dir, 'plugin', 'info', 'marker-valid']);
+      // Full trust: the sandbox would refuse the marker's write, and the check would pass for the wrong reason.
+      const plain = await ksa(['--plugin-trust', 'full', '--plugin', dir, 'plugin', 'info', 'marker-valid']);
       expect(plain.code, plain.stderr).toBe(0);
       expect(plain.stdout).toMatch(/^thresholds:\s+not read: plugin info does not run an external plugin's code; add --load/m);
       expect(existsSync(marker)).toBe(false);
-      const loaded = await ksa(['--plugin', dir, 'plugin', 'info', 'marker-valid', '--load']);
+      const loaded = await ksa(['--plugin-trust', 'full', '--plugin', dir, 'plugin', 'info', 'marker-valid', '--load']);
       expect(loaded.code, loaded.stderr).toBe(0);
       expect(existsSync(marker)).toBe(true); // the control: --load does import it
     } finally {

@@ -111,22 +111,24 @@ describe('ksa plugin new', () => {
 
 describe('ksa plugin install', () => {
   const home = join(tmp, 'home');
-  const marker = join(tmp, 'imported.log');
+  const marker = 'imported-marker';
   const source = join(tmp, 'marker-plugin');
   const env = { ...process.env, KSA_PLUGIN_DIR: home, npm_config_offline: 'true', npm_config_update_notifier: 'false' };
   const installed = join(home, 'node_modules', 'marker-diagnostics');
 
-  /** A plugin whose import leaves a trace: if the marker file appears, its code ran. */
-  function writeMarkerPlugin(dir: string, id: string, middleware: string, markerFile: string): void {
+  /**
+   * A plugin whose import leaves a trace on its stdout, which ksa logs at debug level: if the
+   * marker is in ksa's stderr, its code ran. (Not a file: the plugin sandbox refuses every write.)
+   */
+  function writeMarkerPlugin(dir: string, id: string, middleware: string, markerText: string): void {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), JSON.stringify({
       name: id, version: '1.2.3', type: 'module', peerDependencies: { '@kubestack/ksa': '>=0.1.0' },
       ksa: { id, name: id, version: '1.2.3', apiVersion: 1, type: 'middleware', middleware, defaultPort: 1, entry: './index.js', capabilities: ['diagnose'], categories: ['alpha'], checks: [`${middleware}.alpha.ok`], operations: ['NOOP'] },
     }, null, 2));
     writeFileSync(join(dir, 'index.js'), [
-      "import { appendFileSync } from 'node:fs';",
       "import { createOperationGuard, defineCheck, defineMiddlewarePlugin } from '@kubestack/ksa/sdk';",
-      `appendFileSync(${JSON.stringify(markerFile)}, 'imported\\n');`,
+      `console.log(${JSON.stringify(markerText)});`,
       'export default defineMiddlewarePlugin({',
       `  info: { id: '${id}', version: '1.2.3', middleware: '${middleware}' },`,
       "  categories: ['alpha'],",
@@ -138,7 +140,9 @@ describe('ksa plugin install', () => {
     ].join('\n'));
   }
 
-  const diagnoseMarker = () => ksa(['diagnose', 'marker', '127.0.0.1:1', '--json'], env);
+  const diagnoseMarker = () => ksa(['--log-level', 'debug', 'diagnose', 'marker', '127.0.0.1:1', '--json'], env);
+  /** Whether the plugin's code ran in that run (its import printed the marker). */
+  const ran = (r: { stderr: string }, text = marker) => r.stderr.includes(`plugin stdout: ${text}`);
 
   beforeAll(() => writeMarkerPlugin(source, 'marker-diagnostics', 'marker', marker));
 
@@ -155,7 +159,7 @@ describe('ksa plugin install', () => {
     expect(Object.keys(entry.files).sort()).toEqual(['index.js', 'package.json']);
     // ksa itself is linked, so npm never fetches the registry's unrelated `ksa` for the peer dependency.
     expect(JSON.parse(readFileSync(join(home, 'package.json'), 'utf8')).dependencies['@kubestack/ksa']).toBe(`file:${REPO.replace(/\/$/, '')}`);
-    expect(existsSync(marker)).toBe(false); // installing never imports the plugin
+    expect(r.stdout + r.stderr).not.toContain(marker); // installing never imports the plugin
   }, 60_000);
 
   it('discovers installed plugins automatically (KSA_PLUGIN_DIR) and runs them', async () => {
@@ -165,11 +169,10 @@ describe('ksa plugin install', () => {
     const r = await diagnoseMarker();
     expect(r.code).toBe(0);
     expect(resultOf(r).status).toBe('healthy');
-    expect(readFileSync(marker, 'utf8')).toMatch(/^(imported\n)+$/); // the code ran (once per host)
+    expect(ran(r)).toBe(true); // the code ran
   });
 
   it('refuses a tampered plugin with exit 3 (KSA_ERR_PLUGIN_LOCKED) before its code runs', async () => {
-    rmSync(marker);
     appendFileSync(join(installed, 'index.js'), '// tampered\n');
     const r = await diagnoseMarker();
     expect(r.code).toBe(3);
@@ -178,7 +181,7 @@ describe('ksa plugin install', () => {
     expect(result.errors.map((e) => e.code)).toEqual(['KSA_ERR_PLUGIN_LOCKED']);
     expect(result.errors[0]!.message).toContain('does not match');
     expect(result.errors[0]!.message).toContain('changed index.js');
-    expect(existsSync(marker)).toBe(false);
+    expect(ran(r)).toBe(false);
   });
 
   it('refuses an added file the same way', async () => {
@@ -188,25 +191,25 @@ describe('ksa plugin install', () => {
     const r = await diagnoseMarker();
     expect(r.code).toBe(3);
     expect(resultOf(r).errors[0]!.message).toContain('added extra.js');
-    expect(existsSync(marker)).toBe(false);
+    expect(ran(r)).toBe(false);
   }, 60_000);
 
   it('refuses a plugin in the plugin directory that is not in the lock, before its code runs', async () => {
-    const rogueMarker = join(tmp, 'rogue.log');
+    const rogueMarker = 'imported-rogue';
     writeMarkerPlugin(join(home, 'node_modules', 'rogue-diagnostics'), 'rogue-diagnostics', 'rogue', rogueMarker);
-    const r = await ksa(['diagnose', 'rogue', '127.0.0.1:1', '--json'], env);
+    const r = await ksa(['--log-level', 'debug', 'diagnose', 'rogue', '127.0.0.1:1', '--json'], env);
     expect(r.code).toBe(3);
     const result = resultOf(r);
     expect(result.errors.map((e) => e.code)).toEqual(['KSA_ERR_PLUGIN_LOCKED']);
     expect(result.errors[0]!.message).toMatch(/plugin rogue-diagnostics \(package rogue-diagnostics\) is in .* but not in .*ksa-plugins\.lock\.json/);
-    expect(existsSync(rogueMarker)).toBe(false);
+    expect(ran(r, rogueMarker)).toBe(false);
     rmSync(join(home, 'node_modules', 'rogue-diagnostics'), { recursive: true });
   });
 
   it("locks the plugin's dependencies too: a modified dependency is refused before the plugin runs", async () => {
     const helper = join(tmp, 'helper');
     const plugin = join(tmp, 'dep-plugin');
-    const depMarker = join(tmp, 'dep.log');
+    const depMarker = 'imported-dep';
     mkdirSync(helper, { recursive: true });
     writeFileSync(join(helper, 'package.json'), JSON.stringify({ name: 'kit-helper', version: '0.0.1', type: 'module', main: 'index.js' }));
     writeFileSync(join(helper, 'index.js'), 'export const level = 1;\n');
@@ -217,14 +220,15 @@ describe('ksa plugin install', () => {
     expect((await ksa(['plugin', 'install', plugin], env)).code).toBe(0);
     const lock = LockFileSchema.parse(JSON.parse(readFileSync(join(home, 'ksa-plugins.lock.json'), 'utf8')));
     expect(Object.keys(lock.plugins['dep-diagnostics']!.dependencies)).toEqual(['node_modules/kit-helper']);
-    expect((await ksa(['diagnose', 'dep', '127.0.0.1:1', '--json'], env)).code).toBe(0);
-    rmSync(depMarker);
+    const first = await ksa(['--log-level', 'debug', 'diagnose', 'dep', '127.0.0.1:1', '--json'], env);
+    expect(first.code).toBe(0);
+    expect(ran(first, depMarker)).toBe(true);
     // npm links a file: dependency, so editing its source edits what the plugin loads.
     appendFileSync(join(helper, 'index.js'), 'export const evil = 1;\n');
-    const r = await ksa(['diagnose', 'dep', '127.0.0.1:1', '--json'], env);
+    const r = await ksa(['--log-level', 'debug', 'diagnose', 'dep', '127.0.0.1:1', '--json'], env);
     expect(r.code).toBe(3);
     expect(resultOf(r).errors[0]).toMatchObject({ code: 'KSA_ERR_PLUGIN_LOCKED', message: expect.stringContaining('dependency kit-helper of plugin dep-diagnostics (package dep-diagnostics) was modified since install') });
-    expect(existsSync(depMarker)).toBe(false);
+    expect(ran(r, depMarker)).toBe(false);
   }, 60_000);
 
   it('a reinstall restores a working plugin; a second plugin keeps the first one locked', async () => {
@@ -235,7 +239,7 @@ describe('ksa plugin install', () => {
     expect(Object.keys(lock.plugins).sort()).toEqual(['dep-diagnostics', 'marker-diagnostics', 'zookeeper-diagnostics']);
     const r = await diagnoseMarker();
     expect(r.code).toBe(0);
-    expect(readFileSync(marker, 'utf8')).toMatch(/^(imported\n)+$/); // the code ran (once per host)
+    expect(ran(r)).toBe(true);
     // The installed example runs (and fails only on the network: nothing listens on port 1).
     const zr = await ksa(['diagnose', 'zookeeper', '127.0.0.1:1', '--json'], env);
     expect(resultOf(zr).errors.map((e) => e.code)).toEqual(['KSA_ERR_CONNECT']);

@@ -142,8 +142,12 @@ describe('case 5: crashes inside plugin code', () => {
   });
 });
 
+// Sandboxed (the default since issue 20) every attack below is refused: test/reliability/sandbox.test.ts.
+// The process-group containment is what a plugin run with --plugin-trust full still gets.
+const FULL_TRUST = ['--plugin-trust', 'full'];
+
 describe('case 11: an external plugin trying to escape', () => {
-  it('sees only PATH/LANG/TZ in its environment, and never another target\'s secret', async () => {
+  it('sees only PATH/LANG/TZ in its environment, and never another target\'s secret, not even through /proc', async () => {
     const config = writeConfig(dir, [
       { name: 'snoop', type: 'hostile', endpoints: ['127.0.0.1:7100'], auth: { passwordEnv: 'REL_SNOOP_PW' }, options: { behavior: 'snoop' } },
       { name: 'mem-a', type: 'hostile', endpoints: ['127.0.0.1:7101'], auth: { passwordEnv: 'REL_A_PW' }, options: { behavior: 'remember' } },
@@ -153,26 +157,27 @@ describe('case 11: an external plugin trying to escape', () => {
     expect(run.code).toBe(0);
     const r = byName(parseReport(run.stdout));
     const snoop = r.get('snoop')!.metrics!;
-    expect(String(snoop.envKeys).split(',').every((k) => ['PATH', 'LANG', 'TZ'].includes(k))).toBe(true);
+    // PWD=/ is bubblewrap's (--chdir /): not from ksa's environment.
+    expect(String(snoop.envKeys).split(',').every((k) => ['PATH', 'LANG', 'TZ', 'PWD'].includes(k))).toBe(true);
+    if (String(snoop.envKeys).includes('PWD')) expect(JSON.parse(String(snoop.envJson)).PWD).toBe('/');
     expect(String(snoop.envJson)).not.toMatch(/Rel-/);
     // Each call has a fresh host: module state never holds a previous target's password.
     expect(r.get('mem-a')!.metrics!.seenCount).toBe(1);
     expect(r.get('mem-b')!.metrics!.seenCount).toBe(1);
-    // What reached the plugin through ksa (target, IPC, env) never holds another target's secret;
-    // only the /proc read below, which ksa cannot prevent, does.
-    const throughKsa = run.stdout.replace(/"parent(Environ|Cmdline)": "[^"]*"/g, '');
-    expect(throughKsa).not.toContain('Rel-A-8c2m5');
-    expect(throughKsa).not.toContain('Rel-B-9f3k2');
-    expect(throughKsa).not.toContain('Rel-S-4h7q1');
-    // Not containable by ksa (same uid): /proc/<ppid>/environ. Recorded, documented in docs/RELIABILITY.md.
+    // Nothing reached the plugin that holds another target's secret: not through ksa (target, IPC,
+    // env), and, sandboxed, not through /proc/<ksa>/environ either.
+    expect(run.stdout).not.toContain('Rel-A-8c2m5');
+    expect(run.stdout).not.toContain('Rel-B-9f3k2');
+    expect(run.stdout).not.toContain('Rel-S-4h7q1');
     const parentEnv = String(snoop.parentEnviron);
+    expect(parentEnv).toMatch(/^denied: /);
     m.record('case 11 snoop: plugin env keys', String(snoop.envKeys));
-    m.record('case 11 snoop: /proc/<ksa>/environ readable by the plugin', parentEnv.startsWith('denied') ? parentEnv : `yes (REL_A_PW visible: ${parentEnv.includes('Rel-A-8c2m5')})`);
+    m.record('case 11 snoop: /proc/<ksa>/environ readable by the plugin', parentEnv);
   });
 
-  it.concurrent.each(['spawn', 'spawn-detached'])('%s: the process it started is gone when ksa exits', async (behavior) => {
+  it.concurrent.each(['spawn', 'spawn-detached'])('%s (--plugin-trust full): the process it started is gone when ksa exits', async (behavior) => {
     const marker = `ksa-rel-marker-${behavior}-${process.pid}`;
-    const run = await runKsa([...PLUGINS, 'diagnose', 'hostile', '127.0.0.1', '--option', `behavior=${behavior}`, '--option', `marker=${marker}`, '--json']);
+    const run = await runKsa([...FULL_TRUST, ...PLUGINS, 'diagnose', 'hostile', '127.0.0.1', '--option', `behavior=${behavior}`, '--option', `marker=${marker}`, '--json']);
     expect(run.code).toBe(0);
     await new Promise((res) => setTimeout(res, 300));
     const left = pidsWithMarker(marker);
@@ -180,8 +185,8 @@ describe('case 11: an external plugin trying to escape', () => {
     expect(left).toEqual([]);
   });
 
-  it('kills its parent with SIGTERM: ksa dies by that signal (not containable), never exit 0, its hosts are reaped', async () => {
-    const { run, seenChildren } = await runTracked([...PLUGINS, 'diagnose', 'hostile', '127.0.0.1', '--option', 'behavior=kill-parent', '--json']);
+  it('kills its parent with SIGTERM (--plugin-trust full): ksa dies by that signal, never exit 0, its hosts are reaped', async () => {
+    const { run, seenChildren } = await runTracked([...FULL_TRUST, ...PLUGINS, 'diagnose', 'hostile', '127.0.0.1', '--option', 'behavior=kill-parent', '--json']);
     // Today ksa dies by the signal (after reaping its hosts); a SIGTERM handler that prints a
     // partial report would end with exit 3 instead. Never exit 0, never unparsable output.
     expect(run.code === 0).toBe(false);
@@ -202,10 +207,10 @@ describe('case 11: an external plugin trying to escape', () => {
     expect(run.stderr).not.toMatch(/[\u0000\u001b]/);
   });
 
-  it('writes into /proc/<ksa>/fd/1 through a real shell pipe (same uid): recorded, not containable by ksa', () => {
+  it('writes into /proc/<ksa>/fd/1 through a real shell pipe (--plugin-trust full, same uid): recorded', () => {
     // A spawned child's stdout is a socketpair (opening it through /proc fails); a CI job's
     // `ksa --json | jq .` is a pipe, which the plugin can open and write into.
-    const cmd = `"${process.execPath}" "${repo}/bin/ksa.js" --plugin "${hostilePlugin}" diagnose hostile 127.0.0.1 --option behavior=write-parent-stdout --json | cat`;
+    const cmd = `"${process.execPath}" "${repo}/bin/ksa.js" --plugin-trust full --plugin "${hostilePlugin}" diagnose hostile 127.0.0.1 --option behavior=write-parent-stdout --json | cat`;
     const out = spawnSync('sh', ['-c', cmd], { encoding: 'utf8' });
     expect(out.status).toBe(0);
     const corrupted = out.stdout.includes('GARBAGE-FROM-PLUGIN');

@@ -2,6 +2,10 @@
 import { packageDirectory } from '../../core/package-root.js';
 import { pluginHome } from '../../install/plugin-home.js';
 import { installPlugin, lockPath } from '../../install/index.js';
+import { readExternalPackage } from '../../core/manifest-reader.js';
+import { modulesDir } from '../../install/plugin-home.js';
+import { permissionLines } from '../permission-lines.js';
+import { join } from 'node:path';
 import type { Runtime } from '../runtime.js';
 
 export async function runPluginInstall(rt: Runtime, spec: string, flags: { pluginHome?: string }): Promise<string> {
@@ -13,6 +17,8 @@ export async function runPluginInstall(rt: Runtime, spec: string, flags: { plugi
     `  lock      ${lockPath(home)}`,
     `  integrity ${entry.integrity} (${Object.keys(entry.files).length} files)`,
     ...(entry.npmIntegrity ? [`  npm       ${entry.npmIntegrity}`] : []),
+    // Like an app store: what the plugin may do, shown before it first runs.
+    ...permissionLines(readExternalPackage(join(modulesDir(home), entry.name)).manifest, 'external'),
     '',
   ].join('\n');
 }

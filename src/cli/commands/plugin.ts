@@ -6,6 +6,7 @@ import type { RegistryEntry } from '../../core/registry.js';
 import type { HealthReport, PluginListing, PluginState, ThresholdDefault } from '../../core/types.js';
 import type { Runtime } from '../runtime.js';
 import { optionLines } from '../option-lines.js';
+import { permissionLines } from '../permission-lines.js';
 
 const STATES: readonly PluginState[] = ['Unloaded', 'Loaded', 'Initialized', 'Running', 'Stopped', 'Failed'];
 
@@ -18,6 +19,7 @@ function listingOf(entries: RegistryEntry[]): PluginListing {
       description: e.manifest.description, capabilities: e.manifest.capabilities, categories: e.manifest.categories,
       source: e.source, location: e.location, state: e.state, checks: e.manifest.checks, operations: e.manifest.operations,
       actions: e.manifest.actions, requires: e.manifest.requires, ...(e.lastError ? { lastError: e.lastError } : {}),
+      ...(e.source === 'external' ? { permissions: { fsRead: e.manifest.permissions?.fsRead ?? [] } } : {}),
     })),
   };
 }
@@ -72,6 +74,7 @@ export async function runPluginInfo(rt: Runtime, id: string, flags: { json?: boo
     `actions:      ${p.actions.map((a) => `${a.name}${a.mutating ? ' (mutating)' : ''}`).join(', ') || 'none'}`,
     `requires:     ${p.requires.join(', ') || 'none'}`,
     ...optionLines(entry.manifest),
+    ...permissionLines(entry.manifest, entry.source),
     ...(described.ok ? thresholdLines(described.thresholds) : [`thresholds:   ${described.why}`]),
   ].join('\n') + '\n';
 }

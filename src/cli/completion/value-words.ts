@@ -7,9 +7,11 @@
 import type { Argument, Command, Option } from 'commander';
 import { declaredOptions } from '../../core/plugin-options.js';
 import type { IsolationMode } from '../../core/manager.js';
+import type { PluginTrust, SandboxSetting } from '../../core/isolation/plugin-sandbox.js';
 import type { FailOn } from '../../core/status.js';
 import type { LogLevel, Manifest, PluginState } from '../../core/types.js';
 import type { PluginFlag } from '../plugin-flags.js';
+import type { LogFormat } from '../logger.js';
 
 export interface Candidate { word: string; description?: string | undefined }
 
@@ -33,14 +35,20 @@ type ValueKind = SourceName | { words: Readonly<Record<string, string>> };
 
 // Exhaustive over each union: a new level/mode/state fails to compile until it completes.
 const LOG_LEVELS: Record<LogLevel, string> = { error: 'errors only', warn: 'warnings and errors (default)', info: 'progress', debug: 'everything, with stacks' };
+const LOG_FORMATS: Record<LogFormat, string> = { text: 'one line of text per message (default)', json: 'one JSON object per line' };
 const ISOLATION: Record<IsolationMode, string> = { auto: 'worker threads, child processes where needed (default)', worker: 'worker threads', process: 'child processes', none: 'in process (debugging only)' };
+const SANDBOX: Record<SandboxSetting, string> = { auto: 'bwrap where namespaces work, else node (default)', bwrap: 'bubblewrap namespaces + Node permission model', node: "Node's permission model only", none: 'unsandboxed (warning)' };
+const TRUST: Record<PluginTrust, string> = { sandboxed: 'external plugins sandboxed (default)', full: 'external plugins unsandboxed (warning)' };
 const FAIL_ON: Record<FailOn, string> = { warning: 'warnings and criticals fail the gate (default)', critical: 'only criticals fail the gate' };
 const STATES: Record<PluginState, string> = { Unloaded: '', Loaded: '', Initialized: '', Running: '', Stopped: '', Failed: '' };
 
 /** Option values by long flag (the same flag means the same thing on every command). */
 const OPTION_VALUES: Record<string, ValueKind> = {
   '--log-level': { words: LOG_LEVELS },
+  '--log-format': { words: LOG_FORMATS },
   '--isolation': { words: ISOLATION },
+  '--plugin-sandbox': { words: SANDBOX },
+  '--plugin-trust': { words: TRUST },
   '--fail-on': { words: FAIL_ON },
   '--state': { words: STATES },
   '--type': 'plugin-kinds',

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { ksaError } from '../errors.js';
 import { hostEntryUrl } from './host-entry-url.js';
 import { embeddedPackage, SEA_CHILD_HOST_ENV } from '../embedded.js';
+import { nodeOptionsText } from './node-permission-flags.js';
 import type { ErrorInfo, LogLevel } from '../types.js';
 import type { FromHost, ToHost } from './protocol.js';
 import type { HostTransport } from './remote-host.js';
@@ -15,6 +16,14 @@ export interface ChildLimits {
   maxOldSpaceSizeMb: number;
   /** Resident memory bound (off-heap Buffers included, which --max-old-space-size ignores). */
   maxRssMb?: number;
+}
+
+/** How a sandboxed host is started (src/core/isolation/plugin-sandbox.ts); absent = a plain child. */
+export interface ChildSandbox {
+  /** Node's permission model flags (--experimental-permission, --allow-fs-read=...). */
+  nodeFlags: string[];
+  /** A program the host runs under (bubblewrap), its arguments up to the node binary, and that binary's path inside. */
+  wrapper?: { command: string; args: string[]; nodePath: string };
 }
 
 const RSS_SAMPLE_MS = 50;
@@ -114,21 +123,31 @@ function rssMb(pid: number): number | undefined {
   }
 }
 
+/** Resident memory of a process and all its descendants in MB; undefined where /proc is unavailable. */
+function treeRssMb(pid: number): number | undefined {
+  const own = rssMb(pid);
+  if (own === undefined) return undefined;
+  return descendantsOf(pid).reduce((sum, p) => sum + (rssMb(p) ?? 0), own);
+}
+
 const ENV_ALLOWLIST = ['PATH', 'LANG', 'TZ'] as const;
 
-export function createChildTransport(limits: ChildLimits, log: (level: LogLevel, message: string) => void): HostTransport {
+export function createChildTransport(limits: ChildLimits, log: (level: LogLevel, message: string) => void, sandbox?: ChildSandbox): HostTransport {
   const env: Record<string, string> = {};
   for (const key of ENV_ALLOWLIST) {
     const value = process.env[key];
     if (value !== undefined) env[key] = value;
   }
-  const heapFlag = `--max-old-space-size=${limits.maxOldSpaceSizeMb}`;
+  const nodeFlags = [`--max-old-space-size=${limits.maxOldSpaceSizeMb}`, ...(sandbox?.nodeFlags ?? [])];
   // Inside the single executable, fork re-runs the executable itself (process.execPath): the env
   // marker makes it run the host, and it reads Node flags from NODE_OPTIONS only (argv is ours).
   const sea = embeddedPackage() !== undefined;
+  const wrapper = sandbox?.wrapper;
+  // fork runs `execPath ...execArgv module`: under a wrapper that is `bwrap <mounts> node <flags> child-entry.js`.
   const child = fork(sea ? process.execPath : fileURLToPath(hostEntryUrl('child-entry')), [], {
-    env: sea ? { ...env, [SEA_CHILD_HOST_ENV]: '1', NODE_OPTIONS: heapFlag } : env,
-    execArgv: sea ? [] : [heapFlag],
+    env: sea ? { ...env, [SEA_CHILD_HOST_ENV]: '1', NODE_OPTIONS: nodeOptionsText(nodeFlags) } : env,
+    ...(wrapper ? { execPath: wrapper.command } : {}),
+    execArgv: [...(wrapper ? [...wrapper.args, wrapper.nodePath] : []), ...(sea ? [] : nodeFlags)],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'advanced',
     detached: true,
@@ -138,7 +157,8 @@ export function createChildTransport(limits: ChildLimits, log: (level: LogLevel,
   const maxRssMb = limits.maxRssMb ?? limits.maxOldSpaceSizeMb * 2 + 128;
   let rssOver: number | undefined;
   const rssWatch = setInterval(() => {
-    const rss = child.pid === undefined ? undefined : rssMb(child.pid);
+    // Under a wrapper the host is a descendant of child.pid (bwrap, its namespace's init, node).
+    const rss = child.pid === undefined ? undefined : wrapper ? treeRssMb(child.pid) : rssMb(child.pid);
     if (rss !== undefined && rss > maxRssMb && rssOver === undefined) {
       rssOver = rss;
       killGroup(child.pid);

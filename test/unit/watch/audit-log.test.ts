@@ -12,6 +12,7 @@ import { EventBus } from '../../../src/watch/event-bus.js';
 import { WatchEventSchema, type WatchEvent, type WatchEventDraft } from '../../../src/watch/events.js';
 import { openStateStore } from '../../../src/watch/state-store.js';
 import { createCliLogger } from '../../../src/cli/logger.js';
+import { createRuntime } from '../../../src/cli/runtime.js';
 
 const work = mkdtempSync(join(tmpdir(), 'ksa-audit-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -84,5 +85,10 @@ describe("ksa's own log as JSON lines", () => {
     const line = JSON.parse(out[0]!) as Record<string, unknown>;
     expect(line).toMatchObject({ level: 'warn', msg: 'login with *** failed', target: 'cache' });
     expect(typeof line.time).toBe('string');
+  });
+
+  it('--log-format takes text or json; anything else is bad input naming the choices', () => {
+    expect(createRuntime({ logLevel: 'warn', logFormat: 'json', color: false, isolation: 'auto' }).logger.level).toBe('warn');
+    expect(() => createRuntime({ logLevel: 'warn', logFormat: 'xml', color: false, isolation: 'auto' })).toThrow(/KSA_ERR_BAD_INPUT|--log-format "xml" is not one of text, json/);
   });
 });

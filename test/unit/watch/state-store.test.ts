@@ -94,6 +94,31 @@ describe('persistence', () => {
     expect(loaded.outbox.map((e) => e.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
   });
 
+  it('sections (the state of recovery, notify, serve) persist whole; sync writes at once; null removes one', async () => {
+    const dir = freshDir();
+    const s = await openStateStore(dir);
+    await s.commit({ sections: { recovery: { inFlight: { target: 'a', action: 'restart' } } }, sync: true });
+    expect(loadStateDir(dir, () => 'x').sections.get('recovery')).toEqual({ inFlight: { target: 'a', action: 'restart' } });
+    await s.commit({ sections: { recovery: { cooldowns: { a: 1 } }, notify: { queue: [] } } });
+    await s.close();
+    const again = await openStateStore(dir);
+    expect(again.section('recovery')).toEqual({ cooldowns: { a: 1 } });
+    expect(again.section('notify')).toEqual({ queue: [] });
+    await again.commit({ sections: { notify: null }, sync: true });
+    expect(again.section('notify')).toBeUndefined();
+    await expect(again.commit({ sections: { 'Bad Name': 1 } })).rejects.toThrow(/lowercase/);
+    await again.close();
+    expect((await openStateStore(dir).then(async (x) => { const v = x.section('notify'); await x.close(); return v; }))).toBeUndefined();
+  });
+
+  it('a commit after close (a cycle that outlived the shutdown) records and returns nothing', async () => {
+    const dir = freshDir();
+    const s = await openStateStore(dir);
+    await s.close();
+    expect(await s.commit({ targets: { a: record('a', 1) }, events: [reload('a')] })).toEqual([]);
+    expect(loadStateDir(dir, () => 'x').file.lastSeq).toBe(0);
+  });
+
   it('acknowledged events leave the outbox; with no durable subscriber nothing is kept', async () => {
     const s = await openStateStore(freshDir());
     await s.commit({ events: [reload('a')] });
