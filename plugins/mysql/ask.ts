@@ -1,13 +1,10 @@
 // One statement, answered or explained: a refusal names the missing privilege and its GRANT, a
 // missing table says so; anything else is a real error.
 import { KsaError } from '../../src/sdk/index.js';
+import { ABSENT, DENIED } from './batch.js';
 import { driverError, type MysqlSession } from './connect.js';
 import { needs, type Privilege } from './privileges.js';
 import type { Probe, Row } from './snapshot.js';
-
-// Server error numbers that mean "not allowed" or "not there", as opposed to a broken connection.
-const DENIED = new Set([1044, 1142, 1143, 1227, 1370]);
-const ABSENT = new Set([1054, 1064, 1109, 1146, 1193, 1286]);
 
 export interface Ask {
   query(sql: string, values?: unknown[]): Promise<Row[]>;
@@ -20,7 +17,9 @@ export function asker(session: MysqlSession): Ask {
     query: session.query,
     async probe(sql, what, privilege, map, values) {
       try {
-        return { value: map(await session.query(sql, values)) };
+        // A privilege granted on *.* only is refused for every statement needing it at once (batch.ts).
+        const options = privilege.on === '*.*' ? { globalPrivilege: privilege.name } : {};
+        return { value: map(await session.query(sql, values, options)) };
       } catch (error) {
         if (error instanceof KsaError) throw error;
         const errno = (error as { errno?: number }).errno ?? 0;

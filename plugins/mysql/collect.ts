@@ -1,5 +1,8 @@
-// I/O only: gathers the snapshot in two rounds of concurrent statements (server state first, then
-// what it makes worth asking). A dataset the server refuses becomes a Probe with the reason and fix.
+// I/O only: asks for every dataset at once, so they leave in one message (batch.ts) and the
+// snapshot costs one round trip; only lock waits, when there are some, need two more (the
+// transactions and locks they name, then the blockers' recent statements). What depends on a
+// server setting (performance_schema ON) is asked anyway and judged when the answer is in.
+// A dataset the server refuses becomes a Probe with the reason and fix.
 import { KsaError } from '../../src/sdk/index.js';
 import type { CollectOutput, PluginContext } from '../../src/sdk/index.js';
 import { asker, type Ask } from './ask.js';
@@ -44,18 +47,19 @@ export async function collectMysql(ctx: PluginContext, session: MysqlSession, re
   const ask = asker(session);
   const want = new Set(request.categories);
   try {
-    const [[clock], variables, status] = await Promise.all([
-      ask.query('SELECT NOW() AS now'),
-      keyValues(ask, `SHOW GLOBAL VARIABLES WHERE Variable_name IN (${inList(VARIABLES)})`),
-      keyValues(ask, `SHOW GLOBAL STATUS WHERE Variable_name IN (${inList(STATUS)})`),
-    ]);
+    // Every call below reaches the session in this turn: one message (batch.ts).
+    const variablesAsked = keyValues(ask, `SHOW GLOBAL VARIABLES WHERE Variable_name IN (${inList(VARIABLES)})`);
     const needSessions = want.has('connection') || want.has('replication');
-    const [sessions, replicas, performance, innodb, accounts] = await Promise.all([
+    const { dialect } = session;
+    const [[clock], variables, status, sessions, replicas, performance, innodb, accounts] = await Promise.all([
+      ask.query('SELECT NOW() AS now'),
+      variablesAsked,
+      keyValues(ask, `SHOW GLOBAL STATUS WHERE Variable_name IN (${inList(STATUS)})`),
       needSessions ? collectSessions(ask, session) : undefined,
-      want.has('replication') ? ask.probe(session.dialect.replicaStatusSql, session.dialect.replicaStatusSql, session.dialect.replicaStatusPrivilege, (r) => r) : undefined,
-      want.has('performance') ? collectPerformance(ask, session, variables, topStatements(ctx)) : undefined,
-      want.has('innodb') ? collectInnodb(ask, session, variables) : undefined,
-      want.has('security') ? ask.probe(session.dialect.accountsSql, 'reading the account list', session.dialect.accountsPrivilege, accountRows) : undefined,
+      want.has('replication') ? ask.probe(dialect.replicaStatusSql, dialect.replicaStatusSql, dialect.replicaStatusPrivilege, (r) => r) : undefined,
+      want.has('performance') ? collectPerformance(ask, session, variablesAsked, topStatements(ctx)) : undefined,
+      want.has('innodb') ? collectInnodb(ask, session, variablesAsked) : undefined,
+      want.has('security') ? ask.probe(dialect.accountsSql, 'reading the account list', dialect.accountsPrivilege, accountRows) : undefined,
     ]);
     const skipped: Record<string, string> = {};
     const data: MysqlSnapshot = {
@@ -116,12 +120,8 @@ function hostOnly(host: string): string {
   return host.replace(/:\d+$/, '');
 }
 
-async function collectPerformance(ask: Ask, session: MysqlSession, variables: Record<string, string>, limit: number): Promise<PerformanceData> {
-  const histogramMissing: Probe<HistogramBucket[]> = { unavailable: `${session.server.flavor === 'mariadb' ? 'MariaDB' : 'this server'} has no performance_schema.events_statements_histogram_global` };
-  if (variables.performance_schema !== 'ON') {
-    const off = 'performance_schema is OFF: set performance_schema=ON in the [mysqld] section of my.cnf and restart the server (it cannot be turned on at runtime)';
-    return { digests: { unavailable: off }, histogram: session.dialect.latencyHistogram ? { unavailable: off } : histogramMissing };
-  }
+async function collectPerformance(ask: Ask, session: MysqlSession, variablesAsked: Promise<Record<string, string>>, limit: number): Promise<PerformanceData> {
+  const histogramMissing: Probe<HistogramBucket[]> = { unavailable: `${session.dialect.flavor === 'mariadb' ? 'MariaDB' : 'this server'} has no performance_schema.events_statements_histogram_global` };
   const quantiles = session.dialect.latencyHistogram ? 'QUANTILE_95/1e9 AS p95Ms, QUANTILE_99/1e9 AS p99Ms' : 'NULL AS p95Ms, NULL AS p99Ms';
   const grant = PERFORMANCE_SCHEMA_SELECT;
   const [consumer, digests, histogram] = await Promise.all([
@@ -140,6 +140,11 @@ async function collectPerformance(ask: Ask, session: MysqlSession, variables: Re
         (rows) => rows.map((r) => ({ highMs: num(r.highMs), count: num(r.count) })))
       : histogramMissing,
   ]);
+  // With performance_schema OFF its tables answer empty: the answers are dropped for the reason.
+  if ((await variablesAsked).performance_schema !== 'ON') {
+    const off = 'performance_schema is OFF: set performance_schema=ON in the [mysqld] section of my.cnf and restart the server (it cannot be turned on at runtime)';
+    return { digests: { unavailable: off }, histogram: session.dialect.latencyHistogram ? { unavailable: off } : histogramMissing };
+  }
   const digestOff = 'value' in consumer && consumer.value !== 'YES'
     ? { unavailable: `the performance_schema consumer statements_digest is disabled: set performance-schema-consumer-statements-digest=ON in my.cnf (or UPDATE performance_schema.setup_consumers SET ENABLED='YES' WHERE NAME='statements_digest')` }
     : undefined;
@@ -156,7 +161,7 @@ function digestRows(rows: Row[]): DigestRow[] {
   }));
 }
 
-async function collectInnodb(ask: Ask, session: MysqlSession, variables: Record<string, string>): Promise<InnodbData> {
+async function collectInnodb(ask: Ask, session: MysqlSession, variablesAsked: Promise<Record<string, string>>): Promise<InnodbData> {
   const process = PROCESS;
   const [status, lockWaits, transactions] = await Promise.all([
     ask.probe('SHOW ENGINE INNODB STATUS', 'SHOW ENGINE INNODB STATUS', process, (r) => String(r[0]?.Status ?? '')),
@@ -168,7 +173,7 @@ async function collectInnodb(ask: Ask, session: MysqlSession, variables: Record<
   ]);
   // A blocker idle inside its transaction has no current query: its recent statements (the one that
   // took the lock among them) are in performance_schema's statement history, when that is on.
-  if ('value' in lockWaits && lockWaits.value.length > 0 && variables.performance_schema === 'ON') {
+  if ('value' in lockWaits && lockWaits.value.length > 0 && (await variablesAsked).performance_schema === 'ON') {
     const threads = [...new Set(lockWaits.value.map((w) => w.blockingThread))];
     const history = await ask.probe(`SELECT t.PROCESSLIST_ID AS thread, h.SQL_TEXT AS sqlText
         FROM performance_schema.events_statements_history h JOIN performance_schema.threads t ON t.THREAD_ID = h.THREAD_ID

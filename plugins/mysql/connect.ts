@@ -1,4 +1,7 @@
-// One mysql2 connection, bounded by the call's deadline, made read-only right after the handshake.
+// One mysql2 connection, bounded by the call's deadline. No statement of its own after the
+// handshake: the first message it sends starts with the session setup (read-only first, then the
+// server's identity and the per-statement timeout), followed by whatever collect asked for in the
+// same turn (batch.ts). The dialect is planned from the version in the server's greeting.
 // Every statement goes through the manifest's operation guard.
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
@@ -6,18 +9,24 @@ import { createConnection, type ConnectionOptions } from 'mysql2';
 import type { Connection as PromiseConnection } from 'mysql2/promise';
 import { KsaError, authFailure, createOperationGuard, ksaError, parseEndpoint, redactSecrets, sqlOperationsOf, watchFirstAnswer } from '../../src/sdk/index.js';
 import type { ErrorCode, MiddlewareTarget, PluginContext } from '../../src/sdk/index.js';
-import { dialectOf, flavorOf, versionNumbers, type Dialect } from './dialect.js';
+import { batcher, runMulti, type Statement } from './batch.js';
+import { dialectOf, flavorOf, greetingVersion, versionNumbers, type Dialect } from './dialect.js';
 import type { Row, ServerInfo } from './snapshot.js';
 
 /** Kept free before the deadline so the plugin can still answer with what it has. */
 const MARGIN_MS = 150;
 
 export interface MysqlSession {
+  /** From the greeting at first, from VERSION() / CURRENT_USER() once the first answer is in. */
   server: Omit<ServerInfo, 'now'>;
+  /** Planned from the greeting's version (a proxy announcing another flavor is corrected at setup). */
   dialect: Dialect;
   connectionId: number;
-  /** Runs one guarded statement with a timeout below the deadline. */
-  query(sql: string, values?: unknown[]): Promise<Row[]>;
+  /**
+   * Runs one guarded statement with a timeout below the deadline; statements asked for in the
+   * same turn leave together in one message. `globalPrivilege`: see batch.ts.
+   */
+  query(sql: string, values?: unknown[], options?: { globalPrivilege?: string }): Promise<Row[]>;
   close(): Promise<void>;
 }
 
@@ -82,8 +91,9 @@ function connectionOptions(target: MiddlewareTarget, connectTimeout: number, def
     supportBigNumbers: true,
     decimalNumbers: true,
     dateStrings: true,
-    // One statement per call: the guard judges the whole text, so `SELECT 1; DROP ...` must be impossible.
-    multipleStatements: false,
+    // Batches (batch.ts): the guard checks each statement and the joined text (guard.batchSql), and
+    // any text sent alone must be exactly one statement (guard.assertSqlStatement).
+    multipleStatements: true,
     ...(tls ? {
       ssl: {
         ...(tls.caFile ? { ca: readFileSync(tls.caFile) } : {}),
@@ -152,39 +162,67 @@ export async function connectMysql(ctx: PluginContext, target: MiddlewareTarget)
   } finally {
     watch?.stop();
   }
-  const conn: PromiseConnection = core.promise();
+  const greeting = String((core as unknown as { _handshakePacket?: { serverVersion?: string } })._handshakePacket?.serverVersion ?? '');
+  const planned = greetingVersion(greeting);
+  let dialect = dialectOf(flavorOf(planned, ''), versionNumbers(planned).join('.'));
+  const server: Omit<ServerInfo, 'now'> = { flavor: dialect.flavor, version: versionNumbers(planned).join('.'), versionText: planned, versionComment: '', currentUser: '' };
+  const timeoutSql = () => dialect.statementTimeoutSql(Math.max(0.1, remaining(ctx) / 1000));
+  for (const sql of [SERVER_SQL, timeoutSql()]) guard.assertSqlStatement(sql, 'mysql');
+  // Read-only before anything else (MySQL stops a batch at a failing statement, so nothing after
+  // a refused SET runs); the server then refuses writes even if a bug tried one.
+  let setup: string[] | undefined = ['SET SESSION TRANSACTION READ ONLY', SERVER_SQL, timeoutSql()];
+  let closing = false;
 
-  const query = async (sql: string, values?: unknown[]): Promise<Row[]> => {
-    guard.assertSql(sql, 'mysql');
+  const send = async (statements: readonly Statement[]) => {
+    const head = setup ?? [];
     const timeout = remaining(ctx);
-    if (timeout <= 0) throw ksaError('KSA_ERR_TIMEOUT', `no time left for ${sqlOperationsOf(sql, 'mysql')[0] ?? 'the statement'}`);
-    const [rows] = await Promise.race([conn.query({ sql, timeout, ...(values ? { values } : {}) }), aborted]);
-    return Array.isArray(rows) ? (rows as Row[]) : [];
+    if (timeout <= 0) throw ksaError('KSA_ERR_TIMEOUT', `no time left for ${sqlOperationsOf(statements[0]?.sql ?? '', 'mysql')[0] ?? 'the statement'}`);
+    const text = guard.batchSql([...head, ...statements.map((s) => s.sql)], 'mysql');
+    const answer = await Promise.race([runMulti(core, text, timeout), aborted]);
+    if (head.length === 0) return answer;
+    if (answer.results.length >= head.length) {
+      setup = undefined;
+      takeServer(answer.results[1]?.[0]);
+      return { results: answer.results.slice(head.length), ...(answer.error !== undefined ? { error: answer.error } : {}) };
+    }
+    // The greeting came from something else than the server (a proxy announcing MySQL in front of
+    // MariaDB): the timeout variable is unknown; the answered identity names the right dialect.
+    if (answer.results.length === 2 && (answer.error as DriverError)?.errno === 1193 && head.length === 3) {
+      takeServer(answer.results[1]?.[0]);
+      if (dialect.flavor !== server.flavor) {
+        dialect = dialectOf(server.flavor, server.version);
+        session.dialect = dialect;
+        setup = [timeoutSql()];
+        return send(statements);
+      }
+    }
+    throw driverError(answer.error, secrets, 'session setup failed');
+  };
+  const takeServer = (info: Row | undefined) => {
+    const versionText = String(info?.versionText ?? '');
+    const versionComment = String(info?.versionComment ?? '');
+    Object.assign(server, {
+      flavor: flavorOf(versionText, versionComment), version: versionNumbers(versionText).join('.'),
+      versionText, versionComment, currentUser: String(info?.currentUser ?? ''),
+    });
+  };
+  const batches = batcher(send);
+
+  const query = async (sql: string, values?: unknown[], options: { globalPrivilege?: string } = {}): Promise<Row[]> => {
+    if (closing) throw ksaError('KSA_ERR_PROTOCOL', 'the session is closed');
+    const text = values ? core.format(sql, values) : sql;
+    guard.assertSqlStatement(text, 'mysql');
+    return batches.query({ sql: text, ...options });
   };
   const close = async () => {
+    closing = true;
+    const conn: PromiseConnection = core.promise();
     await Promise.race([conn.end(), new Promise((r) => setTimeout(r, 500).unref())]).catch(() => undefined);
     core.destroy();
   };
-
-  try {
-    const [info] = await query('SELECT VERSION() AS versionText, @@version_comment AS versionComment, CURRENT_USER() AS currentUser, CONNECTION_ID() AS id');
-    const versionText = String(info?.versionText ?? '');
-    const versionComment = String(info?.versionComment ?? '');
-    const flavor = flavorOf(versionText, versionComment);
-    const version = versionNumbers(versionText).join('.');
-    const dialect = dialectOf(flavor, version);
-    // Read-only before anything else; the server then refuses writes even if a bug tried one.
-    await query('SET SESSION TRANSACTION READ ONLY');
-    await query(dialect.statementTimeoutSql(Math.max(0.1, remaining(ctx) / 1000)));
-    return {
-      server: { flavor, version, versionText, versionComment, currentUser: String(info?.currentUser ?? '') },
-      dialect,
-      connectionId: Number(info?.id ?? 0),
-      query,
-      close,
-    };
-  } catch (error) {
-    await close();
-    throw error instanceof KsaError ? error : driverError(error, secrets, 'session setup failed');
-  }
+  const session: MysqlSession = { server, dialect, connectionId: Number(core.threadId ?? 0), query, close };
+  return session;
 }
+
+/** Who the server is and who we are on it: the first answer of every session. */
+const SERVER_SQL = 'SELECT VERSION() AS versionText, @@version_comment AS versionComment, CURRENT_USER() AS currentUser';

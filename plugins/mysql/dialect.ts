@@ -69,6 +69,11 @@ export function versionNumbers(version: string): [number, number, number] {
   return [a, b, c];
 }
 
+/** The version in the server's greeting: MariaDB prefixes `5.5.5-` there for old clients' sake. */
+export function greetingVersion(serverVersion: string): string {
+  return serverVersion.replace(/^5\.5\.5-/, '');
+}
+
 function atLeast(version: string, min: [number, number, number]): boolean {
   const v = versionNumbers(version);
   for (let i = 0; i < 3; i++) if (v[i] !== min[i]) return (v[i] ?? 0) > (min[i] ?? 0);

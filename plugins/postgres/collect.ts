@@ -1,5 +1,10 @@
-// I/O only: three statements (probe, one JSON document for every requested category, top
-// statements). A category the role may not read becomes `skipped` with the privilege to grant.
+// I/O only: the probe and one JSON document for every requested category leave together in one
+// message, planned from what the server reported at startup (PostgreSQL 14+ reports
+// server_version, in_hot_standby, default_transaction_read_only and is_superuser); top statements
+// follow only when pg_stat_statements is installed (apart: it fails on its own when the library is
+// not preloaded, and naming a missing view would log an error and roll back on every run).
+// Older servers and poolers that hide those parameters get the probe first, as before.
+// A category the role may not read becomes `skipped` with the privilege to grant.
 import { ksaError } from '../../src/sdk/index.js';
 import type { CollectOutput } from '../../src/sdk/index.js';
 import { PROBE_SQL, snapshotSql, statementsSql, type Category, type SqlContext } from './queries.js';
@@ -22,6 +27,10 @@ function skipReason(error: SqlError, user: string): string {
 
 async function probe(conn: PgConn): Promise<ServerInfo> {
   const [row] = await conn.query<ServerInfo>(PROBE_SQL);
+  return checkedServer(row);
+}
+
+function checkedServer(row: ServerInfo | undefined): ServerInfo {
   if (!row) throw ksaError('KSA_ERR_PROTOCOL', 'the server returned no row for the version probe');
   if (!row.readOnly) {
     // The startup option was ignored (e.g. by a pooler): stop before anything else is sent.
@@ -56,10 +65,15 @@ async function collectSections(conn: PgConn, categories: readonly Category[], c:
   return { sections, skipped };
 }
 
-async function collectStatements(conn: PgConn, server: ServerInfo): Promise<PerformanceData['statements']> {
+async function collectStatements(conn: PgConn, server: ServerInfo, roundTripMs: number): Promise<PerformanceData['statements']> {
   const ext = server.statementsExtension;
   if (!ext) {
     return { available: false, reason: `pg_stat_statements is not installed in database ${server.database}: add pg_stat_statements to shared_preload_libraries, restart, then CREATE EXTENSION pg_stat_statements` };
+  }
+  // Over a slow link one more round trip may not fit: the rest of the snapshot is worth more
+  // than a run that fails at the deadline for want of the top statements.
+  if (conn.timeLeft() < 1.5 * roundTripMs + 100) {
+    return { available: false, reason: `not read: one more round trip (the last took ${Math.round(roundTripMs)} ms) would not fit before the deadline: raise --timeout` };
   }
   try {
     const rows = await conn.query<Record<string, unknown>>(statementsSql(ext));
@@ -100,11 +114,52 @@ export async function collectPostgres(conn: PgConn, request: { categories: reado
   }
 }
 
-async function collectAll(conn: PgConn, request: { categories: readonly string[] }): Promise<CollectOutput<PgSnapshot>> {
+/**
+ * The SQL context as the startup parameters tell it, or undefined when they do not (before 14, or
+ * a pooler). Superusers read pg_hba_file_rules; another role granted it is seen by the probe.
+ */
+export function plannedContext(p: Readonly<Record<string, string>>): SqlContext | undefined {
+  const version = /^(\d+)(?:\.(\d+))?/.exec(p.server_version ?? '');
+  if (!version || p.in_hot_standby === undefined || p.default_transaction_read_only === undefined || p.is_superuser === undefined) return undefined;
+  const versionNum = Number(version[1]) * 10000 + Number(version[2] ?? 0);
+  if (versionNum < 140000) return undefined;
+  return { versionNum, inRecovery: p.in_hot_standby === 'on', hbaReadable: p.is_superuser === 'on' };
+}
+
+const sameContext = (a: SqlContext, b: SqlContext) => a.versionNum === b.versionNum && a.inRecovery === b.inRecovery && a.hbaReadable === b.hbaReadable;
+
+/** Probe and sections in one round trip when the startup parameters allow planning. */
+async function probeAndSections(conn: PgConn, categories: readonly Category[]) {
+  const planned = plannedContext(conn.parameters);
+  if (planned && categories.length > 0) {
+    // Checked before anything is sent, as the probe would (the probe confirms it below).
+    if (conn.parameters.default_transaction_read_only !== 'on') checkedServer({ readOnly: false } as ServerInfo);
+    try {
+      const [probeRows, sectionRows] = await conn.queryBatch([PROBE_SQL, snapshotSql(categories, planned)]);
+      const server = checkedServer(probeRows?.[0] as ServerInfo | undefined);
+      const c: SqlContext = { versionNum: server.versionNum, inRecovery: server.inRecovery, hbaReadable: server.hbaReadable };
+      // A role granted pg_hba_file_rules, or a promotion since the startup: ask again as the probe says.
+      if (sameContext(c, planned)) return { server, ...sectionsOf(sectionRows?.[0]) };
+      return { server, ...(await collectSections(conn, categories, c, server.user)) };
+    } catch (error) {
+      if (!isSqlState(error)) throw error;
+      // Some category is refused: the probe alone, then category by category, as below.
+    }
+  }
   const server = await probe(conn);
-  const categories = CATEGORIES.filter((c) => request.categories.includes(c));
   const c: SqlContext = { versionNum: server.versionNum, inRecovery: server.inRecovery, hbaReadable: server.hbaReadable };
-  const { sections, skipped } = await collectSections(conn, categories, c, server.user);
+  return { server, ...(await collectSections(conn, categories, c, server.user)) };
+}
+
+function sectionsOf(row: Record<string, unknown> | undefined): { sections: Record<string, unknown>; skipped: Record<string, string> } {
+  return { sections: (row?.snapshot as Record<string, unknown> | undefined) ?? {}, skipped: {} };
+}
+
+async function collectAll(conn: PgConn, request: { categories: readonly string[] }): Promise<CollectOutput<PgSnapshot>> {
+  const categories = CATEGORIES.filter((c) => request.categories.includes(c));
+  const started = Date.now();
+  const { server, sections, skipped } = await probeAndSections(conn, categories);
+  const roundTripMs = Date.now() - started;
   const data = { server, ...sections } as PgSnapshot;
   if (data.connection) {
     data.connection.idleInTransaction = redactSessions(data.connection.idleInTransaction);
@@ -118,6 +173,6 @@ async function collectAll(conn: PgConn, request: { categories: readonly string[]
     const expected = Number(conn.options.expectedStandbys);
     if (Number.isInteger(expected) && expected > 0) data.replication.expectedStandbys = expected;
   }
-  if (data.performance) data.performance.statements = await collectStatements(conn, server);
+  if (data.performance) data.performance.statements = await collectStatements(conn, server, roundTripMs);
   return { data, skipped };
 }

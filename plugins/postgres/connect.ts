@@ -12,6 +12,17 @@ import { isSqlState, toKsaError } from './pg-errors.js';
 export interface PgConn {
   /** Runs one guarded statement; rows as plain objects. */
   query<R = Record<string, unknown>>(sql: string): Promise<R[]>;
+  /**
+   * Several guarded statements in one simple-query message (one round trip; node-postgres has no
+   * pipelining): the rows of each. The server runs them as one implicit transaction, read-only
+   * like every transaction of this session, with statement_timeout applied to each statement.
+   * One failing statement fails the call.
+   */
+  queryBatch(statements: readonly string[]): Promise<Array<Array<Record<string, unknown>>>>;
+  /** What the server reported at startup (ParameterStatus): server_version, in_hot_standby, ... */
+  parameters: Readonly<Record<string, string>>;
+  /** Milliseconds left before the call's deadline. */
+  timeLeft(): number;
   close(): Promise<void>;
   endpoint: string;
   options: Record<string, unknown>;
@@ -24,7 +35,7 @@ function isKsaError(error: unknown): error is KsaError {
 const abortError = abortedError;
 const raceAbort = <T>(ctx: PluginContext, work: Promise<T>): Promise<T> => raceSignal(ctx.signal, work);
 
-async function openClient(ctx: PluginContext, s: ConnectSettings, ssl: ConnectionOptions | false, password: string | undefined): Promise<pg.Client> {
+async function openClient(ctx: PluginContext, s: ConnectSettings, ssl: ConnectionOptions | false, password: string | undefined, parameters: Record<string, string>): Promise<pg.Client> {
   const remaining = Math.max(1, ctx.deadline - Date.now());
   const client = new pg.Client({
     host: s.host,
@@ -34,14 +45,18 @@ async function openClient(ctx: PluginContext, s: ConnectSettings, ssl: Connectio
     ...(password !== undefined ? { password } : {}),
     ssl,
     application_name: 'ksa',
-    // Half the budget to connect, the rest for the statements; server-side timeout fires first.
-    connectionTimeoutMillis: Math.max(50, Math.min(Math.floor(remaining / 2), s.connectTimeoutMs ?? Infinity)),
+    // Connecting (TCP, SSLRequest, SCRAM: 4-5 round trips) takes most of the budget on a slow link;
+    // the snapshot needs one or two more (collect.ts), so a fifth of it is kept for them.
+    connectionTimeoutMillis: Math.max(50, Math.min(Math.floor(remaining * 0.8), s.connectTimeoutMs ?? Infinity)),
     query_timeout: Math.max(50, remaining - 100),
     statement_timeout: Math.max(25, remaining - 300),
     // Read-only from the first statement: the startup packet sets it, the probe verifies it.
     options: '-c default_transaction_read_only=on',
   });
   client.on('error', () => undefined); // a dropped socket surfaces as the pending query's rejection
+  // pg keeps none of the startup ParameterStatus messages; collect plans its SQL from them.
+  (client as unknown as { connection: { on(e: 'parameterStatus', f: (m: { parameterName: string; parameterValue: string }) => void): void } })
+    .connection.on('parameterStatus', (m) => { parameters[m.parameterName] = m.parameterValue; });
   // Another service on the port (Redis, Kafka, HTTP, a TLS endpoint ...) is named at its first answer,
   // not at the connect timeout: pg's own socket is watched (a Unix socket path is always PostgreSQL's).
   const watch = s.host.startsWith('/') ? undefined : watchFirstAnswer({
@@ -64,19 +79,19 @@ async function openClient(ctx: PluginContext, s: ConnectSettings, ssl: Connectio
   return client;
 }
 
-async function connectOne(ctx: PluginContext, endpoint: string, target: MiddlewareTarget): Promise<pg.Client> {
+async function connectOne(ctx: PluginContext, endpoint: string, target: MiddlewareTarget, parameters: Record<string, string>): Promise<pg.Client> {
   const s = settingsOf(endpoint, target, ctx.defaultPort);
   const secrets = target.auth.password ? [target.auth.password] : [];
   const ssl = sslOptionsOf(s.sslmode, s.host, target.tls);
   try {
-    return await openClient(ctx, s, ssl, target.auth.password);
+    return await openClient(ctx, s, ssl, target.auth.password, parameters);
   } catch (error) {
     if (isKsaError(error)) throw error;
     // sslmode=prefer: a server without TLS gets a plain connection, as libpq does.
     if (s.sslmode === 'prefer' && /does not support SSL/i.test((error as Error)?.message ?? '')) {
       ctx.logger.debug('server does not offer TLS; sslmode=prefer continues without it', { host: s.host, port: s.port });
       try {
-        return await openClient(ctx, s, false, target.auth.password);
+        return await openClient(ctx, s, false, target.auth.password, parameters);
       } catch (retryError) {
         throw isKsaError(retryError) ? retryError : toKsaError(retryError, secrets, `connect to ${s.host}:${s.port}`, { user: s.user, auth: target.auth });
       }
@@ -93,9 +108,10 @@ export async function connectPostgres(ctx: PluginContext, target: MiddlewareTarg
   let client: pg.Client | undefined;
   let endpoint = target.endpoints[0] ?? '';
   let lastError: KsaError | undefined;
+  const parameters: Record<string, string> = {};
   for (const candidate of target.endpoints) {
     try {
-      client = await connectOne(ctx, candidate, target);
+      client = await connectOne(ctx, candidate, target, parameters);
       endpoint = candidate;
       break;
     } catch (error) {
@@ -108,22 +124,34 @@ export async function connectPostgres(ctx: PluginContext, target: MiddlewareTarg
   if (!client) throw lastError ?? ksaError('KSA_ERR_BAD_ENDPOINT', 'no endpoint given');
   const c = client;
   const secrets = target.auth.password ? [target.auth.password] : [];
+  const run = async <T>(text: string, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await raceAbort(ctx, work());
+    } catch (error) {
+      if (ctx.signal.aborted) throw abortError();
+      // SQL errors stay pg errors (collect decides which mean "skipped"); a statement timeout
+      // or a lost connection is the run's failure and gets its code here.
+      if (isSqlState(error) && error.code !== '57014') throw error;
+      throw toKsaError(error, secrets, 'query');
+    }
+  };
+  // Each call gets what is left of the budget (the connect-time value only bounds one).
+  const send = (text: string) => c.query({ text, query_timeout: Math.max(25, ctx.deadline - Date.now() - 100) } as pg.QueryConfig);
   return {
     endpoint,
     options: target.options,
+    parameters,
+    timeLeft: () => ctx.deadline - Date.now(),
     async query<R>(sql: string): Promise<R[]> {
-      guard.assertSql(sql, 'postgres');
-      try {
-        // Each statement gets what is left of the budget (the connect-time value only bounds one).
-        const res = await raceAbort(ctx, c.query({ text: sql, query_timeout: Math.max(25, ctx.deadline - Date.now() - 100) } as pg.QueryConfig));
-        return res.rows as R[];
-      } catch (error) {
-        if (ctx.signal.aborted) throw abortError();
-        // SQL errors stay pg errors (collect decides which mean "skipped"); a statement timeout
-        // or a lost connection is the run's failure and gets its code here.
-        if (isSqlState(error) && error.code !== '57014') throw error;
-        throw toKsaError(error, secrets, 'query');
-      }
+      guard.assertSqlStatement(sql, 'postgres');
+      return run(sql, async () => (await send(sql)).rows as R[]);
+    },
+    async queryBatch(statements) {
+      const text = guard.batchSql(statements, 'postgres');
+      return run(text, async () => {
+        const res = await send(text) as pg.QueryResult | pg.QueryResult[];
+        return (Array.isArray(res) ? res : [res]).map((r) => r.rows as Array<Record<string, unknown>>);
+      });
     },
     async close() {
       await c.end().catch(() => undefined);

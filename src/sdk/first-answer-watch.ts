@@ -60,9 +60,19 @@ export function wrongServiceError(endpoint: string, found: WireProtocol, expecte
   });
 }
 
+/**
+ * How long a silence means "ask who it is": a healthy server answers about one round trip after the
+ * client's first message, and the TCP connect took one round trip, so the wait is three connects
+ * (at least `stallMs`). A fixed 300 ms would probe every healthy server behind a 150 ms link.
+ */
+export function stallAfter(stallMs: number, connectMs: number): number {
+  return Math.max(stallMs, 3 * connectMs);
+}
+
 export function watchFirstAnswer(o: FirstAnswerOptions): FirstAnswerWatch {
   const endpoint = displayOf(o.host, o.port);
   const stallMs = o.stallMs ?? 300;
+  let connectMs = 0;
   let decided: KsaError | undefined;
   let identifying: Promise<void> | undefined;
   let answered = false;
@@ -102,7 +112,9 @@ export function watchFirstAnswer(o: FirstAnswerOptions): FirstAnswerWatch {
   };
   const startStall = () => {
     if (answered || timer || identifying) return;
-    timer = setTimeout(identify, stallMs);
+    // The timer phase runs before I/O: on a busy process an answer that arrived with the timer is
+    // still unread. setImmediate runs after the I/O poll, so such an answer counts before we ask.
+    timer = setTimeout(() => setImmediate(() => { if (!answered) identify(); }), stallAfter(stallMs, connectMs));
     timer.unref();
   };
   const onAnswer = () => { answered = true; clearTimeout(timer); };
@@ -112,7 +124,13 @@ export function watchFirstAnswer(o: FirstAnswerOptions): FirstAnswerWatch {
     get confirmed() { return answered && decided === undefined; },
     attach(socket) {
       const s = socket as Duplex & { connecting?: boolean };
-      const onConnect = () => { connected = true; if (spoke) startStall(); };
+      const attachedAt = performance.now();
+      const onConnect = () => {
+        // Attached before connecting: this is the TCP connect, about one round trip (0 when attached after).
+        connectMs = Math.max(connectMs, performance.now() - attachedAt);
+        connected = true;
+        if (spoke) startStall();
+      };
       // Before the driver's own listener, so the verdict exists when the driver trips over the bytes.
       const onData = (chunk: Buffer) => {
         if (answered) return;

@@ -6,7 +6,7 @@
 import { ksaError } from '../core/errors.js';
 import { entryAdmits, operationTokens } from '../core/operation-entries.js';
 import { guardedFunction } from '../core/sql-function-policy.js';
-import { sqlOperationsOf } from './sql-operations.js';
+import { sqlOperationsOf, sqlStatementCounts } from './sql-operations.js';
 import type { SqlDialect } from './sql-tokens.js';
 
 /** A command as text (`CONFIG GET maxmemory`) or as its arguments (`['CONFIG', 'GET', 'max memory']`). */
@@ -18,6 +18,14 @@ export interface OperationGuard {
   assert(operation: Operation): void;
   /** Checks every statement kind and guarded function of a SQL text (see sqlOperationsOf). */
   assertSql(sql: string, dialect: SqlDialect): void;
+  /** assertSql, and the text must be exactly one statement however the server reads its strings. */
+  assertSqlStatement(sql: string, dialect: SqlDialect): void;
+  /**
+   * The text that sends `statements` as one multi-statement message: each is checked alone (one
+   * statement, declared), then the joined text again, which must split into exactly as many
+   * statements under either reading of backslashes, so a batch never carries an unchecked one.
+   */
+  batchSql(statements: readonly string[], dialect: SqlDialect): string;
 }
 
 const tokensOf = (operation: Operation): string[] =>
@@ -49,24 +57,44 @@ export function createOperationGuard(pluginId: string, declared: readonly string
     const hint = shorter ? ` (its entry "${shorter.join(' ')}" admits exactly that command; declare ${exact}"${shorter.join(' ')} *")` : '';
     throw ksaError('KSA_ERR_OPERATION_DENIED', `plugin ${pluginId} tried ${shown}, which its manifest does not declare${hint}`);
   };
+  const assertSql = (sql: string, dialect: SqlDialect): void => {
+    for (const op of sqlOperationsOf(sql, dialect)) {
+      if (allows(op)) continue;
+      const fn = op.startsWith('FUNCTION ') ? guardedFunction(op.slice('FUNCTION '.length)) : undefined;
+      if (fn === undefined) assert(op);
+      else if (fn.cls === 'write') {
+        throw ksaError('KSA_ERR_OPERATION_DENIED', `plugin ${pluginId} called ${fn.name}() (it ${fn.why}), which is admitted only while a mutating action that declares it runs`, {
+          fix: `declare "FUNCTION ${fn.name}" in the operations: of the mutating action that needs it (actions: [{name, mutating: true, operations: [FUNCTION ${fn.name}]}])`,
+        });
+      } else {
+        throw ksaError('KSA_ERR_OPERATION_DENIED', `plugin ${pluginId} called ${fn.name}() (it ${fn.why}), which its manifest does not declare`, {
+          fix: `declare "FUNCTION ${fn.name}" in the manifest operations: if the plugin needs it`,
+        });
+      }
+    }
+  };
+  const assertCount = (sql: string, dialect: SqlDialect, expected: number, what: string): void => {
+    const counts = sqlStatementCounts(sql, dialect);
+    if (counts.every((n) => n === expected)) return;
+    throw ksaError('KSA_ERR_OPERATION_DENIED', `plugin ${pluginId} sent ${what} that reads as ${[...new Set(counts)].join(' or ')} statement(s), not ${expected}`, {
+      fix: 'send one statement per entry of a batch, without unbalanced quotes or comments',
+    });
+  };
+  const assertSqlStatement = (sql: string, dialect: SqlDialect): void => {
+    assertCount(sql, dialect, 1, 'a statement');
+    assertSql(sql, dialect);
+  };
   return {
     allows,
     assert,
-    assertSql(sql, dialect) {
-      for (const op of sqlOperationsOf(sql, dialect)) {
-        if (allows(op)) continue;
-        const fn = op.startsWith('FUNCTION ') ? guardedFunction(op.slice('FUNCTION '.length)) : undefined;
-        if (fn === undefined) assert(op);
-        else if (fn.cls === 'write') {
-          throw ksaError('KSA_ERR_OPERATION_DENIED', `plugin ${pluginId} called ${fn.name}() (it ${fn.why}), which is admitted only while a mutating action that declares it runs`, {
-            fix: `declare "FUNCTION ${fn.name}" in the operations: of the mutating action that needs it (actions: [{name, mutating: true, operations: [FUNCTION ${fn.name}]}])`,
-          });
-        } else {
-          throw ksaError('KSA_ERR_OPERATION_DENIED', `plugin ${pluginId} called ${fn.name}() (it ${fn.why}), which its manifest does not declare`, {
-            fix: `declare "FUNCTION ${fn.name}" in the manifest operations: if the plugin needs it`,
-          });
-        }
-      }
+    assertSql,
+    assertSqlStatement,
+    batchSql(statements, dialect) {
+      for (const sql of statements) assertSqlStatement(sql, dialect);
+      const text = statements.join(';\n');
+      assertCount(text, dialect, statements.length, `a batch of ${statements.length} statements`);
+      assertSql(text, dialect);
+      return text;
     },
   };
 }

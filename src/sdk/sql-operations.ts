@@ -16,6 +16,19 @@ export function sqlOperationsOf(sql: string, dialect: SqlDialect): string[] {
   return [...ops];
 }
 
+/**
+ * How many statements `sql` holds (every ; counts, an empty statement too), read without and with
+ * backslash escapes. The two differ when a quote is escaped with a backslash: the guard then
+ * cannot know where the server splits, and a multi-statement batch is refused (guard.batchSql).
+ */
+export function sqlStatementCounts(sql: string, dialect: SqlDialect): [number, number] {
+  const count = (backslashEscapes: boolean) => {
+    const tokens = tokenizeSql(sql, { dialect, backslashEscapes });
+    return tokens.length === 0 ? 0 : 1 + tokens.filter((t) => t.type === 'punct' && t.text === ';').length;
+  };
+  return [count(false), count(true)];
+}
+
 function splitStatements(tokens: SqlToken[]): SqlToken[][] {
   const out: SqlToken[][] = [[]];
   for (const t of tokens) {

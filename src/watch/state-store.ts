@@ -182,7 +182,12 @@ export class StateStore implements AckSink {
    * the next write (it resolves at once).
    */
   async commit(change: StoreChange): Promise<WatchEvent[]> {
-    if (this.closed) throw ksaError('KSA_ERR_INTERNAL', 'commit on a closed state store');
+    if (this.closed) {
+      // A cycle that outlived the shutdown (abandoned after --grace): nothing is recorded or
+      // published, so its transitions are detected again by the next start.
+      if ((change.events?.length ?? 0) > 0) this.opts.logger?.debug(`state dir ${this.dir} is closed: ${change.events!.length} event(s) of a late cycle left for the next start`);
+      return [];
+    }
     for (const [name, rec] of Object.entries(change.targets ?? {})) {
       if (rec) this.targetsMap.set(name, rec);
       else this.targetsMap.delete(name);

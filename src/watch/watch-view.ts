@@ -25,7 +25,7 @@ export function createWatchView(o: { json: boolean; color: boolean; watcher: Wat
   }
   let drawn = 0;
   const draw = () => {
-    const lines = liveTable(o.watcher, o.sink.records(), o.color, Date.now());
+    const lines = liveTable(o.watcher, o.sink.records(), o.color, Date.now(), { columns: process.stdout.columns, rows: process.stdout.rows });
     // Up over what was drawn last, then clear to the end of the screen: redrawn in place.
     process.stdout.write(`${drawn > 0 ? `\u001b[${drawn}A` : ''}\u001b[0J${lines.join('\n')}\n`);
     drawn = lines.length;
@@ -35,9 +35,17 @@ export function createWatchView(o: { json: boolean; color: boolean; watcher: Wat
   return { stop: () => { clearInterval(timer); draw(); } };
 }
 
-export function liveTable(watcher: Watcher, records: ReadonlyMap<string, TargetRecord>, color: boolean, now: number): string[] {
+/**
+ * The table fits the terminal: a line wider than it wraps, and a table taller than it scrolls, and
+ * either way the cursor-up redraw would then overwrite the wrong rows. The top finding is cut to the
+ * width left, and targets beyond the height are counted on one line (`ksa watch status` lists all).
+ */
+export function liveTable(watcher: Watcher, records: ReadonlyMap<string, TargetRecord>, color: boolean, now: number, screen: { columns?: number | undefined; rows?: number | undefined } = {}): string[] {
   const paint = palette(color);
-  const rows = watcher.view().map((t) => {
+  const all = watcher.view();
+  const room = screen.rows ? Math.max(1, screen.rows - 6) : all.length; // 4 rules and head, the status line, the cursor
+  const shown = all.length > room ? all.slice(0, Math.max(1, room - 1)) : all;
+  const rows = shown.map((t) => {
     const rec = records.get(t.name);
     const top = rec ? topFinding(rec) : undefined;
     const state = !t.last ? 'waiting' : rec?.state !== 'ok' && rec ? rec.state : top ? `${top.state} ${top.finding.severity}` : 'ok';
@@ -52,11 +60,25 @@ export function liveTable(watcher: Watcher, records: ReadonlyMap<string, TargetR
   });
   const head = ['TARGET', 'STATE', 'SINCE', 'LAST', 'TOP FINDING'];
   const widths = head.map((h, i) => 2 + Math.max(h.length, ...rows.map((r) => (r[i]![0] ?? '').replace(/\u001b\[[0-9;]*m/g, '').length)));
+  // Too wide: the top finding gives up room first, then the target names (both cut with '…').
+  const total = () => widths.reduce((a, b) => a + b, 0) + widths.length + 1; // one border per column plus one
+  for (const col of [4, 0]) {
+    if (!screen.columns || total() <= screen.columns) break;
+    const min = head[col]!.length + 2;
+    widths[col] = Math.max(min, widths[col]! - (total() - screen.columns));
+    for (const r of rows) if (r[col]![0]!.length > widths[col]! - 2) r[col] = [`${r[col]![0]!.slice(0, widths[col]! - 3)}…`];
+  }
   const health = watcher.schedulerStats();
   return [
     ...box(rows, { widths, head, rowRules: false }),
-    paint.dim(`${health.jobs} targets, ${health.running} running, ${health.queue} queued, lag p99 ${health.lagMs.p99} ms, ${health.skipped} skipped`),
+    ...(shown.length < all.length ? [paint.dim(cut(`… ${all.length - shown.length} more targets (ksa watch status lists them all)`, screen.columns))] : []),
+    paint.dim(cut(`${health.jobs} targets, ${health.running} running, ${health.queue} queued, lag p99 ${health.lagMs.p99} ms, ${health.skipped} skipped`, screen.columns)),
   ];
+}
+
+/** Plain text cut to the terminal's width (a wrapped line breaks the in-place redraw). */
+function cut(text: string, columns: number | undefined): string {
+  return columns && text.length > columns ? `${text.slice(0, columns - 1)}…` : text;
 }
 
 function topFinding(rec: TargetRecord) {

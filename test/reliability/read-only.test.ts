@@ -9,6 +9,7 @@ import { builtPlugin, measurements, parseReport, runKsa, type KsaRun } from './s
 import { startMariadb, startPostgres, startRedis, type Throwaway } from './support/throwaway-servers.js';
 import { createOperationGuard } from '../../src/sdk/guard.js';
 import { loadBuiltinManifest } from '../support/plugin-harness.js';
+import { splitSqlText } from '../support/split-sql.js';
 
 const m = measurements('read-only guarantee (reliability case 13)');
 afterAll(() => m.print());
@@ -62,20 +63,20 @@ function undeclared(manifestId: string, seen: ReadonlyArray<string | readonly st
 
 // ---------------------------------------------------------------- log parsers
 
-/** PostgreSQL log (default prefix `%m [%p] `): statements and connection lines. */
+/** PostgreSQL log (default prefix `%m [%p] `): statements (a multi-statement message split) and connection lines. */
 function pgEntries(log: string): { statements: string[]; connections: number } {
   const entries = log.split(/\n(?=\d{4}-\d\d-\d\d )/);
   const statements: string[] = [];
   let connections = 0;
   for (const e of entries) {
     const s = /LOG: {2}(?:statement|execute [^:]*): ([\s\S]*)$/.exec(e);
-    if (s) statements.push(s[1]!.split(/\n\d{4}-\d\d-\d\d .*DETAIL:/)[0]!.trim());
+    if (s) statements.push(...splitSqlText(s[1]!.split(/\n\d{4}-\d\d-\d\d .*DETAIL:/)[0]!));
     if (/LOG: {2}connection received/.test(e)) connections++;
   }
   return { statements, connections };
 }
 
-/** MariaDB general log: Query/Execute statements and Connect lines. */
+/** MariaDB general log: Query/Execute statements (a multi-statement query split) and Connect lines. */
 function mysqlEntries(log: string): { statements: string[]; connections: number } {
   const statements: string[] = [];
   let connections = 0;
@@ -83,7 +84,7 @@ function mysqlEntries(log: string): { statements: string[]; connections: number 
   for (const line of log.split('\n')) {
     const e = /^(?:\d{6}\s+\d{1,2}:\d\d:\d\d)?\s+\d+\s+([A-Za-z ]+?)\t(.*)$/.exec(line);
     if (e) {
-      if (current) statements.push(current.join('\n'));
+      if (current) statements.push(...splitSqlText(current.join('\n')));
       current = undefined;
       if (e[1] === 'Connect') connections++;
       if (e[1] === 'Query' || e[1] === 'Execute') current = [e[2]!];
@@ -91,7 +92,7 @@ function mysqlEntries(log: string): { statements: string[]; connections: number 
       current.push(line);
     }
   }
-  if (current) statements.push(current.join('\n'));
+  if (current) statements.push(...splitSqlText(current.join('\n')));
   return { statements, connections };
 }
 

@@ -10,6 +10,7 @@ import { operationsInScope } from '../../../src/core/operation-entries.js';
 import { MiddlewareTargetSchema } from '../../../src/core/schemas.js';
 import { createMonitorUser, startMariaDb, type MariaDb } from './mariadb.js';
 import { waitFor } from '../../support/wait-for.js';
+import { splitSqlText } from '../../support/split-sql.js';
 
 let server: MariaDb;
 const PASSWORD = 'monitor-pw-2';
@@ -183,9 +184,14 @@ describe('mysql single server scenarios (real MariaDB)', () => {
     const connect = lines.find((l) => /\bConnect\s+ksa@/.test(l));
     const id = connect ? /(\d+)\s+Connect/.exec(connect)?.[1] : undefined;
     expect(id).toBeDefined();
-    const statements = lines
-      .map((l) => new RegExp(`^\\s*(?:\\d+\\s+[\\d:]+\\s+)?${id}\\s+Query\\s+(.*)$`).exec(l)?.[1])
-      .filter((s): s is string => s !== undefined);
+    // An entry may span lines (a multi-statement batch): it runs until the next entry's header.
+    const entries: Array<{ id: string; kind: string; text: string }> = [];
+    for (const l of lines) {
+      const head = /^\s*(?:\d+\s+[\d:]+\s+)?(\d+)\s+(\w+)\t?\s*(.*)$/.exec(l);
+      if (head && /^(Query|Connect|Quit|Execute|Prepare|Init)$/.test(head[2]!)) entries.push({ id: head[1]!, kind: head[2]!, text: head[3]! });
+      else if (entries.length > 0) entries[entries.length - 1]!.text += `\n${l}`;
+    }
+    const statements = entries.filter((e) => e.id === id && e.kind === 'Query').flatMap((e) => splitSqlText(e.text));
     expect(statements.length).toBeGreaterThan(5);
     for (const s of statements) expect(s.trim()).toMatch(/^(SELECT|SHOW|SET SESSION)\b/i);
   });

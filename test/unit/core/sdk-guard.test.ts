@@ -175,3 +175,32 @@ describe('manifest: action-only entries and scopes', () => {
     expect(operationsInScope(m, 'end')).toEqual(['SELECT', 'FUNCTION pg_terminate_backend']);
   });
 });
+
+describe('batchSql / assertSqlStatement: a multi-statement message carries only checked statements', () => {
+  const guard = createOperationGuard('mysql-diagnostics', ['SELECT', 'SHOW GLOBAL STATUS', 'SET SESSION TRANSACTION READ ONLY']);
+
+  it('joins declared statements, one per entry', () => {
+    expect(guard.batchSql(['SET SESSION TRANSACTION READ ONLY', 'SELECT 1', "SHOW GLOBAL STATUS LIKE 'Up;time'"], 'mysql'))
+      .toBe("SET SESSION TRANSACTION READ ONLY;\nSELECT 1;\nSHOW GLOBAL STATUS LIKE 'Up;time'");
+  });
+
+  it.each([
+    ['an undeclared statement among declared ones', ['SELECT 1', 'DELETE FROM t']],
+    ['two statements in one entry', ['SELECT 1; DELETE FROM t']],
+    ['a second statement behind a trailing ;', ['SELECT 1;', 'SELECT 2']],
+    // Unbalanced quote: with backslash escapes the ; is inside the string, without it ends it.
+    ['an entry whose split depends on backslash escapes', ["SELECT 'a\\'; SELECT 1 -- '"]],
+    // An entry opening a comment or string that the next entry would close: the join differs.
+    ['an entry that swallows the next one', ['SELECT 1 /*', '*/ SELECT 2']],
+    ['an empty entry', ['SELECT 1', '']],
+  ])('refuses %s', (_what, statements) => {
+    expect(() => guard.batchSql(statements, 'mysql')).toThrowError(denied);
+  });
+
+  it('a text sent alone must be exactly one statement, even when every statement in it is declared', () => {
+    expect(() => guard.assertSqlStatement('SELECT 1', 'mysql')).not.toThrow();
+    expect(() => guard.assertSql('SELECT 1; SELECT 2', 'mysql')).not.toThrow();
+    expect(() => guard.assertSqlStatement('SELECT 1; SELECT 2', 'mysql')).toThrowError(denied);
+    expect(() => guard.assertSqlStatement('SELECT 1 /*! ; SELECT 2 */', 'mysql')).toThrowError(denied);
+  });
+});

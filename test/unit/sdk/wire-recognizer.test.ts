@@ -55,3 +55,13 @@ describe('recognizeWire on recorded first answers', () => {
     expect(recognizeWire(greeting)).toBe('mysql');
   });
 });
+
+describe('first-answer watch: the silence that means "ask who it is" scales with the link', () => {
+  it('is three TCP connects, never less than the floor', async () => {
+    const { stallAfter } = await import('../../../src/sdk/first-answer-watch.js');
+    expect(stallAfter(300, 0)).toBe(300);
+    expect(stallAfter(300, 100)).toBe(300);
+    expect(stallAfter(300, 150)).toBe(450);
+    expect(stallAfter(300, 300)).toBe(900); // a 150 ms each-way link: a healthy answer comes at ~300 ms
+  });
+});

@@ -111,6 +111,14 @@ describe('persistence', () => {
     expect((await openStateStore(dir).then(async (x) => { const v = x.section('notify'); await x.close(); return v; }))).toBeUndefined();
   });
 
+  it('a commit after close (a cycle that outlived the shutdown) records and returns nothing', async () => {
+    const dir = freshDir();
+    const s = await openStateStore(dir);
+    await s.close();
+    expect(await s.commit({ targets: { a: record('a', 1) }, events: [reload('a')] })).toEqual([]);
+    expect(loadStateDir(dir, () => 'x').file.lastSeq).toBe(0);
+  });
+
   it('acknowledged events leave the outbox; with no durable subscriber nothing is kept', async () => {
     const s = await openStateStore(freshDir());
     await s.commit({ events: [reload('a')] });
