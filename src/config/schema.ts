@@ -26,6 +26,8 @@ export const TargetSchema = z.strictObject({
   thresholds: z.record(z.string(), ThresholdOverrideSchema).optional(),
   categories: z.array(z.string()).optional(),
   timeout: duration.optional(),
+  /** Free-form labels (team, env, region): recovery rules and notification routes match on them; exported as labels. */
+  labels: z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a label name: letters, digits and _, as in Prometheus'), z.string()).optional(),
   /** ksa watch: how often this target is diagnosed (default: defaults.interval). */
   interval: duration.optional(),
   /** ksa watch: for: and hysteresis: (src/watch/policy.ts), over those of defaults:. */
