@@ -163,6 +163,25 @@ export const HealthEventSchema = z.strictObject({
   hostRestarts: z.number().int().nonnegative(),
 });
 
+/** A write call to ksa serve's API (docs/SERVE.md): who, what, and how it ended. Read calls are not recorded. */
+export const ApiCallEventSchema = z.strictObject({
+  ...envelope,
+  kind: z.literal('api-call'),
+  /** The target the call was about, if any. */
+  target: TargetNameSchema.optional(),
+  method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']),
+  /** The request path without its query. */
+  path: z.string().max(500),
+  /** The name of the token that authorized it (serve.auth.tokens[].name), never the token. */
+  caller: z.string().max(64),
+  scope: z.enum(['read', 'admin']),
+  /** The HTTP status answered. */
+  status: z.number().int().min(100).max(599),
+  remote: z.string().max(100).optional(),
+  /** What it did or why it was refused (one line). */
+  detail: z.string().max(1000).optional(),
+});
+
 /** Every event kind; recovery and notification events are added here by their issues. */
 export const WatchEventSchema = z.discriminatedUnion('kind', [
   FindingTransitionSchema,
@@ -173,6 +192,7 @@ export const WatchEventSchema = z.discriminatedUnion('kind', [
   WatcherEventSchema,
   StoreEventSchema,
   HealthEventSchema,
+  ApiCallEventSchema,
 ]);
 
 export type FindingState = z.infer<typeof FindingStateSchema>;
