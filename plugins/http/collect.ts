@@ -14,7 +14,7 @@ export const DEFAULT_MAX_BODY_BYTES = 1_048_576;
 export async function collectHttp(ctx: PluginContext, conn: HttpConnection): Promise<CollectOutput<HttpSnapshot>> {
   const options = conn.target.options;
   const checks = declaredChecks(options.checks);
-  const maxBodyBytes = typeof options.maxBodyBytes === 'number' ? options.maxBodyBytes : DEFAULT_MAX_BODY_BYTES;
+  const maxResponseBytes = typeof options.maxResponseBytes === 'number' ? options.maxResponseBytes : DEFAULT_MAX_BODY_BYTES;
   const maxRedirects = typeof options.maxRedirects === 'number' ? options.maxRedirects : 5;
   const jolokia = typeof options.jolokiaPath === 'string' ? options.jolokiaPath : '/jolokia';
   const failures: KsaError[] = [];
@@ -23,13 +23,13 @@ export async function collectHttp(ctx: PluginContext, conn: HttpConnection): Pro
     const url = path === '' ? base : new URL(path.replace(/^\//, ''), withSlash(base));
     const probe: HttpProbe = { endpoint: base.origin, check, url: url.toString(), answer: null, error: null, content: null, jolokia: null };
     try {
-      const answer = await httpGet(url.toString(), { deadline: ctx.deadline, signal: ctx.signal, guard: conn.guard, headers: conn.headers, redirectLimit: maxRedirects, bodyLimitBytes: maxBodyBytes, tls: conn.tls });
+      const answer = await httpGet(url.toString(), { deadline: ctx.deadline, signal: ctx.signal, guard: conn.guard, headers: conn.headers, redirectLimit: maxRedirects, bodyLimitBytes: maxResponseBytes, tls: conn.tls });
       probe.answer = {
         status: answer.status, latencyMs: answer.latencyMs, finalUrl: answer.url, redirects: answer.redirects,
         contentType: answer.contentType ?? null, bodyBytes: answer.bodyBytes, truncated: answer.truncated,
       };
       if (assertsContent(check)) {
-        if (answer.truncated) probe.content = { kind: 'too-large', limit: maxBodyBytes };
+        if (answer.truncated) probe.content = { kind: 'too-large', limit: maxResponseBytes };
         else Object.assign(probe, extractContent(check, answer.body));
       }
     } catch (e) {
@@ -41,7 +41,7 @@ export async function collectHttp(ctx: PluginContext, conn: HttpConnection): Pro
     return probe;
   })));
   if (failures.length === probes.length && failures.every((f) => f.code === failures[0]!.code)) throw failures[0]!;
-  return { data: { maxBodyBytes, probes } };
+  return { data: { maxResponseBytes, probes } };
 }
 
 function relativePath(check: HttpCheckSpec, jolokia: string): string {

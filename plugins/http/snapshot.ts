@@ -14,7 +14,7 @@ export interface HttpAnswerSummary {
   redirects: Array<{ url: string; status: number }>;
   contentType: string | null;
   bodyBytes: number;
-  /** The body was longer than maxBodyBytes: only its start was read. */
+  /** The body was longer than maxResponseBytes: only its start was read. */
   truncated: boolean;
 }
 
@@ -44,6 +44,6 @@ export interface HttpProbe {
 
 // A type, not an interface: the contract kit takes snapshot data as Record<string, unknown>.
 export type HttpSnapshot = {
-  maxBodyBytes: number;
+  maxResponseBytes: number;
   probes: HttpProbe[];
 };

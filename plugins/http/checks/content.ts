@@ -32,7 +32,7 @@ function judgeProbe(p: HttpProbe, ctx: CheckContext): Array<Finding | null> {
   if (!p.content) return []; // no answer: the status check reports it
   switch (p.content.kind) {
     case 'too-large':
-      ctx.skip(`${p.check.id}: the body of ${p.url} is larger than maxBodyBytes (${p.content.limit}), so it was not read whole: raise option maxBodyBytes or point the check at a smaller document`);
+      ctx.skip(`${p.check.id}: the body of ${p.url} is larger than maxResponseBytes (${p.content.limit}), so it was not read whole: raise option maxResponseBytes or point the check at a smaller document`);
       return [];
     case 'bad-assertion':
       ctx.skip(`${p.check.id}: its jsonPath or regex cannot be evaluated (${p.content.why}): fix the check in ksa.yaml`);

@@ -158,15 +158,15 @@ describe('http plugin against a real local server', () => {
     await expect(runPlugin(httpPlugin, 'http-diagnostics', target([{ id: 'up', path: '/health' }], {}, tlsUrl))).rejects.toMatchObject({ code: 'KSA_ERR_TLS' });
   });
 
-  it('a body larger than maxBodyBytes is not read on: the assertion is skipped (unknown), never healthy', async () => {
+  it('a body larger than maxResponseBytes is not read on: the assertion is skipped (unknown), never healthy', async () => {
     const started = Date.now();
-    const { result, snapshot } = await runPlugin(httpPlugin, 'http-diagnostics', target([{ id: 'big', path: '/big', jsonPath: '$.value', critical: 5 }], { options: { maxBodyBytes: 65_536 } }));
+    const { result, snapshot } = await runPlugin(httpPlugin, 'http-diagnostics', target([{ id: 'big', path: '/big', jsonPath: '$.value', critical: 5 }], { options: { maxResponseBytes: 65_536 } }));
     expect(Date.now() - started).toBeLessThan(5000);
     const probe = (snapshot.data as { probes: Array<{ answer: { truncated: boolean; bodyBytes: number } }> }).probes[0]!;
     expect(probe.answer).toMatchObject({ truncated: true, bodyBytes: 65_536 });
     const content = result.categories.find((c) => c.name === 'content')!;
     expect(content.status).toBe('unknown');
-    expect(content.skipped).toContain('maxBodyBytes');
+    expect(content.skipped).toContain('maxResponseBytes');
   });
 
   it('a server that never answers: bounded by the deadline with KSA_ERR_TIMEOUT; a stopped one is KSA_ERR_CONNECT', async () => {

@@ -14,7 +14,7 @@ function probe(check: Partial<HttpCheckSpec> & { id: string }, answer: { status?
     error: null, content, jolokia: null, ...extra,
   };
 }
-const snap = (...probes: HttpProbe[]): HttpSnapshot => ({ maxBodyBytes: 1_048_576, probes });
+const snap = (...probes: HttpProbe[]): HttpSnapshot => ({ maxResponseBytes: 1_048_576, probes });
 const json = (...values: unknown[]): HttpContent => ({ kind: 'json', values });
 
 const cases: CheckCase[] = [
