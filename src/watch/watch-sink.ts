@@ -40,6 +40,10 @@ export interface WatchSink extends CycleSink {
   health(h: WatcherHealth): Promise<void>;
   subscribe(name: string, handler: EventHandler, options?: { durable?: boolean; kinds?: readonly WatchEventKind[] }): () => void;
   records(): ReadonlyMap<string, TargetRecord>;
+  /** Another room's named state (recovery, notify, serve), as last committed. */
+  section(name: string): unknown;
+  /** Persists sections and events (sync: write now even without events), then publishes the events. */
+  commit(change: { sections?: Record<string, unknown>; events?: readonly WatchEventDraft[]; sync?: boolean }): Promise<void>;
 }
 
 export async function openWatchSink(options: WatchSinkOptions): Promise<WatchSink> {
@@ -102,5 +106,9 @@ export async function openWatchSink(options: WatchSinkOptions): Promise<WatchSin
       return () => sub.unsubscribe();
     },
     records: () => store.targets(),
+    section: (name) => store.section(name),
+    async commit(change) {
+      bus.publish(await store.commit(change));
+    },
   };
 }
