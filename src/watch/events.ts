@@ -237,6 +237,25 @@ export const RecoveryEscalatedEventSchema = z.strictObject({
   rollback: AttemptOutcomeSchema.optional(),
 });
 
+/** A write call to ksa serve's API (docs/SERVE.md): who, what, and how it ended. Read calls are not recorded. */
+export const ApiCallEventSchema = z.strictObject({
+  ...envelope,
+  kind: z.literal('api-call'),
+  /** The target the call was about, if any. */
+  target: TargetNameSchema.optional(),
+  method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']),
+  /** The request path without its query. */
+  path: z.string().max(500),
+  /** The name of the token that authorized it (serve.auth.tokens[].name), never the token. */
+  caller: z.string().max(64),
+  scope: z.enum(['read', 'admin']),
+  /** The HTTP status answered. */
+  status: z.number().int().min(100).max(599),
+  remote: z.string().max(100).optional(),
+  /** What it did or why it was refused (one line). */
+  detail: z.string().max(1000).optional(),
+});
+
 /** Every event kind; recovery and notification events are added here by their issues. */
 export const WatchEventSchema = z.discriminatedUnion('kind', [
   FindingTransitionSchema,
@@ -253,6 +272,7 @@ export const WatchEventSchema = z.discriminatedUnion('kind', [
   RecoverySucceededEventSchema,
   RecoveryFailedEventSchema,
   RecoveryEscalatedEventSchema,
+  ApiCallEventSchema,
 ]);
 
 export type FindingState = z.infer<typeof FindingStateSchema>;
