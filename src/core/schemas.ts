@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { manifestOperationProblems } from './operation-entries.js';
 import { SCHEMA_VERSION } from './versions.js';
-import { declarationProblems, OPTION_TYPES } from './option-values.js';
+import { declarationProblems, FIELD_TYPES, OPTION_TYPES } from './option-values.js';
 import { ConventionsSchema, conventionProblems } from './conventions-schema.js';
 
 export { SCHEMA_VERSION, PLUGIN_API_VERSION } from './versions.js';
@@ -72,15 +72,9 @@ export const ManifestCredentialsSchema = z.strictObject({
   passwordEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')).max(8).default([]),
 });
 
-/**
- * A plugin option: a key of a target's `options:` (`--option key=value`) and of the plugin's
- * `plugins.<id>.config`, checked and coerced by ksa before any plugin code runs. `flag:` makes it
- * a `ksa diagnose` flag (help text: description); the CLI itself declares no middleware flag.
- */
-export const OptionSpecSchema = z.strictObject({
-  type: z.enum(OPTION_TYPES),
+/** What judges a value, for an option and for a field of a `records` option's items. */
+const VALUE_RULE_SHAPE = {
   description: HelpLineSchema.optional(),
-  default: z.unknown().optional(),
   enum: z.array(z.union([z.string(), z.number()])).min(1).max(50).optional(),
   /** A JavaScript regular expression the value (each item of a list) must match somewhere. */
   pattern: z.string().max(200).optional(),
@@ -88,6 +82,25 @@ export const OptionSpecSchema = z.strictObject({
   min: z.union([z.number(), z.string()]).optional(),
   max: z.union([z.number(), z.string()]).optional(),
   required: z.boolean().optional(),
+};
+
+/** A field of a `records` option's items. */
+export const FieldSpecSchema = z.strictObject({
+  type: z.enum(FIELD_TYPES),
+  ...VALUE_RULE_SHAPE,
+  /** No two items may share the value (an id). */
+  unique: z.boolean().optional(),
+});
+
+/**
+ * A plugin option: a key of a target's `options:` (`--option key=value`) and of the plugin's
+ * `plugins.<id>.config`, checked and coerced by ksa before any plugin code runs. `flag:` makes it
+ * a `ksa diagnose` flag (help text: description); the CLI itself declares no middleware flag.
+ */
+export const OptionSpecSchema = z.strictObject({
+  type: z.enum(OPTION_TYPES),
+  default: z.unknown().optional(),
+  ...VALUE_RULE_SHAPE,
   /** Redacted from every output (report, snapshot, errors, logs), like a password. */
   secret: z.boolean().optional(),
   /** `plugin`: only in plugins.<id>.config (ctx.config), one value for every target. Default: target. */
@@ -104,6 +117,8 @@ export const OptionSpecSchema = z.strictObject({
   suppliesEndpoints: z.boolean().optional(),
   /** `endpoints`: the port of an item written without one. */
   port: z.number().int().min(1).max(65535).optional(),
+  /** `records`: the fields of each item (`checks: [{ id, query, warning }]`). */
+  fields: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _'), FieldSpecSchema).optional(),
 }).superRefine((spec, ctx) => {
   for (const p of declarationProblems(spec)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
 });
