@@ -28,8 +28,20 @@ const QUANTILES = [['0.5', 'p50'], ['0.9', 'p90'], ['0.99', 'p99']] as const;
 /** Labels ksa sets itself: a target label of the same name is exported as `label_<name>`. */
 const OWN_LABELS = new Set(['target', 'plugin', 'type', 'status', 'state', 'finding', 'severity', 'quantile', 'version', 'le']);
 
-/** A plugin's metric key as a Prometheus name part: snake_case, [a-z0-9_] only. */
+const NAME_PARTS = new Map<string, string>();
+const MAX_NAME_PARTS = 10_000;
+
+/** A plugin's metric key as a Prometheus name part: snake_case, [a-z0-9_] only (memoized: the keys are the plugins' fixed sets). */
 export function metricNamePart(key: string): string {
+  let part = NAME_PARTS.get(key);
+  if (part === undefined) {
+    part = namePart(key);
+    if (NAME_PARTS.size < MAX_NAME_PARTS) NAME_PARTS.set(key, part);
+  }
+  return part;
+}
+
+function namePart(key: string): string {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/_+/g, '_').replace(/^_|_$/g, '');
 }
 
@@ -46,9 +58,10 @@ export function targetLabels(t: TargetView): Record<string, string> {
 class Families {
   private readonly byName = new Map<string, MetricFamily & { samples: Sample[] }>();
 
-  family(name: string, type: MetricFamily['type'], help: string, unit?: string): Sample[] {
+  /** The samples of a family, created on first use (`help` is only built then). */
+  family(name: string, type: MetricFamily['type'], help: string | (() => string), unit?: string): Sample[] {
     let f = this.byName.get(name);
-    if (!f) this.byName.set(name, (f = { name, type, help, ...(unit ? { unit } : {}), samples: [] }));
+    if (!f) this.byName.set(name, (f = { name, type, help: typeof help === 'string' ? help : help(), ...(unit ? { unit } : {}), samples: [] }));
     return f.samples;
   }
 
@@ -106,7 +119,7 @@ function addPluginMetrics(out: Families, t: TargetView, base: Record<string, str
     const name = `${prefix}${part}`;
     // Never a second family under one of ksa's own names (a type called `target`, say).
     if (OWN_FAMILY_PREFIXES.some((p) => name.startsWith(p))) continue;
-    out.family(name, 'gauge', `The ${t.plugin} plugin's metric ${key.slice(0, 80)}, as the plugin reports it (its unit is the plugin's).`).push({ labels: base, value });
+    out.family(name, 'gauge', () => `The ${t.plugin} plugin's metric ${key.slice(0, 80)}, as the plugin reports it (its unit is the plugin's).`).push({ labels: base, value });
   }
   out.family('ksa_target_info', 'gauge', 'Always 1: the text values the plugin reports about the target (version, role, mode) as labels.').push({ labels: info, value: 1 });
 }
