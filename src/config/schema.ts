@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { PluginConfigSchema, ThresholdOverrideSchema, TlsOptionsSchema } from '../core/schemas.js';
 import { SANDBOX_SETTINGS } from '../core/isolation/plugin-sandbox.js';
 import { WatchPolicySchema } from '../watch/policy.js';
+import { NotifyConfigSchema } from '../notify/notify-config.js';
 
 const duration = z.string().regex(/^\d+(?:\.\d+)?(ms|s|m|h)$/, 'a duration such as 500ms, 10s or 2m');
 
@@ -51,6 +52,8 @@ export const ConfigSchema = z.strictObject({
   targets: z.array(TargetSchema).min(1, 'at least one target'),
   /** `sandbox:` is how external plugin hosts are isolated (--plugin-sandbox wins); every other key is a plugin id. */
   plugins: z.object({ discovery: DiscoverySchema.optional(), sandbox: z.enum(SANDBOX_SETTINGS as [string, ...string[]]).optional() }).catchall(PluginConfigSchema).default({}),
+  /** ksa watch: where transitions are sent (docs/NOTIFY.md). */
+  notify: NotifyConfigSchema.optional(),
 });
 
 export type KsaConfig = z.infer<typeof ConfigSchema>;

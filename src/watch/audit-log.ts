@@ -14,7 +14,7 @@ import type { WatchEvent, WatchEventDraft, WatchEventKind } from './events.js';
 import { RotatingFile, type RotationPolicy } from './rotating-file.js';
 
 /** What the audit log records: every kind but the periodic self-health samples. */
-export const AUDIT_KINDS: readonly WatchEventKind[] = ['finding', 'target', 'host', 'plugin', 'config-reload', 'watcher', 'store'];
+export const AUDIT_KINDS: readonly WatchEventKind[] = ['finding', 'target', 'host', 'plugin', 'config-reload', 'watcher', 'store', 'notification'];
 
 /** The durable subscriber name (its cursor in the state store). */
 export const AUDIT_SUBSCRIBER = 'audit';

@@ -11,7 +11,7 @@ import { EventBus, type EventHandler } from './event-bus.js';
 import { advance } from './state-machine.js';
 import { AuditLog, auditLogPath } from './audit-log.js';
 import { resolvePolicy } from './policy.js';
-import type { WatchEventDraft, WatchEventKind } from './events.js';
+import type { WatchEvent, WatchEventDraft, WatchEventKind } from './events.js';
 import type { CycleSink } from './watcher.js';
 import type { WatchTarget } from './watch-targets.js';
 import type { WatcherHealth } from './self-health.js';
@@ -38,8 +38,18 @@ export interface WatchSink extends CycleSink {
   stopped(reason: string): Promise<void>;
   reload(r: { outcome: 'accepted' | 'refused'; file: string; reason?: string; added?: string[]; removed?: string[]; changed?: string[] }): Promise<void>;
   health(h: WatcherHealth): Promise<void>;
-  subscribe(name: string, handler: EventHandler, options?: { durable?: boolean; kinds?: readonly WatchEventKind[] }): () => void;
+  subscribe(name: string, handler: EventHandler, options?: { durable?: boolean; kinds?: readonly WatchEventKind[]; filter?: (event: WatchEvent) => boolean }): () => void;
   records(): ReadonlyMap<string, TargetRecord>;
+  /** The state of the other rooms (notify, recovery): their sections of the one state dir. */
+  readonly rooms: RoomState;
+}
+
+/** A room's view of the state store: named sections, committed (with the room's events) write-first. */
+export interface RoomState {
+  section(name: string): unknown;
+  sectionNames(prefix: string): string[];
+  /** Persists the sections (null removes one) and the events together, then publishes the events. */
+  commit(change: { sections?: Record<string, unknown>; events?: readonly WatchEventDraft[] }): Promise<void>;
 }
 
 export async function openWatchSink(options: WatchSinkOptions): Promise<WatchSink> {
@@ -98,9 +108,16 @@ export async function openWatchSink(options: WatchSinkOptions): Promise<WatchSin
       })));
     },
     subscribe(name, handler, opts = {}) {
-      const sub = bus.subscribe({ name, handler, ...(opts.durable ? { durable: true } : {}), ...(opts.kinds ? { kinds: opts.kinds } : {}) });
+      const sub = bus.subscribe({ name, handler, ...(opts.durable ? { durable: true } : {}), ...(opts.kinds ? { kinds: opts.kinds } : {}), ...(opts.filter ? { filter: opts.filter } : {}) });
       return () => sub.unsubscribe();
     },
     records: () => store.targets(),
+    rooms: {
+      section: (name) => store.section(name),
+      sectionNames: (prefix) => store.sectionNames(prefix),
+      async commit(change) {
+        bus.publish(await store.commit({ ...(change.sections ? { sections: change.sections } : {}), events: change.events ?? [], sync: true }));
+      },
+    },
   };
 }

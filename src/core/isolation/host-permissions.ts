@@ -25,6 +25,8 @@ export const TYPE_NEEDS: Record<PluginType, TypeNeeds> = {
   middleware: { network: true },
   exporter: { network: true },
   analyzer: { network: true },
+  // Notifiers (and user hooks) reach their receivers: network, no reads beyond their package.
+  notifier: { network: true },
 };
 
 export interface HostPolicy {
