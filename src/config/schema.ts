@@ -4,6 +4,8 @@ import { PluginConfigSchema, ThresholdOverrideSchema, TlsOptionsSchema } from '.
 import { SANDBOX_SETTINGS } from '../core/isolation/plugin-sandbox.js';
 import { WatchPolicySchema } from '../watch/policy.js';
 import { NotifyConfigSchema } from '../notify/notify-config.js';
+import { RecoveryConfigSchema } from '../recovery/rule-schema.js';
+import { ServeConfigSchema } from '../serve/serve-config.js';
 
 const duration = z.string().regex(/^\d+(?:\.\d+)?(ms|s|m|h)$/, 'a duration such as 500ms, 10s or 2m');
 
@@ -54,6 +56,10 @@ export const ConfigSchema = z.strictObject({
   plugins: z.object({ discovery: DiscoverySchema.optional(), sandbox: z.enum(SANDBOX_SETTINGS as [string, ...string[]]).optional() }).catchall(PluginConfigSchema).default({}),
   /** ksa watch: where transitions are sent (docs/NOTIFY.md). */
   notify: NotifyConfigSchema.optional(),
+  /** ksa watch: recovery rules, dry-run unless `mode: enforce` or --enforce (docs/RECOVERY.md). */
+  recovery: RecoveryConfigSchema.optional(),
+  /** ksa serve: listen address, TLS, API tokens, /probe (docs/SERVE.md). */
+  serve: ServeConfigSchema.optional(),
 });
 
 export type KsaConfig = z.infer<typeof ConfigSchema>;

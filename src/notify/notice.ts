@@ -27,11 +27,14 @@ export function noticeKinds(event: WatchEvent): string[] {
     if (event.from === 'unknown' && event.to === 'ok') return ['resolved'];
     return [];
   }
+  // `host` + action `failed` -> host-failed; an action that is not one word (a recovery's `plugin/action`) is no kind.
   const action = (event as { action?: unknown }).action;
-  return typeof action === 'string' ? [event.kind, `${event.kind}-${action}`] : [event.kind];
+  return typeof action === 'string' && /^[a-z]+$/.test(action) ? [event.kind, `${event.kind}-${action}`] : [event.kind];
 }
 
-const WORRYING = /fail|escalat|error|denied|degraded|overflow/;
+/** The severity of an alert made from another kind of event (recovery-escalated needs a human now). */
+const URGENT = /escalat/;
+const WORRYING = /fail|error|denied|degraded|overflow/;
 
 /** The alert an event adds to a notification, or null for one that adds none. */
 export function alertOf(event: WatchEvent, kind: string): NotificationAlert | null {
@@ -61,7 +64,7 @@ export function alertOf(event: WatchEvent, kind: string): NotificationAlert | nu
   const reason = typeof rest.reason === 'string' ? rest.reason : typeof rest.detail === 'string' ? rest.detail : '';
   return {
     episode, status: 'firing', kind, id: kind, title: `${kind}${event.target ? ` on ${event.target}` : ''}`,
-    severity: WORRYING.test(kind) ? 'warning' : 'info', since: at, at, reason: reason.slice(0, 1000),
+    severity: URGENT.test(kind) ? 'critical' : WORRYING.test(kind) ? 'warning' : 'info', since: at, at, reason: reason.slice(0, 1000),
     evidence: boundedEvidence(rest), suggestion: typeof rest.suggestion === 'string' ? rest.suggestion : '',
     plugin: typeof rest.plugin === 'string' ? rest.plugin : '',
   };

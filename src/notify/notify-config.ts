@@ -37,9 +37,9 @@ export const RouteMatchSchema = z.strictObject({
   kinds: z.array(z.string().regex(/^[a-z][a-z0-9-]*$/)).min(1).optional(),
   /** Alerts of these severities (a resolved alert keeps the severity it fired with). */
   severity: z.array(SeveritySchema).min(1).optional(),
-  /** Target names; `*` matches any run of characters (`db-*`). */
+  /** Target names or globs (`db-*`, `{a,b}`: picomatch, as recovery rules take them). */
   targets: z.array(z.string().min(1)).min(1).optional(),
-  /** Every label must be set on the target (ksa.yaml targets[].labels) to this value (`*` globs too). */
+  /** Every label must be set on the target (ksa.yaml targets[].labels) to this value (or glob). */
   labels: z.record(z.string(), z.string()).optional(),
 });
 

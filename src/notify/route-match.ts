@@ -1,5 +1,7 @@
 // Which routes an event goes to: its notice kinds, its alert's severity, the target's name and
 // labels against each route's `match:` (every given condition must hold; none given = all).
+import picomatch from 'picomatch';
+
 import type { WatchEvent } from '../watch/events.js';
 import { alertOf, defaultKindMatch, noticeKinds } from './notice.js';
 import type { Route } from './notify-config.js';
@@ -12,11 +14,17 @@ export interface RoutedEvent {
   alert: NotificationAlert;
 }
 
-/** `*` matches any run of characters; everything else literally. */
+const matchers = new Map<string, (value: string) => boolean>();
+
+/** A glob as recovery rules take them (picomatch: `*`, `?`, `{a,b}`, `[a-z]`); dots are ordinary characters. */
 export function globMatch(pattern: string, value: string): boolean {
-  if (!pattern.includes('*')) return pattern === value;
-  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return re.test(value);
+  let m = matchers.get(pattern);
+  if (!m) {
+    m = picomatch(pattern, { dot: true });
+    if (matchers.size > 1000) matchers.clear();
+    matchers.set(pattern, m);
+  }
+  return m(value);
 }
 
 export function matchRoutes(event: WatchEvent, routes: readonly Route[], labelsOf: (target: string) => Readonly<Record<string, string>>): RoutedEvent[] {

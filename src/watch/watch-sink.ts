@@ -40,7 +40,13 @@ export interface WatchSink extends CycleSink {
   health(h: WatcherHealth): Promise<void>;
   subscribe(name: string, handler: EventHandler, options?: { durable?: boolean; kinds?: readonly WatchEventKind[]; filter?: (event: WatchEvent) => boolean }): () => void;
   records(): ReadonlyMap<string, TargetRecord>;
-  /** The state of the other rooms (notify, recovery): their sections of the one state dir. */
+  /** Persists and publishes events of the other rooms (ksa serve's api-call), as the loop's own. */
+  record(events: readonly WatchEventDraft[]): Promise<void>;
+  /** A named section of the state dir (another room's small JSON value; its owner validates it). */
+  section(name: string): unknown;
+  /** Sets (null: removes) a section, written through the journal like every change. */
+  setSection(name: string, value: unknown): Promise<void>;
+  /** The state of the other rooms (notify): their sections, several committed with their events in one write. */
   readonly rooms: RoomState;
 }
 
@@ -112,6 +118,12 @@ export async function openWatchSink(options: WatchSinkOptions): Promise<WatchSin
       return () => sub.unsubscribe();
     },
     records: () => store.targets(),
+    record: (events) => emit(events),
+    section: (name) => store.section(name),
+    async setSection(name, value) {
+      // Written now (a switch the API answered must survive a kill -9); store events are published as usual.
+      bus.publish(await store.commit({ sections: { [name]: value }, sync: true }));
+    },
     rooms: {
       section: (name) => store.section(name),
       sectionNames: (prefix) => store.sectionNames(prefix),

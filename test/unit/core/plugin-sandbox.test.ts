@@ -80,7 +80,7 @@ describe('what a host may read', () => {
   });
 
   it('every plugin type states its needs in one table', () => {
-    expect(Object.keys(TYPE_NEEDS).sort()).toEqual(['analyzer', 'exporter', 'middleware', 'notifier']);
+    expect(Object.keys(TYPE_NEEDS).sort()).toEqual(['analyzer', 'exporter', 'middleware', 'notifier', 'recovery']);
   });
 });
 
