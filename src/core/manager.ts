@@ -27,7 +27,7 @@ import { closestName } from './closest-name.js';
 import { findUnknownThresholdKey } from './threshold-keys.js';
 import { TargetSession, type HostLease, type SessionOptions, type SessionPort } from './target-session.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
-import type { DiagnosePayload, DiagnoseReply, ExecutePayload, HostMethod, PluginRef, SessionDiagnosePayload, SessionOpenPayload } from './isolation/protocol.js';
+import type { DiagnoseOutcome, DiagnosePayload, DiagnoseReply, ExecutePayload, HostMethod, PluginRef, SessionDiagnosePayload, SessionOpenPayload } from './isolation/protocol.js';
 import type { ActionOutcome, DiagnoseOptions, DiagnosticResult, ErrorInfo, HealthReport, Logger, PluginDescription, MiddlewareTarget, Snapshot } from './types.js';
 
 export type IsolationMode = 'auto' | 'worker' | 'process' | 'none';
@@ -180,13 +180,20 @@ export class PluginManager {
       return { result: { ...result, categories: withManifestChecks(result.categories, entry.manifest) } };
     };
     if (!outcome.ok) return fail(outcome.error ?? toErrorInfo(undefined));
-    const parsed = this.loadedResultSchema!.safeParse(outcome.value?.result);
-    if (!parsed.success) return fail(ksaError('KSA_ERR_PLUGIN_INVALID', `plugin ${plugin.id} returned an invalid result (${firstIssue(parsed.error)})`).toInfo());
+    const invalid = (why: string) => fail(ksaError('KSA_ERR_PLUGIN_INVALID', `plugin ${plugin.id} returned an invalid result (${why})`).toInfo());
+    let reply: Partial<DiagnoseOutcome> | undefined;
+    try {
+      reply = JSON.parse(outcome.value?.json ?? 'null') as Partial<DiagnoseOutcome> | undefined;
+    } catch (error) {
+      return invalid(`not JSON: ${(error as Error).message}`);
+    }
+    const parsed = this.loadedResultSchema!.safeParse(reply?.result);
+    if (!parsed.success) return invalid(firstIssue(parsed.error));
     const result = parsed.data;
     result.categories = withManifestChecks(result.categories, entry.manifest);
     result.durationMs = Date.now() - startedAt;
     result.startedAt = new Date(startedAt).toISOString();
-    const snapshot = outcome.value?.snapshot;
+    const snapshot = reply?.snapshot;
     return snapshot ? { result, snapshot } : { result };
   }
 
