@@ -73,6 +73,9 @@ export async function collectRedis(
   // Not one endpoint answered: that is a failed diagnosis (exit 3), as when none accepts a connection.
   if (seeds.every((n) => !n.reachable)) {
     const error = seeds[0]?.error ?? 'no answer';
+    // Past the deadline the abort closes the connections, and a command then fails "Connection is
+    // closed" rather than "timed out" (whichever timer a busy event loop runs first): a timeout all the same.
+    if (ctx.signal.aborted) throw ksaError('KSA_ERR_TIMEOUT', `${error} (the deadline passed)`);
     throw ksaError(/timed out/i.test(error) ? 'KSA_ERR_TIMEOUT' : 'KSA_ERR_CONNECT', error);
   }
   // A Sentinel given as a plain endpoint: diagnose it as Sentinel.
