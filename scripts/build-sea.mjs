@@ -48,6 +48,7 @@ const assets = {
   'sea/worker-host.cjs': join(work, 'worker-host.cjs'),
 };
 for (const manifest of JSON.parse(readFileSync(join(dist, 'manifest-index.json'), 'utf8'))) {
+  if (!manifest.entry) continue; // a recovery plugin is data only
   const key = posix.join('dist', manifest.entry); // where builtin-entry.ts points below the executable
   const file = join(work, 'plugins', `${manifest.id}.cjs`);
   await build({ ...common, entryPoints: [join(dist, manifest.entry)], outfile: file });

@@ -35,7 +35,7 @@ await build({
 const manifests = JSON.parse(readFileSync(join(dist, 'manifest-index.json'), 'utf8'));
 await build({
   ...common,
-  entryPoints: Object.fromEntries(manifests.map((m) => [m.id, join(dist, m.entry)])),
+  entryPoints: Object.fromEntries(manifests.filter((m) => m.entry).map((m) => [m.id, join(dist, m.entry)])),
   outdir: join(out, 'plugins'),
   // Optional native addons the drivers probe for and do without.
   external: ['pg-native', 'cardinal'],

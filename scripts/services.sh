@@ -142,7 +142,8 @@ install_components() {
   # man-db, zsh, fish: render man/ksa.1 and load the completion scripts in test/e2e/completion.test.ts.
   # bubblewrap: the default sandbox of external plugin hosts (src/core/isolation/sandbox-*.ts, test/reliability/sandbox.test.ts).
   # prometheus-redis-exporter: the baseline of bench/watch-cpu.sh (ksa watch's CPU per cycle vs its CPU per scrape).
-  want+=(nftables iproute2 python3-junitparser chromium man-db zsh fish bubblewrap prometheus-redis-exporter)
+  # prometheus: promtool check metrics/rules and a real Prometheus scraping ksa serve (test/e2e/serve-exporter.test.ts).
+  want+=(nftables iproute2 python3-junitparser chromium man-db zsh fish bubblewrap prometheus-redis-exporter prometheus)
   for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done

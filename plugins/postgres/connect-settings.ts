@@ -1,6 +1,7 @@
 // Where and how to connect: endpoint (host:port, postgres:// URL, unix:DIR) plus target options
 // and TLS files -> host, port, database, user and libpq sslmode semantics over node's TLS options.
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { ksaError, parseEndpoint } from '../../src/sdk/index.js';
 import type { MiddlewareTarget } from '../../src/sdk/index.js';
 import type { ConnectionOptions } from 'node:tls';
@@ -70,7 +71,8 @@ export function sslOptionsOf(mode: SslMode, host: string, tls: MiddlewareTarget[
     require: { rejectUnauthorized: false },
     // verify-ca: the chain is checked, the host name is not.
     'verify-ca': { rejectUnauthorized: true, checkServerIdentity: () => undefined },
-    'verify-full': { rejectUnauthorized: true, servername: tls?.servername ?? host },
+    // An IP address is no SNI name (RFC 6066; node warns): the identity is then checked against `host`.
+    'verify-full': { rejectUnauthorized: true, ...(tls?.servername || !isIP(host) ? { servername: tls?.servername ?? host } : {}) },
   };
   return { ...files, ...verify[mode] };
 }

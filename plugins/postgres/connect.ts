@@ -8,6 +8,7 @@ import type { ConnectionOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { settingsOf, sslOptionsOf, type ConnectSettings } from './connect-settings.js';
 import { isSqlState, toKsaError } from './pg-errors.js';
+import { asConnectedStream, connectPreferTls } from './prefer-tls.js';
 
 export interface PgConn {
   /** Runs one guarded statement; rows as plain objects. */
@@ -37,40 +38,50 @@ const raceAbort = <T>(ctx: PluginContext, work: Promise<T>): Promise<T> => raceS
 
 async function openClient(ctx: PluginContext, s: ConnectSettings, ssl: ConnectionOptions | false, password: string | undefined, parameters: Record<string, string>): Promise<pg.Client> {
   const remaining = Math.max(1, ctx.deadline - Date.now());
-  const client = new pg.Client({
-    host: s.host,
-    port: s.port,
-    database: s.database,
-    user: s.user,
-    ...(password !== undefined ? { password } : {}),
-    ssl,
-    application_name: 'ksa',
-    // Connecting (TCP, SSLRequest, SCRAM: 4-5 round trips) takes most of the budget on a slow link;
-    // the snapshot needs one or two more (collect.ts), so a fifth of it is kept for them.
-    connectionTimeoutMillis: Math.max(50, Math.min(Math.floor(remaining * 0.8), s.connectTimeoutMs ?? Infinity)),
-    query_timeout: Math.max(50, remaining - 100),
-    statement_timeout: Math.max(25, remaining - 300),
-    // Read-only from the first statement: the startup packet sets it, the probe verifies it.
-    options: '-c default_transaction_read_only=on',
-  });
-  client.on('error', () => undefined); // a dropped socket surfaces as the pending query's rejection
-  // pg keeps none of the startup ParameterStatus messages; collect plans its SQL from them.
-  (client as unknown as { connection: { on(e: 'parameterStatus', f: (m: { parameterName: string; parameterValue: string }) => void): void } })
-    .connection.on('parameterStatus', (m) => { parameters[m.parameterName] = m.parameterValue; });
+  // Connecting (TCP, SSLRequest, SCRAM: 4-5 round trips) takes most of the budget on a slow link;
+  // the snapshot needs one or two more (collect.ts), so a fifth of it is kept for them.
+  const connectBy = Date.now() + Math.max(50, Math.min(Math.floor(remaining * 0.8), s.connectTimeoutMs ?? Infinity));
+  const unixSocket = s.host.startsWith('/');
   // Another service on the port (Redis, Kafka, HTTP, a TLS endpoint ...) is named at its first answer,
-  // not at the connect timeout: pg's own socket is watched (a Unix socket path is always PostgreSQL's).
-  const watch = s.host.startsWith('/') ? undefined : watchFirstAnswer({
+  // not at the connect timeout: the socket is watched (a Unix socket path is always PostgreSQL's).
+  const watch = unixSocket ? undefined : watchFirstAnswer({
     host: s.host, port: s.port, expected: 'postgresql', tls: false, plaintextFix: '', signal: ctx.signal,
     tlsFix: 'PostgreSQL negotiates TLS itself (--sslmode require): connect to the server\'s own port, not a TLS endpoint in front of it',
   });
-  watch?.attach((client as unknown as { connection: { stream: Duplex } }).connection.stream);
-  const onAbort = () => { void client.end().catch(() => undefined); };
+  const watched = <T>(work: Promise<T>): Promise<T> => raceAbort(ctx, watch ? Promise.race([work, watch.mismatch]) : work);
+  let client: pg.Client | undefined;
+  const onAbort = () => { void client?.end().catch(() => undefined); };
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    await raceAbort(ctx, watch ? Promise.race([client.connect(), watch.mismatch]) : client.connect());
+    // sslmode=prefer negotiates on one socket (prefer-tls.ts); the other modes leave TLS to pg.
+    const negotiated = s.sslmode === 'prefer' && ssl && !unixSocket
+      ? await watched(connectPreferTls({ host: s.host, port: s.port, ssl, timeoutMs: connectBy - Date.now(), signal: ctx.signal, onSocket: (socket) => watch?.attach(socket) }))
+      : undefined;
+    if (negotiated && !negotiated.tls) ctx.logger.debug('server does not offer TLS; sslmode=prefer continues without it on the same socket', { host: s.host, port: s.port });
+    client = new pg.Client({
+      host: s.host,
+      port: s.port,
+      database: s.database,
+      user: s.user,
+      ...(password !== undefined ? { password } : {}),
+      // libpq never uses TLS on a Unix socket, whatever the sslmode.
+      ...(negotiated ? { ssl: false, stream: () => asConnectedStream(negotiated.socket) } : { ssl: unixSocket ? false : ssl }),
+      application_name: 'ksa',
+      connectionTimeoutMillis: Math.max(50, connectBy - Date.now()),
+      query_timeout: Math.max(50, remaining - 100),
+      statement_timeout: Math.max(25, remaining - 300),
+      // Read-only from the first statement: the startup packet sets it, the probe verifies it.
+      options: '-c default_transaction_read_only=on',
+    });
+    client.on('error', () => undefined); // a dropped socket surfaces as the pending query's rejection
+    // pg keeps none of the startup ParameterStatus messages; collect plans its SQL from them.
+    (client as unknown as { connection: { on(e: 'parameterStatus', f: (m: { parameterName: string; parameterValue: string }) => void): void } })
+      .connection.on('parameterStatus', (m) => { parameters[m.parameterName] = m.parameterValue; });
+    if (!negotiated) watch?.attach((client as unknown as { connection: { stream: Duplex } }).connection.stream);
+    await watched(client.connect());
   } catch (error) {
     ctx.signal.removeEventListener('abort', onAbort);
-    void client.end().catch(() => undefined);
+    void client?.end().catch(() => undefined);
     throw (await watch?.verdict()) ?? error;
   } finally {
     watch?.stop();
@@ -87,15 +98,6 @@ async function connectOne(ctx: PluginContext, endpoint: string, target: Middlewa
     return await openClient(ctx, s, ssl, target.auth.password, parameters);
   } catch (error) {
     if (isKsaError(error)) throw error;
-    // sslmode=prefer: a server without TLS gets a plain connection, as libpq does.
-    if (s.sslmode === 'prefer' && /does not support SSL/i.test((error as Error)?.message ?? '')) {
-      ctx.logger.debug('server does not offer TLS; sslmode=prefer continues without it', { host: s.host, port: s.port });
-      try {
-        return await openClient(ctx, s, false, target.auth.password, parameters);
-      } catch (retryError) {
-        throw isKsaError(retryError) ? retryError : toKsaError(retryError, secrets, `connect to ${s.host}:${s.port}`, { user: s.user, auth: target.auth });
-      }
-    }
     throw toKsaError(error, secrets, `connect to ${s.host}:${s.port}`, { user: s.user, auth: target.auth });
   }
 }

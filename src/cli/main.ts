@@ -176,13 +176,9 @@ export async function main(argv: string[], version: string): Promise<number> {
     .description('diagnose every ksa.yaml target on its own schedule until stopped (docs/WATCH.md); events as JSON lines in a pipe, a live table on a terminal')
     .option('--config <file>', 'ksa.yaml (also KSA_CONFIG, ./ksa.yaml)')
     .option('--target <name>', 'only this ksa.yaml target (repeatable)', collect)
-    .option('--state-dir <dir>', 'state and journal (default: KSA_STATE_DIR, $XDG_STATE_HOME/ksa or ~/.local/state/ksa)')
     .option('--once', "one cycle of every target, then exit with the gate's exit code (as ksa diagnose --config)")
-    .option('--watch-config', 'reload ksa.yaml when the file changes (as on SIGHUP)')
-    .option('-o, --output <format>', 'auto | json | table (auto: a table on a terminal, JSON lines in a pipe)', 'auto')
-    .option('--grace <duration>', 'on SIGTERM/SIGINT, how long cycles in flight may finish', '10s')
-    .option('--fail-on <level>', 'what counts as failing for the gate and the alerts: warning | critical (default: ksa.yaml or warning)')
-    .option('--health-every <duration>', 'self-health events this often', '60s')
+    .option('-o, --output <format>', 'auto | json | table (auto: a table on a terminal, JSON lines in a pipe)', 'auto');
+  loopOptions(watch)
     .action(async (flags) => {
       const { runWatch } = await import('./commands/watch.js');
       exitCode = await runWatch(runtime(), flags, version);
@@ -197,6 +193,19 @@ export async function main(argv: string[], version: string): Promise<number> {
       runtime();
       // `ksa watch status --state-dir d`: commander hands the flag to `watch`, which declares it too.
       out(runWatchStatus({ ...flags, stateDir: flags.stateDir ?? watch.opts().stateDir }));
+    });
+
+  const serve = program
+    .command('serve')
+    .description('ksa watch with an HTTP face (docs/SERVE.md): /metrics and /probe for Prometheus, the /api/v1 management API, a status page')
+    .option('--config <file>', 'ksa.yaml (also KSA_CONFIG, ./ksa.yaml)')
+    .option('--listen <host:port>', 'where to accept connections (default: serve.listen of ksa.yaml, else 127.0.0.1:9469)')
+    .option('--shard <i/n>', 'run only the targets rendezvous hashing gives to shard i of n (a StatefulSet ordinal is i)')
+    .option('-o, --output <format>', 'none | json | table | auto: the watch output on stdout', 'none');
+  loopOptions(serve)
+    .action(async (flags) => {
+      const { runServe } = await import('./commands/serve.js');
+      exitCode = await runServe(runtime(), flags, version);
     });
 
   const config = program.command('config').description('ksa.yaml helpers');
@@ -386,4 +395,14 @@ function reportFailure(error: unknown, debug: boolean, program: Command, argv: r
   process.stderr.write(`ksa: ${info.code} ${info.message.split('\n')[0]}\n`);
   if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
   return 3;
+}
+
+/** The options of the watch loop itself, shared by `ksa watch` and `ksa serve` (the same loop). */
+function loopOptions(command: Command): Command {
+  return command
+    .option('--state-dir <dir>', 'state and journal (default: KSA_STATE_DIR, $XDG_STATE_HOME/ksa or ~/.local/state/ksa)')
+    .option('--watch-config', 'reload ksa.yaml when the file changes (as on SIGHUP)')
+    .option('--grace <duration>', 'on SIGTERM/SIGINT, how long cycles in flight may finish', '10s')
+    .option('--fail-on <level>', 'what counts as failing for the gate and the alerts: warning | critical (default: ksa.yaml or warning)')
+    .option('--health-every <duration>', 'self-health events this often', '60s');
 }

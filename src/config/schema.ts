@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { PluginConfigSchema, ThresholdOverrideSchema, TlsOptionsSchema } from '../core/schemas.js';
 import { SANDBOX_SETTINGS } from '../core/isolation/plugin-sandbox.js';
 import { WatchPolicySchema } from '../watch/policy.js';
+import { RecoveryConfigSchema } from '../recovery/rule-schema.js';
+import { ServeConfigSchema } from '../serve/serve-config.js';
 
 const duration = z.string().regex(/^\d+(?:\.\d+)?(ms|s|m|h)$/, 'a duration such as 500ms, 10s or 2m');
 
@@ -51,6 +53,10 @@ export const ConfigSchema = z.strictObject({
   targets: z.array(TargetSchema).min(1, 'at least one target'),
   /** `sandbox:` is how external plugin hosts are isolated (--plugin-sandbox wins); every other key is a plugin id. */
   plugins: z.object({ discovery: DiscoverySchema.optional(), sandbox: z.enum(SANDBOX_SETTINGS as [string, ...string[]]).optional() }).catchall(PluginConfigSchema).default({}),
+  /** ksa watch: recovery rules, dry-run unless `mode: enforce` or --enforce (docs/RECOVERY.md). */
+  recovery: RecoveryConfigSchema.optional(),
+  /** ksa serve: listen address, TLS, API tokens, /probe (docs/SERVE.md). */
+  serve: ServeConfigSchema.optional(),
 });
 
 export type KsaConfig = z.infer<typeof ConfigSchema>;

@@ -4,7 +4,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export function builtinEntryPath(packageRoot: string, manifest: { id: string; entry: string }): string {
+export function builtinEntryPath(packageRoot: string, manifest: { id: string; entry?: string | undefined }): string {
+  // A recovery plugin is data only: no code to import (its manifest is where it lives).
+  if (manifest.entry === undefined) return join(packageRoot, 'manifests', `${manifest.id}.yaml`);
   const bundled = join(packageRoot, 'dist', 'bundle', 'plugins', `${manifest.id}.js`);
   return existsSync(bundled) ? bundled : resolve(packageRoot, 'dist', manifest.entry);
 }

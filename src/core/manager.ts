@@ -10,6 +10,7 @@ import { PluginRegistry, type RegistryEntry } from './registry.js';
 import { SCHEMA_VERSION } from './versions.js';
 import { unknownResult } from './unknown-result.js';
 import { admitAction } from './action-policy.js';
+import { checkParams } from './action-params.js';
 import { roundToHundredths } from './round.js';
 import { redactSecrets } from './redact.js';
 import { targetSecrets } from './plugin-options.js';
@@ -226,8 +227,10 @@ export class PluginManager {
     const entry = this.registry.require(pluginId);
     // The one place that decides (src/core/action-policy.ts), from the manifest, in the main
     // process: the plugin is not even started for a refused action, whatever the isolation mode.
-    admitAction(entry.manifest, action, allowWrite);
-    const payload: ExecutePayload = { plugin: this.ref(entry), target, action, params, allowWrite };
+    const spec = admitAction(entry.manifest, action, allowWrite);
+    // Declared parameters reach the plugin checked and typed (src/core/action-params.ts).
+    const checked = spec.params ? checkParams(spec.params, params, 'params') : params;
+    const payload: ExecutePayload = { plugin: this.ref(entry), target, action, params: checked, allowWrite };
     const outcome = await this.callPlugin<ActionOutcome>(entry, 'execute', payload, Date.now() + timeoutMs);
     if (!outcome.ok) return { ok: false, detail: redactSecrets(`${outcome.error?.code}: ${outcome.error?.message}`, targetSecrets(target, entry.manifest)) };
     return outcome.value ?? { ok: false, detail: 'no outcome' };

@@ -77,7 +77,8 @@ export function readExternalPackage(dir: string): ManifestRecord {
     raw = pkg.ksa;
   }
   const manifest = validateManifest(raw, file);
-  const entryPath = resolve(root, manifest.entry);
+  // A recovery plugin is data only (no entry): its manifest file stands in for the code's path.
+  const entryPath = manifest.entry === undefined ? file : resolve(root, manifest.entry);
   if (!entryPath.startsWith(root + sep)) throw ksaError('KSA_ERR_MANIFEST_INVALID', `${file}: entry: must stay inside the package`);
   return { manifest, source: 'external', location: root, entryPath };
 }

@@ -6,8 +6,18 @@
 import { parseDuration } from './duration.js';
 import { parseEndpoint } from './endpoint.js';
 
-export const OPTION_TYPES = ['string', 'integer', 'number', 'boolean', 'duration', 'list', 'endpoints'] as const;
+export const OPTION_TYPES = ['string', 'integer', 'number', 'boolean', 'duration', 'list', 'endpoints', 'records'] as const;
 export type OptionType = (typeof OPTION_TYPES)[number];
+/** What a field of a `records` item may be: records do not nest. */
+export const FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'duration', 'list'] as const;
+
+/** One field of a `records` option's items (`checks: [{ id, query, warning }]`). */
+export interface FieldRule extends Omit<OptionRule, 'type' | 'fields' | 'port'> {
+  type: (typeof FIELD_TYPES)[number];
+  required?: boolean | undefined;
+  /** No two items may have the same value (an id). */
+  unique?: boolean | undefined;
+}
 
 /** The declaration's fields that judge a value (the rest, flag and help, is the CLI's). */
 export interface OptionRule {
@@ -18,6 +28,8 @@ export interface OptionRule {
   max?: number | string | undefined;
   /** `endpoints`: port assumed for an item without one. */
   port?: number | undefined;
+  /** `records`: the fields of each item, each checked as an option of its type. */
+  fields?: Readonly<Record<string, FieldRule>> | undefined;
 }
 
 export type Checked = { ok: true; value: unknown } | { ok: false; why: string };
@@ -73,6 +85,43 @@ const COERCE: Record<OptionType, (raw: unknown, rule: OptionRule) => Checked> = 
     }
     return ok(list);
   },
+  // A list of objects (ksa.yaml; on the command line a JSON array): declared fields only, each checked.
+  records: (raw, rule) => {
+    let list: unknown = raw;
+    if (typeof raw === 'string') {
+      try {
+        list = JSON.parse(raw);
+      } catch {
+        return bad('is not a list of records (in ksa.yaml a YAML list of mappings; on the command line a JSON array)');
+      }
+    }
+    if (!Array.isArray(list)) return bad('is not a list of records (a YAML list of mappings)');
+    const fields = rule.fields ?? {};
+    const out: Array<Record<string, unknown>> = [];
+    for (const [i, item] of list.entries()) {
+      const at = `item ${i + 1}`;
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) return bad(`has ${at} that is not a mapping`);
+      const record: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(item as Record<string, unknown>)) {
+        const field = Object.hasOwn(fields, key) ? fields[key] : undefined;
+        if (!field) return bad(`has ${at} with an unknown field ${JSON.stringify(key.slice(0, 40))} (fields: ${Object.keys(fields).join(', ')})`);
+        if (value === undefined || value === null) continue;
+        const checked = checkOptionValue(value, field);
+        if (!checked.ok) return bad(`has ${at} whose ${key} ${checked.why}`);
+        record[key] = checked.value;
+      }
+      const missing = Object.entries(fields).find(([key, field]) => field.required && record[key] === undefined);
+      if (missing) return bad(`has ${at} without its ${missing[0]}`);
+      out.push(record);
+    }
+    for (const [key, field] of Object.entries(fields)) {
+      if (!field.unique) continue;
+      const values = out.map((r) => r[key]).filter((v) => v !== undefined);
+      const twice = values.find((v, i) => values.indexOf(v) !== i);
+      if (twice !== undefined) return bad(`has two items with ${key} ${JSON.stringify(twice)} (${key} must be unique)`);
+    }
+    return ok(out);
+  },
 };
 
 /** A bound (min/max) in the value's unit: milliseconds for durations. */
@@ -101,7 +150,7 @@ export function checkOptionValue(raw: unknown, rule: OptionRule): Checked {
 
 /** What a user writes for a value of this type, for fixes and help (`--depth <n>`). */
 export const VALUE_HINT: Record<OptionType, string> = {
-  string: 'value', integer: 'n', number: 'n', boolean: 'true|false', duration: 'duration', list: 'a,b', endpoints: 'host:port,...',
+  string: 'value', integer: 'n', number: 'n', boolean: 'true|false', duration: 'duration', list: 'a,b', endpoints: 'host:port,...', records: 'json',
 };
 
 /** Problems of one declaration itself (for the manifest schema): a default that fails its own rule, a bad pattern, ... */
@@ -130,5 +179,9 @@ export function declarationProblems(spec: OptionRule & { default?: unknown; requ
   if (spec.unixSocket && spec.type !== 'string') out.push({ field: 'unixSocket', message: 'applies to a string option (a socket path)' });
   if (spec.suppliesEndpoints && spec.type !== 'endpoints') out.push({ field: 'suppliesEndpoints', message: 'applies to an endpoints option' });
   if (spec.port !== undefined && spec.type !== 'endpoints') out.push({ field: 'port', message: 'applies to an endpoints option' });
+  if ((spec.fields !== undefined) !== (spec.type === 'records')) out.push({ field: 'fields', message: spec.type === 'records' ? 'is required for a records option (the fields of its items)' : 'applies to a records option' });
+  for (const [name, field] of Object.entries(spec.fields ?? {})) {
+    for (const p of declarationProblems(field)) out.push({ field: `fields.${name}.${p.field}`, message: p.message });
+  }
   return out;
 }

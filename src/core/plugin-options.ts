@@ -120,6 +120,7 @@ function describeSpec(spec: OptionSpec): string {
   if (spec.enum) return `one of ${spec.enum.join(', ')}`;
   const article: Record<OptionSpec['type'], string> = {
     string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false', duration: 'a duration such as 500ms or 2s', list: 'a comma-separated list', endpoints: 'host:port endpoints, comma-separated',
+    records: `a list of records with the fields ${Object.keys(spec.fields ?? {}).join(', ')} (ksa.yaml, or a JSON array)`,
   };
   const range = spec.min !== undefined && spec.max !== undefined ? ` from ${spec.min} to ${spec.max}` : spec.min !== undefined ? ` of at least ${spec.min}` : spec.max !== undefined ? ` of at most ${spec.max}` : '';
   return `${article[spec.type]}${range}${spec.pattern ? ` matching ${spec.pattern}` : ''}`;

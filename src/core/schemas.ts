@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { manifestOperationProblems } from './operation-entries.js';
 import { SCHEMA_VERSION } from './versions.js';
-import { declarationProblems, OPTION_TYPES } from './option-values.js';
+import { declarationProblems, FIELD_TYPES, OPTION_TYPES } from './option-values.js';
 import { ConventionsSchema, conventionProblems } from './conventions-schema.js';
 
 export { SCHEMA_VERSION, PLUGIN_API_VERSION } from './versions.js';
@@ -12,11 +12,30 @@ export { SCHEMA_VERSION, PLUGIN_API_VERSION } from './versions.js';
 export const SeveritySchema = z.enum(['info', 'warning', 'critical']);
 export const StatusSchema = z.enum(['healthy', 'warning', 'critical', 'unknown']);
 export const PluginStateSchema = z.enum(['Unloaded', 'Loaded', 'Initialized', 'Running', 'Stopped', 'Failed']);
-export const PluginTypeSchema = z.enum(['middleware', 'exporter', 'analyzer']);
+export const PluginTypeSchema = z.enum(['middleware', 'exporter', 'analyzer', 'recovery']);
 export const CapabilitySchema = z.enum(['health-check', 'metrics', 'diagnose', 'execute']);
 
 const idPattern = /^[a-z][a-z0-9-]*$/;
 export const PluginIdSchema = z.string().regex(idPattern, 'lowercase letters, digits and dashes, starting with a letter');
+
+/**
+ * A parameter of an action (`--param key=value`, a recovery rule's `params:`), checked and coerced
+ * to its type before the action runs, like an option: the same types and rules.
+ */
+export const ActionParamSchema = z.strictObject({
+  type: z.enum(OPTION_TYPES),
+  description: z.string().max(200).optional(),
+  required: z.boolean().optional(),
+  enum: z.array(z.union([z.string(), z.number()])).min(1).max(50).optional(),
+  /** A JavaScript regular expression the value (each item of a list) must match. */
+  pattern: z.string().max(200).optional(),
+  min: z.union([z.number(), z.string()]).optional(),
+  max: z.union([z.number(), z.string()]).optional(),
+  /** Redacted from events, history and the audit log. */
+  secret: z.boolean().optional(),
+}).superRefine((spec, ctx) => {
+  for (const p of declarationProblems(spec)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
+});
 
 export const ActionSpecSchema = z.strictObject({
   name: z.string().regex(idPattern),
@@ -24,6 +43,21 @@ export const ActionSpecSchema = z.strictObject({
   description: z.string().optional(),
   /** Operations admitted only while this action runs (e.g. `FUNCTION pg_terminate_backend`). */
   operations: z.array(z.string().min(1)).optional(),
+  /** Its parameters, typed: checked by ksa before the plugin (or the program) is called. */
+  params: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _'), ActionParamSchema).optional(),
+});
+
+/**
+ * What a recovery plugin runs for one of its actions: ksa's engine starts the program, never a
+ * shell; each argv item is one argument. `{{params.<name>}}` and `{{target.name}}` are replaced
+ * by the checked value (a list parameter standing alone fills several arguments).
+ */
+export const RecoveryCommandSchema = z.strictObject({
+  argv: z.array(z.string().min(1).max(500)).min(1).max(100),
+  /** Run when every attempt failed (the rollback the action declares). */
+  rollback: z.array(z.string().min(1).max(500)).min(1).max(100).optional(),
+  /** What it changes, in words, for `ksa plugin info` and the audit trail. */
+  mutates: z.string().min(1).max(200),
 });
 
 /** Text a manifest supplies for `ksa diagnose --help`: one terminal line, no control characters. */
@@ -38,15 +72,9 @@ export const ManifestCredentialsSchema = z.strictObject({
   passwordEnv: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name')).max(8).default([]),
 });
 
-/**
- * A plugin option: a key of a target's `options:` (`--option key=value`) and of the plugin's
- * `plugins.<id>.config`, checked and coerced by ksa before any plugin code runs. `flag:` makes it
- * a `ksa diagnose` flag (help text: description); the CLI itself declares no middleware flag.
- */
-export const OptionSpecSchema = z.strictObject({
-  type: z.enum(OPTION_TYPES),
+/** What judges a value, for an option and for a field of a `records` option's items. */
+const VALUE_RULE_SHAPE = {
   description: HelpLineSchema.optional(),
-  default: z.unknown().optional(),
   enum: z.array(z.union([z.string(), z.number()])).min(1).max(50).optional(),
   /** A JavaScript regular expression the value (each item of a list) must match somewhere. */
   pattern: z.string().max(200).optional(),
@@ -54,6 +82,25 @@ export const OptionSpecSchema = z.strictObject({
   min: z.union([z.number(), z.string()]).optional(),
   max: z.union([z.number(), z.string()]).optional(),
   required: z.boolean().optional(),
+};
+
+/** A field of a `records` option's items. */
+export const FieldSpecSchema = z.strictObject({
+  type: z.enum(FIELD_TYPES),
+  ...VALUE_RULE_SHAPE,
+  /** No two items may share the value (an id). */
+  unique: z.boolean().optional(),
+});
+
+/**
+ * A plugin option: a key of a target's `options:` (`--option key=value`) and of the plugin's
+ * `plugins.<id>.config`, checked and coerced by ksa before any plugin code runs. `flag:` makes it
+ * a `ksa diagnose` flag (help text: description); the CLI itself declares no middleware flag.
+ */
+export const OptionSpecSchema = z.strictObject({
+  type: z.enum(OPTION_TYPES),
+  default: z.unknown().optional(),
+  ...VALUE_RULE_SHAPE,
   /** Redacted from every output (report, snapshot, errors, logs), like a password. */
   secret: z.boolean().optional(),
   /** `plugin`: only in plugins.<id>.config (ctx.config), one value for every target. Default: target. */
@@ -70,6 +117,8 @@ export const OptionSpecSchema = z.strictObject({
   suppliesEndpoints: z.boolean().optional(),
   /** `endpoints`: the port of an item written without one. */
   port: z.number().int().min(1).max(65535).optional(),
+  /** `records`: the fields of each item (`checks: [{ id, query, warning }]`). */
+  fields: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _'), FieldSpecSchema).optional(),
 }).superRefine((spec, ctx) => {
   for (const p of declarationProblems(spec)) ctx.addIssue({ code: 'custom', path: [p.field], message: p.message });
 });
@@ -133,7 +182,8 @@ export const ManifestSchema = z.strictObject({
   middleware: z.string().regex(idPattern).optional(),
   /** Port assumed when an endpoint omits it (the middleware's well-known port). */
   defaultPort: z.number().int().min(1).max(65535).optional(),
-  entry: z.string().min(1),
+  /** The plugin's code; a recovery plugin is data only (its `commands:`) and has none. */
+  entry: z.string().min(1).optional(),
   description: z.string().default(''),
   capabilities: z.array(CapabilitySchema).default([]),
   categories: z.array(z.string().regex(idPattern)).default([]),
@@ -162,7 +212,14 @@ export const ManifestSchema = z.strictObject({
   conventions: ConventionsSchema.optional(),
   /** Reads beyond the plugin's own package under the sandbox (external plugins; built-ins are trusted code). */
   permissions: ManifestPermissionsSchema.optional(),
+  /** type recovery: the program each action runs (ksa runs it; the plugin never starts processes). */
+  commands: z.record(z.string().regex(idPattern), RecoveryCommandSchema).optional(),
 }).superRefine((m, ctx) => {
+  if (m.type !== 'recovery' && m.entry === undefined) ctx.addIssue({ code: 'custom', path: ['entry'], message: `is required for a ${m.type} plugin` });
+  if (m.type === 'recovery') {
+    for (const a of m.actions) if (!m.commands?.[a.name]) ctx.addIssue({ code: 'custom', path: ['commands'], message: `action ${a.name} has no command` });
+    for (const name of Object.keys(m.commands ?? {})) if (!m.actions.some((a) => a.name === name)) ctx.addIssue({ code: 'custom', path: ['commands', name], message: 'is not a declared action' });
+  } else if (m.commands) ctx.addIssue({ code: 'custom', path: ['commands'], message: 'only recovery plugins declare commands' });
   for (const p of manifestOperationProblems(m)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
   for (const p of conventionProblems(m)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
 }).transform(({ checks, checkDocs, ...manifest }) => {

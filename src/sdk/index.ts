@@ -24,3 +24,5 @@ export { parseEndpoint } from '../core/endpoint.js';
 export type { ParsedEndpoint } from '../core/endpoint.js';
 export { redactEndpoint, redactSecrets } from '../core/redact.js';
 export type * from '../core/types.js';
+export { httpGet, readTlsMaterial } from './http-get.js';
+export type { HttpAnswer, HttpGetOptions, HttpHop, TlsMaterial } from './http-get.js';

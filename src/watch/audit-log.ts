@@ -14,7 +14,10 @@ import type { WatchEvent, WatchEventDraft, WatchEventKind } from './events.js';
 import { RotatingFile, type RotationPolicy } from './rotating-file.js';
 
 /** What the audit log records: every kind but the periodic self-health samples. */
-export const AUDIT_KINDS: readonly WatchEventKind[] = ['finding', 'target', 'host', 'plugin', 'config-reload', 'watcher', 'store'];
+export const AUDIT_KINDS: readonly WatchEventKind[] = [
+  'finding', 'target', 'host', 'plugin', 'config-reload', 'watcher', 'store',
+  'recovery-planned', 'recovery-skipped', 'recovery-started', 'recovery-succeeded', 'recovery-failed', 'recovery-escalated',
+];
 
 /** The durable subscriber name (its cursor in the state store). */
 export const AUDIT_SUBSCRIBER = 'audit';

@@ -163,6 +163,99 @@ export const HealthEventSchema = z.strictObject({
   hostRestarts: z.number().int().nonnegative(),
 });
 
+/** What a recovery event is about: the rule, the finding's episode, the action and the attempt (src/recovery/). */
+const recoveryFields = {
+  target: TargetNameSchema,
+  /** The recovery rule's name (ksa.yaml `recovery.rules[].name`). */
+  rule: z.string().max(200),
+  /** The episode of the finding (or of the unreachable target) the recovery attaches to. */
+  episode: z.string(),
+  finding: z.strictObject({ id: z.string(), node: z.string().optional(), severity: SeveritySchema.optional() }).optional(),
+  /** `<plugin>/<action>`: a middleware plugin's action or a recovery plugin's command. */
+  action: z.string().max(300),
+  /** Whether the action writes to the target (declared by its plugin). */
+  mutating: z.boolean(),
+  /** 1, 2, ...: the attempt this event is about (0 when none ran yet). */
+  attempt: z.number().int().nonnegative(),
+  maxAttempts: z.number().int().positive(),
+  /** The engine was not enforcing: nothing ran. */
+  dryRun: z.boolean(),
+  /** The action's parameters as rendered from the finding (secrets redacted). */
+  params: z.record(z.string(), z.unknown()).optional(),
+  /** The program and its arguments (recovery plugins); never run through a shell. */
+  argv: z.array(z.string().max(2000)).max(200).optional(),
+  /** Why: what would run (dry-run), why it was skipped, why it failed. */
+  reason: z.string().max(1000).optional(),
+};
+
+/** An action attempt's outcome: exit code and output excerpt (commands), the plugin's detail (actions). */
+const AttemptOutcomeSchema = z.strictObject({
+  ok: z.boolean(),
+  detail: z.string().max(2000),
+  exitCode: z.number().int().nullable().optional(),
+  /** Truncated to 2 KB each. */
+  stdout: z.string().max(4000).optional(),
+  stderr: z.string().max(4000).optional(),
+  durationMs: z.number().nonnegative(),
+});
+
+/** A rule matched: what will run (or, in dry-run, what would have run). */
+export const RecoveryPlannedEventSchema = z.strictObject({ ...envelope, kind: z.literal('recovery-planned'), ...recoveryFields });
+
+/** A rule matched but nothing ran: cooldown, another action in flight on the target, the global rate limit, an unreachable target. */
+export const RecoverySkippedEventSchema = z.strictObject({
+  ...envelope, kind: z.literal('recovery-skipped'), ...recoveryFields,
+  why: z.enum(['cooldown', 'in-flight', 'rate-limited', 'unreachable', 'invalid-params']),
+  /** cooldown / rate-limited: when an action may run again. */
+  until: IsoTimeSchema.optional(),
+});
+
+/** An attempt starts (after the target's snapshot was saved). */
+export const RecoveryStartedEventSchema = z.strictObject({
+  ...envelope, kind: z.literal('recovery-started'), ...recoveryFields,
+  /** The snapshot of the target taken before this mutating attempt (a file in the state dir). */
+  snapshot: z.string().optional(),
+});
+
+/** The action ran and the re-diagnosis found the finding resolved. */
+export const RecoverySucceededEventSchema = z.strictObject({ ...envelope, kind: z.literal('recovery-succeeded'), ...recoveryFields, outcome: AttemptOutcomeSchema });
+
+/** An attempt failed (the action failed, or the finding still fires after it); `nextAttemptAt` when another follows. */
+export const RecoveryFailedEventSchema = z.strictObject({
+  ...envelope, kind: z.literal('recovery-failed'), ...recoveryFields,
+  outcome: AttemptOutcomeSchema.optional(),
+  nextAttemptAt: IsoTimeSchema.optional(),
+});
+
+/** Every attempt failed: a human is needed. Carries the attempts so routing can raise the severity after N failures. */
+export const RecoveryEscalatedEventSchema = z.strictObject({
+  ...envelope, kind: z.literal('recovery-escalated'), ...recoveryFields,
+  /** Failed attempts so far (the notifiers' severity routing reads it). */
+  failedAttempts: z.number().int().nonnegative(),
+  attempts: z.array(z.strictObject({ attempt: z.number().int().positive(), at: IsoTimeSchema, ok: z.boolean(), detail: z.string().max(500) })).max(50),
+  /** The action's rollback, when it declares one: what it gave. */
+  rollback: AttemptOutcomeSchema.optional(),
+});
+
+/** A write call to ksa serve's API (docs/SERVE.md): who, what, and how it ended. Read calls are not recorded. */
+export const ApiCallEventSchema = z.strictObject({
+  ...envelope,
+  kind: z.literal('api-call'),
+  /** The target the call was about, if any. */
+  target: TargetNameSchema.optional(),
+  method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']),
+  /** The request path without its query. */
+  path: z.string().max(500),
+  /** The name of the token that authorized it (serve.auth.tokens[].name), never the token. */
+  caller: z.string().max(64),
+  scope: z.enum(['read', 'admin']),
+  /** The HTTP status answered. */
+  status: z.number().int().min(100).max(599),
+  remote: z.string().max(100).optional(),
+  /** What it did or why it was refused (one line). */
+  detail: z.string().max(1000).optional(),
+});
+
 /** Every event kind; recovery and notification events are added here by their issues. */
 export const WatchEventSchema = z.discriminatedUnion('kind', [
   FindingTransitionSchema,
@@ -173,6 +266,13 @@ export const WatchEventSchema = z.discriminatedUnion('kind', [
   WatcherEventSchema,
   StoreEventSchema,
   HealthEventSchema,
+  RecoveryPlannedEventSchema,
+  RecoverySkippedEventSchema,
+  RecoveryStartedEventSchema,
+  RecoverySucceededEventSchema,
+  RecoveryFailedEventSchema,
+  RecoveryEscalatedEventSchema,
+  ApiCallEventSchema,
 ]);
 
 export type FindingState = z.infer<typeof FindingStateSchema>;

@@ -109,6 +109,18 @@ export class Scheduler {
     await Promise.all([...this.entries.values()].map((e) => this.enqueue(e, now)));
   }
 
+  /**
+   * A cycle of one job now, on demand (ksa serve's /probe, the API's trigger): shares the cycle
+   * already queued or running rather than starting a second one, and takes a slot like any other
+   * cycle. Undefined for an unknown job or a stopped scheduler. Its lag is not measured (it was not
+   * scheduled).
+   */
+  runNow(name: string): Promise<void> | undefined {
+    const entry = this.entries.get(name);
+    if (!entry || this.stopped) return undefined;
+    return this.enqueue(entry, Number.NaN);
+  }
+
   /** No new cycles; resolves true when those in flight settle within `graceMs`, false if not. */
   async stop(graceMs: number): Promise<boolean> {
     this.stopped = true;
@@ -173,8 +185,8 @@ export class Scheduler {
   }
 
   private begin(entry: Entry, dueAt: number, settle: () => void): void {
-    const lagMs = Math.max(0, Date.now() - dueAt);
-    this.lag.add(lagMs);
+    const lagMs = Number.isNaN(dueAt) ? 0 : Math.max(0, Date.now() - dueAt);
+    if (!Number.isNaN(dueAt)) this.lag.add(lagMs);
     this.cycles++;
     let slotHeld = true;
     const release = () => {

@@ -40,6 +40,12 @@ export interface WatchSink extends CycleSink {
   health(h: WatcherHealth): Promise<void>;
   subscribe(name: string, handler: EventHandler, options?: { durable?: boolean; kinds?: readonly WatchEventKind[] }): () => void;
   records(): ReadonlyMap<string, TargetRecord>;
+  /** Persists and publishes events of the other rooms (ksa serve's api-call), as the loop's own. */
+  record(events: readonly WatchEventDraft[]): Promise<void>;
+  /** A named section of the state dir (another room's small JSON value; its owner validates it). */
+  section(name: string): unknown;
+  /** Sets (null: removes) a section, written through the journal like every change. */
+  setSection(name: string, value: unknown): Promise<void>;
 }
 
 export async function openWatchSink(options: WatchSinkOptions): Promise<WatchSink> {
@@ -102,5 +108,11 @@ export async function openWatchSink(options: WatchSinkOptions): Promise<WatchSin
       return () => sub.unsubscribe();
     },
     records: () => store.targets(),
+    record: (events) => emit(events),
+    section: (name) => store.section(name),
+    async setSection(name, value) {
+      // Written now (a switch the API answered must survive a kill -9); store events are published as usual.
+      bus.publish(await store.commit({ sections: { [name]: value }, sync: true }));
+    },
   };
 }

@@ -31,7 +31,11 @@ export interface WatcherOptions {
 export interface TargetView {
   name: string;
   plugin: string;
+  type: string;
   periodMs: number;
+  labels: Readonly<Record<string, string>>;
+  /** Cycles that ran to a result since the target was (re)started. */
+  cycles: number;
   last?: { at: number; result: DiagnosticResult };
 }
 
@@ -39,6 +43,7 @@ export class Watcher {
   private readonly targets = new Map<string, WatchTarget>();
   private readonly sessions = new Map<string, TargetSession>();
   private readonly last = new Map<string, { at: number; result: DiagnosticResult }>();
+  private readonly cycles = new Map<string, number>();
   private readonly scheduler: Scheduler;
   private readonly health: SelfHealth;
   private stopping = false;
@@ -101,8 +106,29 @@ export class Watcher {
   view(): TargetView[] {
     return [...this.targets.values()].map((t) => {
       const last = this.last.get(t.name);
-      return { name: t.name, plugin: t.request.pluginId, periodMs: t.periodMs, ...(last ? { last } : {}) };
+      return { name: t.name, plugin: t.request.pluginId, type: t.config.type, periodMs: t.periodMs, labels: t.config.labels ?? {}, cycles: this.cycles.get(t.name) ?? 0, ...(last ? { last } : {}) };
     });
+  }
+
+  /**
+   * Diagnoses one target now through the scheduler (its slot, its kept session, the same state
+   * machine): a cycle already queued or running is shared, never doubled. Undefined for a target
+   * this watcher does not run.
+   */
+  async runNow(name: string): Promise<{ at: number; result: DiagnosticResult } | undefined> {
+    const cycle = this.scheduler.runNow(name);
+    if (!cycle) return undefined;
+    await cycle;
+    return this.last.get(name);
+  }
+
+  hasTarget(name: string): boolean {
+    return this.targets.has(name);
+  }
+
+  /** The last cycle of one target (undefined before its first). */
+  lastOf(name: string): { at: number; result: DiagnosticResult } | undefined {
+    return this.last.get(name);
   }
 
   selfHealth(): WatcherHealth {
@@ -134,6 +160,7 @@ export class Watcher {
     this.sessions.delete(name);
     this.targets.delete(name);
     this.last.delete(name);
+    this.cycles.delete(name);
     await session?.close();
   }
 
@@ -148,6 +175,7 @@ export class Watcher {
     this.health.record(result.plugin.id, result.durationMs, result.status !== 'unknown');
     if (this.targets.get(name) !== target || this.stopping) return; // removed, restarted or shutting down: stale
     this.last.set(name, { at: now, result });
+    this.cycles.set(name, (this.cycles.get(name) ?? 0) + 1);
     await this.options.sink.cycle(target, result, now);
   }
 }

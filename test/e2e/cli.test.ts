@@ -331,7 +331,7 @@ describe.concurrent('plugin commands', () => {
   });
 
   it('plugin info --json: every built-in threshold key is accepted as a --threshold override', async () => {
-    for (const id of ['redis-diagnostics', 'kafka-diagnostics', 'mysql-diagnostics', 'postgres-diagnostics']) {
+    for (const id of ['redis-diagnostics', 'kafka-diagnostics', 'mysql-diagnostics', 'postgres-diagnostics', 'http-diagnostics']) {
       const run = await ksa(['plugin', 'info', id, '--json']);
       expect(run.code, run.stderr).toBe(0);
       const info = PluginListingSchema.shape.plugins.element.parse(JSON.parse(run.stdout));

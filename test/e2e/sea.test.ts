@@ -44,11 +44,11 @@ describe('dist/sea/ksa, run without node on PATH', () => {
     expect(r.status).toBe(0);
   });
 
-  it('lists the four built-in plugins from its embedded manifest index', () => {
+  it('lists the built-in plugins from its embedded manifest index', () => {
     const r = ksa(['plugin', 'list', '--json']);
     expect(r.status, r.stderr).toBe(0);
     const ids = (JSON.parse(r.stdout) as { plugins: Array<{ id: string }> }).plugins.map((p) => p.id).sort();
-    expect(ids).toEqual(['kafka-diagnostics', 'mysql-diagnostics', 'postgres-diagnostics', 'redis-diagnostics']);
+    expect(ids).toEqual(['http-diagnostics', 'kafka-diagnostics', 'mysql-diagnostics', 'postgres-diagnostics', 'redis-diagnostics']);
   });
 
   // auto is a worker thread for built-ins; none is deliberately not run: it is no isolation.

@@ -18,6 +18,7 @@ import { Watcher } from '../../watch/watcher.js';
 import { watchTargets, type WatchTarget } from '../../watch/watch-targets.js';
 import { openWatchSink, type WatchSink } from '../../watch/watch-sink.js';
 import { createWatchView } from '../../watch/watch-view.js';
+import type { WatchExtras } from '../../watch/watch-loop.js';
 import type { PluginManager } from '../../core/manager.js';
 import type { KsaConfig } from '../../config/schema.js';
 import type { Runtime } from '../runtime.js';
@@ -35,12 +36,12 @@ export interface WatchFlags {
   healthEvery: string;
 }
 
-const OUTPUTS = ['auto', 'table', 'json'] as const;
+const OUTPUTS = ['auto', 'table', 'json', 'none'] as const;
 /** After the grace period, what is left (sessions, hosts, files) gets this long before exit. */
 const CLOSE_MS = 1500;
 
 /** Returns the exit code: the gate's with --once, 0 after a signal. */
-export async function runWatch(rt: Runtime, flags: WatchFlags, version: string): Promise<number> {
+export async function runWatch(rt: Runtime, flags: WatchFlags, version: string, extras: WatchExtras = {}): Promise<number> {
   // V8's memory reducer runs full GCs whenever the process looks idle, i.e. between every two
   // cycles of a watcher at a 1 s interval: ~1-2.5 ms of CPU per cycle for nothing (bench/RESULTS.md,
   // "ksa watch"). Set before the plugin hosts start, so their heaps never get one either.
@@ -55,13 +56,18 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string):
   let config = loadConfig(file, process.env, readConfigText(file));
   let manager = await watchManager(rt, config, file);
   const failOn = () => (flags.failOn ? parseFailOn(flags.failOn) : config.defaults.failOn ?? 'warning');
+  let sinkRef: WatchSink | undefined;
   const build = (c: KsaConfig, m: PluginManager) => {
-    const targets = watchTargets(c, file, m, process.env, only);
+    const all = watchTargets(c, file, m, process.env, only);
+    const targets = extras.keep && sinkRef ? all.filter((t) => extras.keep!(t, { sink: sinkRef! })) : all;
     for (const t of targets) for (const s of targetSecrets(t.request.target, m.registry.require(t.request.pluginId).manifest)) rt.logger.addSecret(s);
     return targets;
   };
   let targets = build(config, manager);
   const sink: WatchSink = await openWatchSink({ stateDir: flags.stateDir, logger: rt.logger, secrets: () => rt.logger.secrets(), version, configFile: file, targets, once: flags.once === true });
+  sinkRef = sink;
+  // What stays out of this process can depend on the state dir (plugins disabled through ksa serve).
+  if (extras.keep) targets = build(config, manager);
   const watcher = new Watcher(manager, { concurrency: config.defaults.concurrency, failOn: failOn(), healthWindowMs: Math.max(60_000, healthEveryMs), sink });
   await watcher.apply(targets);
 
@@ -72,12 +78,12 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string):
   }
 
   const json = flags.output === 'json' || (flags.output === 'auto' && process.stdout.isTTY !== true);
-  const view = createWatchView({ json, color: rt.color, watcher, sink });
+  const view = flags.output === 'none' ? { stop: () => undefined } : createWatchView({ json, color: rt.color, watcher, sink });
   await sink.started(targets.length);
   watcher.start();
 
   let reloading: Promise<void> = Promise.resolve();
-  const reload = (why: string) => {
+  const reload = (why: string): Promise<void> => {
     reloading = reloading.then(async () => {
       let next: { config: KsaConfig; manager: PluginManager; targets: WatchTarget[] };
       try {
@@ -99,10 +105,12 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string):
       rt.logger.info(`config reloaded (${why}): ${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed`);
       await sink.reload({ outcome: 'accepted', file, added: diff.added.map((t) => t.name), removed: diff.removed, changed: diff.changed.map((t) => t.name) });
     });
+    return reloading;
   };
   let fileWatcher: FSWatcher | undefined;
   if (flags.watchConfig) fileWatcher = watchConfigFile(file, () => reload('file changed'));
   const healthTimer = setInterval(() => { void sink.health(watcher.selfHealth()); }, healthEveryMs);
+  const face = extras.attach ? await extras.attach({ file, watcher, sink, config: () => config, targets: () => targets, reload }) : undefined;
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.on('SIGHUP', () => reload('SIGHUP'));
@@ -110,6 +118,7 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string):
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   rt.logger.info(`${signal}: finishing the cycles in flight (grace ${graceMs} ms)`);
+  await face?.close().catch(() => undefined);
   clearInterval(healthTimer);
   fileWatcher?.close();
   await reloading;

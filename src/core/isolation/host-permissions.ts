@@ -25,6 +25,7 @@ export const TYPE_NEEDS: Record<PluginType, TypeNeeds> = {
   middleware: { network: true },
   exporter: { network: true },
   analyzer: { network: true },
+  recovery: { network: false },
 };
 
 export interface HostPolicy {

@@ -14,9 +14,16 @@ interface ManifestNames { middleware?: string; options?: Record<string, { flag?:
 const manifests = readdirSync(join(repoRoot, 'manifests')).filter((f) => f.endsWith('.yaml'))
   .map((f) => parseYaml(readFileSync(join(repoRoot, 'manifests', f), 'utf8')) as ManifestNames);
 
+/**
+ * Two built-ins are named after what they read, a protocol and a metrics format that ksa itself
+ * speaks and follows (HTTP; Prometheus naming and exposition): the words name those, not the
+ * plugins. Their flags, option keys and variables are still checked below.
+ */
+const PROTOCOL_NAMED = new Set(['http', 'prometheus']);
+
 /** What only a built-in knows: its type, its flags, its camelCase option keys, its credential variables. */
 const builtinNames = [...new Set([
-  ...manifests.map((m) => m.middleware!),
+  ...manifests.map((m) => m.middleware!).filter((name) => !PROTOCOL_NAMED.has(name)),
   'postgresql', 'mariadb',
   ...manifests.flatMap((m) => Object.values(m.options ?? {}).flatMap((o) => (o.flag ? [`--${o.flag}`] : []))),
   ...manifests.flatMap((m) => Object.keys(m.options ?? {}).filter((k) => /[A-Z]/.test(k))),

@@ -1,0 +1,24 @@
+// The running watch loop as another room (ksa serve) sees it: the one watcher and its sink, the
+// config in force, and a reload. Read and triggered through this, never copied: one scheduler.
+import type { Watcher } from './watcher.js';
+import type { WatchSink } from './watch-sink.js';
+import type { WatchTarget } from './watch-targets.js';
+import type { KsaConfig } from '../config/schema.js';
+
+export interface WatchLoop {
+  file: string;
+  watcher: Watcher;
+  sink: WatchSink;
+  config(): KsaConfig;
+  targets(): readonly WatchTarget[];
+  /** Re-reads ksa.yaml and applies it (as SIGHUP); resolves once applied or refused. */
+  reload(why: string): Promise<void>;
+}
+
+/** What `ksa serve` adds to the loop (its HTTP face); `ksa watch` passes none. */
+export interface WatchExtras {
+  /** Targets that stay out of this process (--shard, disabled plugins); checked at start and every reload. */
+  keep?: (target: WatchTarget, loop: { sink: WatchSink }) => boolean;
+  /** Started once the loop runs; closed first on SIGTERM/SIGINT (before the cycles' grace period). */
+  attach?: (loop: WatchLoop) => Promise<{ close(): Promise<void> }>;
+}
