@@ -91,12 +91,12 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string, 
   watcher.start();
 
   let reloading: Promise<void> = Promise.resolve();
-  const reload = (why: string): Promise<void> => {
+  const reload = (why: string, options: { freshPlugins?: boolean } = {}): Promise<void> => {
     reloading = reloading.then(async () => {
       let next: { config: KsaConfig; manager: PluginManager; targets: WatchTarget[] };
       try {
         const c = loadConfig(file, process.env, readConfigText(file));
-        const pluginsChanged = JSON.stringify(c.plugins) !== JSON.stringify(config.plugins);
+        const pluginsChanged = options.freshPlugins === true || JSON.stringify(c.plugins) !== JSON.stringify(config.plugins);
         const m = pluginsChanged ? await watchManager(rt, c, file) : manager;
         next = { config: c, manager: m, targets: build(c, m) };
         recoveryActions(c, m); // a bad recovery rule refuses the reload
