@@ -46,6 +46,8 @@ export interface WatchSink extends CycleSink {
   section(name: string): unknown;
   /** Sets (null: removes) a section, written through the journal like every change. */
   setSection(name: string, value: unknown): Promise<void>;
+  /** Sections and events in one journal line (sync: write now even without events), then the events published (recovery). */
+  commit(change: { sections?: Record<string, unknown>; events?: readonly WatchEventDraft[]; sync?: boolean }): Promise<void>;
 }
 
 export async function openWatchSink(options: WatchSinkOptions): Promise<WatchSink> {
@@ -113,6 +115,9 @@ export async function openWatchSink(options: WatchSinkOptions): Promise<WatchSin
     async setSection(name, value) {
       // Written now (a switch the API answered must survive a kill -9); store events are published as usual.
       bus.publish(await store.commit({ sections: { [name]: value }, sync: true }));
+    },
+    async commit(change) {
+      bus.publish(await store.commit(change));
     },
   };
 }

@@ -19,6 +19,7 @@ import { watchTargets, type WatchTarget } from '../../watch/watch-targets.js';
 import { openWatchSink, type WatchSink } from '../../watch/watch-sink.js';
 import { createWatchView } from '../../watch/watch-view.js';
 import type { WatchExtras } from '../../watch/watch-loop.js';
+import { recoveryActions, startWatchRecovery, type WatchRecovery } from '../../recovery/watch-recovery.js';
 import type { PluginManager } from '../../core/manager.js';
 import type { KsaConfig } from '../../config/schema.js';
 import type { Runtime } from '../runtime.js';
@@ -34,6 +35,8 @@ export interface WatchFlags {
   failOn?: string;
   /** Self-health events every this long. */
   healthEvery: string;
+  /** Recovery rules run their actions (else dry-run unless recovery.mode: enforce). */
+  enforce?: boolean;
 }
 
 const OUTPUTS = ['auto', 'table', 'json', 'none'] as const;
@@ -69,6 +72,16 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string, 
   // What stays out of this process can depend on the state dir (plugins disabled through ksa serve).
   if (extras.keep) targets = build(config, manager);
   const watcher = new Watcher(manager, { concurrency: config.defaults.concurrency, failOn: failOn(), healthWindowMs: Math.max(60_000, healthEveryMs), sink });
+  // Before the first event: the engine is a durable subscriber (docs/RECOVERY.md). --once has no time to recover.
+  let recovery: WatchRecovery | undefined;
+  if (!flags.once && config.recovery) {
+    try {
+      recovery = await startWatchRecovery({ config, manager, targets, sink, enforce: flags.enforce === true, logger: rt.logger, secrets: () => rt.logger.secrets() });
+    } catch (error) {
+      await closeAll(watcher, sink, 'error', CLOSE_MS);
+      throw error;
+    }
+  }
   await watcher.apply(targets);
 
   if (flags.once) {
@@ -83,14 +96,16 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string, 
   watcher.start();
 
   let reloading: Promise<void> = Promise.resolve();
-  const reload = (why: string): Promise<void> => {
+  const reload = (why: string, options: { freshPlugins?: boolean } = {}): Promise<void> => {
     reloading = reloading.then(async () => {
       let next: { config: KsaConfig; manager: PluginManager; targets: WatchTarget[] };
       try {
         const c = loadConfig(file, process.env, readConfigText(file));
-        const pluginsChanged = JSON.stringify(c.plugins) !== JSON.stringify(config.plugins);
+        const pluginsChanged = options.freshPlugins === true || JSON.stringify(c.plugins) !== JSON.stringify(config.plugins);
         const m = pluginsChanged ? await watchManager(rt, c, file) : manager;
         next = { config: c, manager: m, targets: build(c, m) };
+        recoveryActions(c, m); // a bad recovery rule refuses the reload
+        if (c.recovery && !recovery) throw ksaError('KSA_ERR_BAD_INPUT', 'recovery: was added to a running watcher', { fix: 'restart ksa watch to start the recovery engine' });
       } catch (error) {
         const reason = toErrorInfo(error);
         rt.logger.error(`config reload (${why}) refused, the running config stays: ${reason.code} ${reason.message.split('\n')[0]}`);
@@ -98,6 +113,7 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string, 
         return;
       }
       const diff = await watcher.apply(next.targets, next.manager);
+      recovery?.apply(next.config, next.manager, next.targets);
       if (diff.retired) void diff.retired.close();
       config = next.config;
       manager = next.manager;
@@ -123,6 +139,8 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string, 
   fileWatcher?.close();
   await reloading;
   const settled = await watcher.stop(graceMs);
+  // An action still running past the grace is found interrupted (and verified) at the next start.
+  await recovery?.stop(graceMs);
   if (!settled) rt.logger.warn(`${signal}: cycles still running after the ${graceMs} ms grace period were abandoned`);
   // The output goes last: the `stopped` event is printed too.
   await closeAll(watcher, sink, signal, CLOSE_MS);
