@@ -183,6 +183,19 @@ export async function main(argv: string[], version: string): Promise<number> {
       const { runWatch } = await import('./commands/watch.js');
       exitCode = await runWatch(runtime(), flags, version);
     });
+  program
+    .command('recovery')
+    .description('recovery rules (docs/RECOVERY.md)')
+    .command('history')
+    .description('every recovery attempt recorded in a watcher\'s state dir: rule, action, outcome, output excerpt, snapshot')
+    .option('--state-dir <dir>', 'the watcher\'s state dir (default as for ksa watch)')
+    .option('--target <name>', 'only this target')
+    .option('--json', 'JSON entries')
+    .action(async (flags) => {
+      const { runRecoveryHistory } = await import('./commands/recovery-history.js');
+      runtime();
+      out(runRecoveryHistory(flags));
+    });
   watch
     .command('status')
     .description('the state of a running or stopped watcher, from its state dir')
@@ -429,5 +442,6 @@ function loopOptions(command: Command): Command {
     .option('--watch-config', 'reload ksa.yaml when the file changes (as on SIGHUP)')
     .option('--grace <duration>', 'on SIGTERM/SIGINT, how long cycles in flight may finish', '10s')
     .option('--fail-on <level>', 'what counts as failing for the gate and the alerts: warning | critical (default: ksa.yaml or warning)')
-    .option('--health-every <duration>', 'self-health events this often', '60s');
+    .option('--health-every <duration>', 'self-health events this often', '60s')
+    .option('--enforce', 'recovery rules run their actions (default: dry-run, unless recovery.mode: enforce; docs/RECOVERY.md)');
 }

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { PluginManager } from '../core/manager.js';
 import type { Logger } from '../core/types.js';
 import type { KsaConfig } from '../config/schema.js';
-import type { WatchSink } from '../watch/watch-sink.js';
+import type { RoomState, WatchSink } from '../watch/watch-sink.js';
 import { attemptDelivery } from './deliver.js';
 import { DeliveryQueue, QUEUE_SECTION_PREFIX, readQueue } from './delivery-queue.js';
 import { DeliveryWorker } from './delivery-worker.js';
@@ -44,7 +44,7 @@ export interface NotifyService {
 export function startNotify(setup: NotifySetup, sink: WatchSink, manager: PluginManager, logger: Logger): NotifyService {
   let current = setup;
   let mgr = manager;
-  const rooms = sink.rooms;
+  const rooms: RoomState = sink;
   const queue = new DeliveryQueue(readQueue((n) => rooms.section(n), rooms.sectionNames(QUEUE_SECTION_PREFIX), logger), sink.stateDir, logger);
   const worker = new DeliveryWorker({
     queue, rooms, logger,

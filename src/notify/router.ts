@@ -102,7 +102,7 @@ export class NotifyRouter {
       changed[name] = g;
     }
     this.cursor = { ...this.cursor, through: event.seq };
-    await this.d.rooms.commit({ sections: { ...changed, [ROUTER_SECTION]: this.cursor } });
+    await this.d.rooms.commit({ sections: { ...changed, [ROUTER_SECTION]: this.cursor }, sync: true });
     this.schedule();
   });
 
@@ -185,7 +185,7 @@ export class NotifyRouter {
       sections[sectionOf(e.key)] = e;
       events.push({ kind: 'notification', at: new Date(now).toISOString(), target: e.target, action: 'expired', key: e.key, route: e.route, receiver: e.receiver, plugin: e.plugin, attempts: e.attempts, ...(e.lastDetail ? { detail: e.lastDetail } : {}) });
     }
-    await this.d.rooms.commit({ sections, events });
+    await this.d.rooms.commit({ sections, events, sync: true });
     this.schedule();
     if (added.length > 0) this.d.queued([...new Set(added.map((e) => e.receiver))]);
   }

@@ -216,7 +216,7 @@ const recoveryFields = {
 };
 
 /** An action attempt's outcome: exit code and output excerpt (commands), the plugin's detail (actions). */
-const AttemptOutcomeSchema = z.strictObject({
+export const AttemptOutcomeSchema = z.strictObject({
   ok: z.boolean(),
   detail: z.string().max(2000),
   exitCode: z.number().int().nullable().optional(),

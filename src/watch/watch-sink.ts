@@ -46,17 +46,14 @@ export interface WatchSink extends CycleSink {
   section(name: string): unknown;
   /** Sets (null: removes) a section, written through the journal like every change. */
   setSection(name: string, value: unknown): Promise<void>;
-  /** The state of the other rooms (notify): their sections, several committed with their events in one write. */
-  readonly rooms: RoomState;
+  /** Sections and events in one journal line (sync: write now even without events), then the events published (recovery). */
+  commit(change: { sections?: Record<string, unknown>; events?: readonly WatchEventDraft[]; sync?: boolean }): Promise<void>;
+  /** Section names that start with `prefix` (a room keeping one section per item: notify's queue). */
+  sectionNames(prefix: string): string[];
 }
 
-/** A room's view of the state store: named sections, committed (with the room's events) write-first. */
-export interface RoomState {
-  section(name: string): unknown;
-  sectionNames(prefix: string): string[];
-  /** Persists the sections (null removes one) and the events together, then publishes the events. */
-  commit(change: { sections?: Record<string, unknown>; events?: readonly WatchEventDraft[] }): Promise<void>;
-}
+/** What a room (notify) uses of the sink: its sections and their commits. */
+export type RoomState = Pick<WatchSink, 'section' | 'sectionNames' | 'commit'>;
 
 export async function openWatchSink(options: WatchSinkOptions): Promise<WatchSink> {
   const stateDir = resolveStateDir(options.stateDir);
@@ -124,12 +121,9 @@ export async function openWatchSink(options: WatchSinkOptions): Promise<WatchSin
       // Written now (a switch the API answered must survive a kill -9); store events are published as usual.
       bus.publish(await store.commit({ sections: { [name]: value }, sync: true }));
     },
-    rooms: {
-      section: (name) => store.section(name),
-      sectionNames: (prefix) => store.sectionNames(prefix),
-      async commit(change) {
-        bus.publish(await store.commit({ ...(change.sections ? { sections: change.sections } : {}), events: change.events ?? [], sync: true }));
-      },
+    async commit(change) {
+      bus.publish(await store.commit(change));
     },
+    sectionNames: (prefix) => store.sectionNames(prefix),
   };
 }
