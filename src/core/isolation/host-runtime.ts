@@ -3,7 +3,7 @@
 // stop, reload) and every diagnosis, analysis and action use. Each call, lifecycle hooks included,
 // runs with its own AbortSignal and the deadline its message carries.
 import { ksaError, toErrorInfo } from '../errors.js';
-import { redactValue } from '../redact.js';
+import { redactedJson, redactValue } from '../redact.js';
 import { targetSecrets } from '../plugin-options.js';
 import { operationsInScope } from '../operation-entries.js';
 import { isMiddlewarePluginModule, type PluginModuleShape } from '../plugin-module.js';
@@ -54,7 +54,7 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
     const result = instanceOf(ref).analyze(snapshot, opts);
     result.startedAt = new Date(startedAt).toISOString();
     result.durationMs = Date.now() - startedAt;
-    return redactValue(withSnapshot ? { result, snapshot } : { result }, targetSecrets(target, ref.manifest));
+    return { json: redactedJson(withSnapshot ? { result, snapshot } : { result }, targetSecrets(target, ref.manifest)) };
   };
 
   const handlers: Record<HostMethod, Handler> = {

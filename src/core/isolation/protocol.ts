@@ -41,7 +41,17 @@ export interface SessionClosePayload {
   session: string;
 }
 
+/** What the host sends back from a diagnosis: the redacted JSON text of a DiagnoseOutcome. */
 export interface DiagnoseReply {
+  /**
+   * Text, not an object: the host serialises the outcome once anyway (redaction works on the text),
+   * and a string crosses the worker boundary as one copy instead of a structured clone of the
+   * whole result; the manager parses it once, then checks it with the result schema.
+   */
+  json: string;
+}
+
+export interface DiagnoseOutcome {
   result: DiagnosticResult;
   snapshot?: Snapshot;
 }
