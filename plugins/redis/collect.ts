@@ -6,6 +6,7 @@ import type { CollectOutput, PluginContext } from '../../src/sdk/index.js';
 import type { NodeClient, RedisConnection, Reply } from './connect.js';
 import { collectSentinel } from './collect-sentinel.js';
 import { pairsToRecord, parseClientList, parseClusterNodes, parseInfo, parseLatencyLatest, parseSlowlog } from './parse-replies.js';
+import { aclRules, factsOf, multiKeyConfigGet, type ConnectionFacts } from './connection-facts.js';
 import { KSA_CLIENT_NAME, type CommandExposure, type NodeSnapshot, type RedisMode, type RedisSnapshot } from './snapshot.js';
 
 /** CONFIG GET keys the checks read (never requirepass/masterauth: those are secrets). */
@@ -29,21 +30,32 @@ export const SLOWLOG_ENTRIES = 32;
 
 type Command = readonly [key: string, args: readonly string[]];
 
-/** The pipeline for one node; category-specific commands only when that category is asked for. */
-function nodeCommands(categories: readonly string[]): Command[] {
+/** ACL DRYRUN of each dangerous command for user default, keyed `dryrun:<name>`. */
+const DRYRUNS: Command[] = Object.entries(DANGEROUS_COMMANDS).map(([name, args]) => [`dryrun:${name}`, ['ACL', 'DRYRUN', 'default', ...args]]);
+
+/**
+ * The pipeline for one node; category-specific commands only when that category is asked for.
+ * On a connection that already answered (a kept session), what it cannot change is not asked
+ * again (connection-facts.ts).
+ */
+function nodeCommands(categories: readonly string[], facts: ConnectionFacts): Command[] {
   const wants = (c: string) => categories.includes(c);
   // Named first, so every later command of ours is recorded under KSA_CLIENT_NAME in the slow log
   // and CLIENT LIST. A refusal (ACL without +client|setname) is ignored: the name is a courtesy.
-  const cmds: Command[] = [['setname', ['CLIENT', 'SETNAME', KSA_CLIENT_NAME]]];
+  const cmds: Command[] = facts.named ? [] : [['setname', ['CLIENT', 'SETNAME', KSA_CLIENT_NAME]]];
   // The slow log next: with slowlog-log-slower-than 0 our own commands would push real entries out.
   if (wants('performance')) cmds.push(['slowlog', ['SLOWLOG', 'GET', String(SLOWLOG_ENTRIES)]], ['slowlogLen', ['SLOWLOG', 'LEN']], ['latency', ['LATENCY', 'LATEST']]);
-  cmds.push(['info', ['INFO', 'all']], ...CONFIG_KEYS.map((k): Command => [`config:${k}`, ['CONFIG', 'GET', k]]));
+  cmds.push(['info', ['INFO', 'all']]);
+  // CONFIG values can change (CONFIG SET): read every cycle, in one command where the server takes several keys.
+  if (multiKeyConfigGet(facts)) cmds.push(['config', ['CONFIG', 'GET', ...CONFIG_KEYS]]);
+  else cmds.push(...CONFIG_KEYS.map((k): Command => [`config:${k}`, ['CONFIG', 'GET', k]]));
   if (wants('connection')) cmds.push(['clients', ['CLIENT', 'LIST']]);
-  // Always: the cluster topology decides which other nodes to read.
-  cmds.push(['clusterInfo', ['CLUSTER', 'INFO']], ['clusterNodes', ['CLUSTER', 'NODES']]);
+  // The cluster topology decides which other nodes to read (never asked of a node started without cluster support).
+  if (!facts.clusterDisabled) cmds.push(['clusterInfo', ['CLUSTER', 'INFO']], ['clusterNodes', ['CLUSTER', 'NODES']]);
   if (wants('security')) {
-    cmds.push(['aclUser', ['ACL', 'GETUSER', 'default']], ['commandInfo', ['COMMAND', 'INFO', ...Object.keys(DANGEROUS_COMMANDS)]]);
-    for (const [name, args] of Object.entries(DANGEROUS_COMMANDS)) cmds.push([`dryrun:${name}`, ['ACL', 'DRYRUN', 'default', ...args]]);
+    cmds.push(['aclUser', ['ACL', 'GETUSER', 'default']]);
+    if (!facts.commandInfo) cmds.push(['commandInfo', ['COMMAND', 'INFO', ...Object.keys(DANGEROUS_COMMANDS)]]);
+    if (!facts.dryrun) cmds.push(...DRYRUNS);
   }
   return cmds;
 }
@@ -61,6 +73,9 @@ export async function collectRedis(
   // Not one endpoint answered: that is a failed diagnosis (exit 3), as when none accepts a connection.
   if (seeds.every((n) => !n.reachable)) {
     const error = seeds[0]?.error ?? 'no answer';
+    // Past the deadline the abort closes the connections, and a command then fails "Connection is
+    // closed" rather than "timed out" (whichever timer a busy event loop runs first): a timeout all the same.
+    if (ctx.signal.aborted) throw ksaError('KSA_ERR_TIMEOUT', `${error} (the deadline passed)`);
     throw ksaError(/timed out/i.test(error) ? 'KSA_ERR_TIMEOUT' : 'KSA_ERR_CONNECT', error);
   }
   // A Sentinel given as a plain endpoint: diagnose it as Sentinel.
@@ -106,23 +121,30 @@ async function readNodeAt(ctx: PluginContext, conn: RedisConnection, address: st
   return readNode(conn, client, categories, false);
 }
 
-/** One pipelined round trip; a seed that needs a password the user did not give is an auth error. */
+/**
+ * One pipelined round trip (a second one only when user default's ACL rules changed on a kept
+ * connection); a seed that needs a password the user did not give is an auth error.
+ */
 async function readNode(conn: RedisConnection, client: NodeClient, categories: readonly string[], seed: boolean): Promise<NodeSnapshot> {
-  const cmds = nodeCommands(categories);
-  let replies: Reply[];
+  const facts = factsOf(client);
+  const cmds = nodeCommands(categories, facts);
+  let r: Record<string, Reply>;
   try {
-    replies = await conn.pipeline(client, cmds.map(([, args]) => args));
+    const replies = await conn.pipeline(client, cmds.map(([, args]) => args));
+    r = Object.fromEntries(cmds.map(([key], i) => [key, replies[i]!]));
+    if (categories.includes('security')) await dryrunsFor(conn, client, facts, r);
   } catch (e) {
     // A refused operation is a plugin bug; another service (or a TLS mismatch) on the port is the run's answer.
     if (['KSA_ERR_OPERATION_DENIED', 'KSA_ERR_WRONG_SERVICE', 'KSA_ERR_TLS'].includes((e as { code?: string }).code ?? '')) throw e;
     return unreachable(client.address, e instanceof Error ? e.message : String(e));
   }
-  const r = Object.fromEntries(cmds.map(([key], i) => [key, replies[i]!]));
   const info = r.info!;
   if (!info.ok) {
     if (seed && /^NOAUTH/.test(info.error)) throw ksaError('KSA_ERR_AUTH', `${client.address} requires a password (${info.error})`, { fix: 'pass --password-file, REDISCLI_AUTH or the config password' });
     return unreachable(client.address, `INFO refused: ${info.error} (grant the user +info, or +@all minus the dangerous commands)`);
   }
+  const parsedInfo = parseInfo(String(info.value));
+  learn(facts, r, parsedInfo);
   const refused: Record<string, string> = {};
   const value = (key: string, operation: string): unknown => {
     const reply = r[key];
@@ -130,13 +152,7 @@ async function readNode(conn: RedisConnection, client: NodeClient, categories: r
     if (!reply.ok) { refused[operation] = reply.error; return undefined; }
     return reply.value;
   };
-  const config: Record<string, string> = {};
-  let configRefused = false;
-  for (const k of CONFIG_KEYS) {
-    const v = value(`config:${k}`, 'CONFIG GET');
-    if (v === undefined && r[`config:${k}`]?.ok === false) configRefused = true;
-    if (Array.isArray(v) && v.length >= 2) config[String(v[0])] = String(v[1]);
-  }
+  const config = configOf(r, value);
   const slowlog = value('slowlog', 'SLOWLOG GET');
   const slowlogLen = value('slowlogLen', 'SLOWLOG LEN');
   const clients = value('clients', 'CLIENT LIST');
@@ -146,8 +162,8 @@ async function readNode(conn: RedisConnection, client: NodeClient, categories: r
   return {
     address: client.address,
     reachable: true,
-    info: parseInfo(String(info.value)),
-    config: configRefused ? null : config,
+    info: parsedInfo,
+    config,
     slowlog: slowlog === undefined ? null : { length: Number(slowlogLen ?? 0), entries: parseSlowlog(slowlog).filter((e) => e.clientAddr !== ownAddress(client)) },
     clients: clients === undefined ? null : parseClientList(String(clients)),
     latency: latency === undefined ? null : parseLatencyLatest(latency),
@@ -160,6 +176,54 @@ async function readNode(conn: RedisConnection, client: NodeClient, categories: r
     },
     refused,
   };
+}
+
+/** The CONFIG values the checks read, from one multi-key reply or one reply per key; null when refused. */
+function configOf(r: Record<string, Reply>, value: (key: string, operation: string) => unknown): Record<string, string> | null {
+  const config: Record<string, string> = {};
+  const pairs = (v: unknown) => {
+    if (Array.isArray(v)) for (let i = 0; i + 1 < v.length; i += 2) config[String(v[i])] = String(v[i + 1]);
+  };
+  if (r.config) {
+    const v = value('config', 'CONFIG GET');
+    if (v === undefined) return null;
+    pairs(v);
+    return config;
+  }
+  let refused = false;
+  for (const k of CONFIG_KEYS) {
+    const v = value(`config:${k}`, 'CONFIG GET');
+    if (v === undefined && r[`config:${k}`]?.ok === false) refused = true;
+    pairs(v);
+  }
+  return refused ? null : config;
+}
+
+/** Records what this connection's answers settle for its lifetime (connection-facts.ts). */
+function learn(facts: ConnectionFacts, r: Record<string, Reply>, info: Record<string, string>): void {
+  if (r.setname?.ok) facts.named = true;
+  if (info.redis_version) facts.version = info.redis_version;
+  if (info.cluster_enabled === '0') facts.clusterDisabled = true;
+  if (r.commandInfo?.ok && Array.isArray(r.commandInfo.value)) facts.commandInfo = r.commandInfo;
+  if (facts.commandInfo) r.commandInfo = facts.commandInfo;
+}
+
+/**
+ * Fills the `dryrun:*` replies: asked in this cycle's pipeline, or the answers kept for user
+ * default's current rules, or (its rules changed since) asked now in a second round trip. Kept
+ * only when every answer came and the rules were readable.
+ */
+async function dryrunsFor(conn: RedisConnection, client: NodeClient, facts: ConnectionFacts, r: Record<string, Reply>): Promise<void> {
+  const rules = aclRules(r.aclUser);
+  if (r[DRYRUNS[0]![0]] === undefined) {
+    if (facts.dryrun && rules !== undefined && facts.dryrun.rules === rules) Object.assign(r, facts.dryrun.replies);
+    else {
+      const replies = await conn.pipeline(client, DRYRUNS.map(([, args]) => args));
+      DRYRUNS.forEach(([key], i) => { r[key] = replies[i]!; });
+    }
+  }
+  const answers = Object.fromEntries(DRYRUNS.map(([key]) => [key, r[key]!]));
+  facts.dryrun = rules !== undefined && Object.values(answers).every((a) => a?.ok) ? { rules, replies: answers } : undefined;
 }
 
 /** Our own connection as the server names it (`ip:port`), to leave our commands out of the slow log. */

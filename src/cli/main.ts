@@ -139,6 +139,7 @@ export async function main(argv: string[], version: string): Promise<number> {
     .argument('<endpoints...>', 'target endpoints')
     .option('--allow-write', 'allow an action that writes to the target')
     .option('--param <key=value>', 'action parameter (repeatable)', collect)
+    .option('--state-dir <dir>', 'record it like a recovery action: one at a time per target, snapshot, audit log, ksa recovery history (also KSA_STATE_DIR)')
     .option('-t, --timeout <duration>', 'deadline', '10s')
     .option('--json', 'JSON outcome')
     .option('-u, --user <user>', 'user name')
@@ -183,6 +184,19 @@ export async function main(argv: string[], version: string): Promise<number> {
       const { runWatch } = await import('./commands/watch.js');
       exitCode = await runWatch(runtime(), flags, version);
     });
+  program
+    .command('recovery')
+    .description('recovery rules (docs/RECOVERY.md)')
+    .command('history')
+    .description('every recovery attempt recorded in a watcher\'s state dir: rule, action, outcome, output excerpt, snapshot')
+    .option('--state-dir <dir>', 'the watcher\'s state dir (default as for ksa watch)')
+    .option('--target <name>', 'only this target')
+    .option('--json', 'JSON entries')
+    .action(async (flags) => {
+      const { runRecoveryHistory } = await import('./commands/recovery-history.js');
+      runtime();
+      out(runRecoveryHistory(flags));
+    });
   watch
     .command('status')
     .description('the state of a running or stopped watcher, from its state dir')
@@ -193,6 +207,30 @@ export async function main(argv: string[], version: string): Promise<number> {
       runtime();
       // `ksa watch status --state-dir d`: commander hands the flag to `watch`, which declares it too.
       out(runWatchStatus({ ...flags, stateDir: flags.stateDir ?? watch.opts().stateDir }));
+    });
+
+  const notify = program.command('notify').description('notifications of ksa watch (docs/NOTIFY.md)');
+  notify
+    .command('test')
+    .description('send a sample notification (marked as a test) through every receiver of a ksa.yaml route, now; exit 1 if one did not take it')
+    .argument('<route>', 'a route name of notify.routes')
+    .option('--config <file>', 'ksa.yaml (also KSA_CONFIG, ./ksa.yaml)')
+    .option('--status <status>', 'firing | resolved: which sample to send', 'firing')
+    .action(async (route: string, flags) => {
+      const { runNotifyTest } = await import('./commands/notify.js');
+      const r = await runNotifyTest(runtime(), route, flags);
+      out(r.text);
+      exitCode = r.code;
+    });
+  notify
+    .command('status')
+    .description("the delivery queue of a running or stopped watcher: queued (attempts, next attempt, last answer), sent, failed, expired")
+    .option('--state-dir <dir>', 'the watcher\'s state dir (default: KSA_STATE_DIR, $XDG_STATE_HOME/ksa or ~/.local/state/ksa)')
+    .option('--json', 'JSON: counts and every notification kept')
+    .action(async (flags) => {
+      const { runNotifyStatus } = await import('./commands/notify.js');
+      runtime();
+      out(runNotifyStatus(flags));
     });
 
   const serve = program
@@ -262,8 +300,9 @@ export async function main(argv: string[], version: string): Promise<number> {
   plugin
     .command('new')
     .description('scaffold an external plugin package (manifest, sources, contract test)')
-    .argument('<name>', 'middleware type the plugin diagnoses, e.g. memcached')
-    .option('--dir <dir>', 'target directory (default: ./<name>-diagnostics)')
+    .argument('<name>', 'middleware type the plugin diagnoses, e.g. memcached (with --type notifier: the notifier, e.g. pager)')
+    .option('--dir <dir>', 'target directory (default: ./<name>-diagnostics, ./<name>-notifier)')
+    .option('--type <type>', 'middleware (default) or notifier (a notifier / ksa watch hook)')
     .action(async (name: string, flags) => {
       const { runPluginNew } = await import('./commands/plugin-new.js');
       out(runPluginNew(runtime(), name, flags));
@@ -310,8 +349,8 @@ export async function main(argv: string[], version: string): Promise<number> {
 
   program
     .command('schema')
-    .description('print the JSON Schema of the JSON report (or of plugins, health, snapshot, events)')
-    .argument('[kind]', 'report | plugins | health | snapshot | events', 'report')
+    .description('print the JSON Schema of the JSON report (or of plugins, health, snapshot, events, notification)')
+    .argument('[kind]', 'report | plugins | health | snapshot | events | notification', 'report')
     .action(async (kind: string) => {
       const { runSchema } = await import('./commands/schema.js');
       runtime();
@@ -404,5 +443,6 @@ function loopOptions(command: Command): Command {
     .option('--watch-config', 'reload ksa.yaml when the file changes (as on SIGHUP)')
     .option('--grace <duration>', 'on SIGTERM/SIGINT, how long cycles in flight may finish', '10s')
     .option('--fail-on <level>', 'what counts as failing for the gate and the alerts: warning | critical (default: ksa.yaml or warning)')
-    .option('--health-every <duration>', 'self-health events this often', '60s');
+    .option('--health-every <duration>', 'self-health events this often', '60s')
+    .option('--enforce', 'recovery rules run their actions (default: dry-run, unless recovery.mode: enforce; docs/RECOVERY.md)');
 }

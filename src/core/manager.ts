@@ -12,7 +12,6 @@ import { unknownResult } from './unknown-result.js';
 import { admitAction } from './action-policy.js';
 import { checkParams } from './action-params.js';
 import { roundToHundredths } from './round.js';
-import { withManifestChecks } from './manifest-checks.js';
 import { redactSecrets } from './redact.js';
 import { targetSecrets } from './plugin-options.js';
 import { RemoteHost, type CallOutcome, type HostTransport } from './isolation/remote-host.js';
@@ -26,9 +25,12 @@ import type { ChildSandbox } from './isolation/child-transport.js';
 import { firstIssue } from './zod-issues.js';
 import { closestName } from './closest-name.js';
 import { findUnknownThresholdKey } from './threshold-keys.js';
-import { TargetSession, type HostLease, type SessionOptions, type SessionPort } from './target-session.js';
+import { TargetSession, type SessionOptions } from './target-session.js';
+import { SessionHosts } from './session-hosts.js';
+import { checkedResult } from './diagnose-result.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
-import type { DiagnosePayload, DiagnoseReply, ExecutePayload, HostMethod, PluginRef, SessionDiagnosePayload, SessionOpenPayload } from './isolation/protocol.js';
+import type { DiagnosePayload, DiagnoseReply, ExecutePayload, HostMethod, NotifyPayload, PluginRef } from './isolation/protocol.js';
+import type { NotifierDelivery } from '../notify/notification.js';
 import type { ActionOutcome, DiagnoseOptions, DiagnosticResult, ErrorInfo, HealthReport, Logger, PluginDescription, MiddlewareTarget, Snapshot } from './types.js';
 
 export type IsolationMode = 'auto' | 'worker' | 'process' | 'none';
@@ -62,11 +64,6 @@ export interface ManagerOptions {
   hostRestartBackoff?: BackoffPolicy;
 }
 
-/** A session's host: the plugin's shared one, or (external plugins) one of the session's own. */
-interface Lease extends HostLease {
-  readonly host: RemoteHost;
-}
-
 export interface DiagnoseRequest {
   pluginId: string;
   target: MiddlewareTarget;
@@ -92,8 +89,8 @@ export class PluginManager {
   private readonly sandboxWarned = new Set<string>();
   /** Host deaths per plugin since its last good call, and when its host may start again. */
   private readonly restarts = new Map<string, { deaths: number; retryAt: number; total: number }>();
-  /** Hosts kept by sessions of external plugins (one per target), terminated by close() too. */
-  private readonly sessionHosts = new Set<RemoteHost>();
+  /** Kept sessions' hosts (core/session-hosts.ts): the SessionPort of every TargetSession. */
+  private readonly sessionHosts: SessionHosts;
 
   constructor(options: ManagerOptions) {
     this.options = options;
@@ -103,6 +100,21 @@ export class PluginManager {
       stop: (id, deadline) => this.stopHost(id, deadline),
       reload: (id, deadline) => this.runHook(id, 'reload', deadline),
     }, () => dependencyOrder(this.registry.list().map((e) => e.manifest)));
+    this.sessionHosts = new SessionHosts({
+      registry: this.registry,
+      ref: (entry) => this.ref(entry),
+      needsOwnHost: (entry) => this.needsDedicatedHost(entry, 'diagnose'),
+      verify: (entry) => this.options.verifyExternal?.(entry),
+      newHost: (entry, target) => new RemoteHost(this.transportFor(entry, target), (level, message, fields) => this.options.logger[level](message, fields)),
+      sharedHost: (id, deadline) => this.sharedHost(id, deadline),
+      isSharedHost: (id, host) => this.hosts.get(id) === host,
+      noteFailure: (entry, method, outcome) => this.noteFailure(entry, method, outcome),
+      noteSuccess: (id) => { const r = this.restarts.get(id); if (r) r.deaths = 0; },
+      noteDeath: (id) => this.noteDeath(id),
+      loadResultSchema: () => this.resultSchema(),
+      shape: (req, outcome, startedAt) => this.shapeResult(req, outcome, startedAt),
+      stopMs: STOP_MS,
+    });
   }
 
   /** Reads every manifest (no plugin code) and registers the plugins as Loaded. */
@@ -158,7 +170,7 @@ export class PluginManager {
 
   /** A kept session for one target (ksa watch): connect once, diagnose every cycle (core/target-session.ts). */
   session(req: DiagnoseRequest, options: SessionOptions = {}): TargetSession {
-    return new TargetSession(req, this.sessionPort, options);
+    return new TargetSession(req, this.sessionHosts, options);
   }
 
   /** Long-running use: see ManagerOptions.hostRestartBackoff. */
@@ -171,24 +183,9 @@ export class PluginManager {
     return this.restarts.get(id)?.total ?? 0;
   }
 
-  /** The checked result of a diagnose call, or the unknown result carrying its error. */
+  /** The checked result of a diagnose call, or the unknown result carrying its error (core/diagnose-result.ts). */
   private shapeResult(req: DiagnoseRequest, outcome: CallOutcome<DiagnoseReply>, startedAt: number): { result: DiagnosticResult; snapshot?: Snapshot } {
-    const entry = this.registry.require(req.pluginId);
-    const plugin = { id: entry.manifest.id, version: entry.manifest.version };
-    const categories = req.opts.categories.length > 0 ? req.opts.categories : entry.manifest.categories;
-    const fail = (error: ErrorInfo) => {
-      const result = unknownResult(plugin, req.target, redactError(error, targetSecrets(req.target, entry.manifest)), startedAt, categories);
-      return { result: { ...result, categories: withManifestChecks(result.categories, entry.manifest) } };
-    };
-    if (!outcome.ok) return fail(outcome.error ?? toErrorInfo(undefined));
-    const parsed = this.loadedResultSchema!.safeParse(outcome.value?.result);
-    if (!parsed.success) return fail(ksaError('KSA_ERR_PLUGIN_INVALID', `plugin ${plugin.id} returned an invalid result (${firstIssue(parsed.error)})`).toInfo());
-    const result = parsed.data;
-    result.categories = withManifestChecks(result.categories, entry.manifest);
-    result.durationMs = Date.now() - startedAt;
-    result.startedAt = new Date(startedAt).toISOString();
-    const snapshot = outcome.value?.snapshot;
-    return snapshot ? { result, snapshot } : { result };
+    return checkedResult(this.registry.require(req.pluginId).manifest, req, outcome, startedAt, this.loadedResultSchema!);
   }
 
   private loadedResultSchema: typeof import('./schemas.js')['DiagnosticResultSchema'] | undefined;
@@ -196,67 +193,6 @@ export class PluginManager {
   /** zod and the schemas load with the first diagnosis (in parallel with it), not at start-up. */
   private async resultSchema(): Promise<void> {
     this.loadedResultSchema ??= (await import('./schemas.js')).DiagnosticResultSchema;
-  }
-
-  private readonly sessionPort: SessionPort = {
-    open: async (pluginId, target, session, deadline) => {
-      const entry = this.registry.require(pluginId);
-      const payload: SessionOpenPayload = { plugin: this.ref(entry), session, target };
-      const lease = await this.sessionHost(entry, deadline, target);
-      if (!lease.ok) return lease;
-      const [opened] = await Promise.all([lease.lease.host.call('sessionOpen', payload, deadline), this.resultSchema()]);
-      this.noteFailure(entry, 'sessionOpen', opened);
-      if (opened.ok) return lease;
-      if (lease.lease.dedicated) await this.endSessionHost(lease.lease, entry);
-      return { ok: false, error: opened.error ?? toErrorInfo(undefined) };
-    },
-    diagnose: async (lease, pluginId, session, req, deadline) => {
-      const entry = this.registry.require(pluginId);
-      const payload: SessionDiagnosePayload = { session, opts: req.opts, withSnapshot: req.withSnapshot === true };
-      const outcome = await (lease as Lease).host.call<DiagnoseReply>('sessionDiagnose', payload, deadline);
-      this.noteFailure(entry, 'sessionDiagnose', outcome);
-      const restarts = this.restarts.get(pluginId);
-      if (outcome.ok && restarts) restarts.deaths = 0;
-      if (!outcome.ok && lease.dedicated && !(lease as Lease).host.alive) this.noteDeath(pluginId);
-      return outcome;
-    },
-    close: async (lease, pluginId, session) => {
-      const { host } = lease as Lease;
-      const entry = this.registry.require(pluginId);
-      if (lease.dedicated) return this.endSessionHost(lease as Lease, entry);
-      if (host.alive) await host.call('sessionClose', { plugin: this.ref(entry), session }, Date.now() + STOP_MS);
-    },
-    current: (lease, pluginId) => (lease as Lease).host.alive && (lease.dedicated || this.hosts.get(pluginId) === (lease as Lease).host),
-    shape: (req, outcome, startedAt) => this.shapeResult(req, outcome, startedAt),
-  };
-
-  /**
-   * Where a session of this plugin lives: the plugin's shared host (built-ins), or for an external
-   * plugin in a child process a host of the session's own, kept across cycles, so it never sees
-   * another target's credentials (as the one-shot dedicated host) yet is not spawned every cycle.
-   */
-  private async sessionHost(entry: RegistryEntry, deadline: number, target: MiddlewareTarget): Promise<{ ok: true; lease: Lease } | { ok: false; error: ErrorInfo }> {
-    const id = entry.manifest.id;
-    if (this.needsDedicatedHost(entry, 'diagnose')) {
-      try {
-        this.options.verifyExternal?.(entry);
-      } catch (error) {
-        return { ok: false, error: toErrorInfo(error) };
-      }
-      const host = new RemoteHost(this.transportFor(entry, target), (level, message, fields) => this.options.logger[level](message, fields));
-      this.sessionHosts.add(host);
-      for (const hook of ['init', 'start'] as const) {
-        const step = await host.call(hook, this.ref(entry), deadline);
-        if (!step.ok) {
-          this.sessionHosts.delete(host);
-          await host.terminate();
-          return { ok: false, error: step.error ?? toErrorInfo(undefined) };
-        }
-      }
-      return { ok: true, lease: { host, dedicated: true } };
-    }
-    const shared = await this.sharedHost(id, deadline);
-    return shared.ok ? { ok: true, lease: { host: shared.host, dedicated: false } } : shared;
   }
 
   /** The plugin's running shared host, started if need be (after its restart wait, if Failed). */
@@ -271,12 +207,6 @@ export class PluginManager {
     }
     const host = this.hosts.get(id);
     return host ? { ok: true, host } : { ok: false, error: ksaError('KSA_ERR_INTERNAL', `plugin ${id} has no host`).toInfo() };
-  }
-
-  private async endSessionHost(lease: Lease, entry: RegistryEntry): Promise<void> {
-    this.sessionHosts.delete(lease.host);
-    if (lease.host.alive) await lease.host.call('stop', this.ref(entry), Date.now() + STOP_MS);
-    await lease.host.terminate();
   }
 
   /** Offline analysis of a saved snapshot (no network), in the plugin's host. */
@@ -305,6 +235,18 @@ export class PluginManager {
     const outcome = await this.callPlugin<ActionOutcome>(entry, 'execute', payload, Date.now() + timeoutMs);
     if (!outcome.ok) return { ok: false, detail: redactSecrets(`${outcome.error?.code}: ${outcome.error?.message}`, targetSecrets(target, entry.manifest)) };
     return outcome.value ?? { ok: false, detail: 'no outcome' };
+  }
+
+  /**
+   * One delivery attempt by a notifier plugin (src/notify/deliver.ts checks the answer), under its
+   * deadline, isolated like any call: an external notifier (a user hook) gets a child process of
+   * its own that is killed at the deadline, so a hook that hangs or busy-loops stops there.
+   */
+  async notify(pluginId: string, delivery: NotifierDelivery, deadline: number): Promise<CallOutcome<unknown>> {
+    const entry = this.registry.require(pluginId);
+    if (entry.manifest.type !== 'notifier') throw ksaError('KSA_ERR_BAD_INPUT', `plugin ${pluginId} is a ${entry.manifest.type} plugin, not a notifier`, { fix: 'name a plugin of type notifier (ksa plugin list --type notifier)' });
+    const payload: NotifyPayload = { plugin: this.ref(entry), delivery };
+    return this.callPlugin<unknown>(entry, 'notify', payload, deadline);
   }
 
   /** Runs each plugin's healthCheck in its host: state, latency and last error. */
@@ -356,9 +298,8 @@ export class PluginManager {
    */
   async close(stopMs = STOP_MS): Promise<void> {
     await this.lifecycle.stopAll(stopMs);
-    const hosts = [...this.hosts.values(), ...this.sessionHosts];
+    const hosts = [...this.hosts.values(), ...this.sessionHosts.takeAll()];
     this.hosts.clear(); // first, so these deliberate terminations do not read as deaths
-    this.sessionHosts.clear();
     for (const entry of this.registry.list()) {
       // Started but never running (or mid-start): its instance goes with its host.
       if (entry.state === 'Initialized') this.lifecycle.transition(entry.manifest.id, 'Loaded');
@@ -394,13 +335,13 @@ export class PluginManager {
   }
 
   /**
-   * An external plugin gets a fresh child process for every call that carries a target (and so
-   * its secrets): it can never see another target's credentials, and whatever it leaves behind
-   * (processes, timers, sockets) dies with the process.
+   * An external plugin gets a fresh child process for every call that carries a target or a
+   * receiver (and so their secrets): it can never see another target's credentials, and whatever
+   * it leaves behind (processes, timers, sockets) dies with the process.
    */
   private needsDedicatedHost(entry: RegistryEntry, method: HostMethod): boolean {
     const mode = this.options.isolation ?? 'auto';
-    return entry.source === 'external' && (mode === 'auto' || mode === 'process') && (method === 'diagnose' || method === 'execute' || method === 'metrics');
+    return entry.source === 'external' && (mode === 'auto' || mode === 'process') && (method === 'diagnose' || method === 'execute' || method === 'metrics' || method === 'notify');
   }
 
   private async callInDedicatedHost<T>(entry: RegistryEntry, method: HostMethod, payload: unknown, deadline: number, options: { init: boolean } = { init: true }): Promise<CallOutcome<T>> {
@@ -554,10 +495,6 @@ export class PluginManager {
     if (policy.unset.length > 0) this.options.logger.debug(`plugin ${id}: declared reads with no value configured, not granted: ${policy.unset.join(', ')}`);
     return childSandbox(mode, trust, policy);
   }
-}
-
-function redactError(error: ErrorInfo, secrets: readonly string[]): ErrorInfo {
-  return secrets.length === 0 ? error : { ...error, message: redactSecrets(error.message, secrets) };
 }
 
 function realpathOr(location: string): string {

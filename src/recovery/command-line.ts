@@ -32,6 +32,20 @@ export interface CommandContext {
 /** Variables the ambient environment may pass on (where programs are, the locale); nothing else, so no secret leaks in. */
 const PASSED_ON = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'USER', 'LOGNAME', 'KUBECONFIG', 'SSH_AUTH_SOCK', 'ANSIBLE_CONFIG'];
 
+/** What a recovery program finds in its environment (the man page lists it; commandEnv sets it). */
+export const COMMAND_ENV_DOC: Record<string, string> = {
+  KSA_TARGET: 'set for a recovery program: the target\'s name',
+  KSA_TARGET_TYPE: 'set for a recovery program: the target\'s middleware type',
+  KSA_ENDPOINT: 'set for a recovery program: the target\'s first endpoint (without user and password)',
+  KSA_ENDPOINTS: 'set for a recovery program: every endpoint, comma-separated',
+  KSA_RULE: 'set for a recovery program: the recovery rule that runs it',
+  KSA_EPISODE: 'set for a recovery program: the episode of the finding (or unreachable target) it acts on',
+  KSA_ATTEMPT: 'set for a recovery program: 1, 2, ... the attempt',
+  KSA_FINDING_ID: 'set for a recovery program: the finding id (absent for an unreachable target)',
+  KSA_FINDING_SEVERITY: 'set for a recovery program: warning or critical',
+  KSA_FINDING_NODE: 'set for a recovery program: the node the finding names, if any',
+};
+
 /** The program's environment: the target and the finding, by name (endpoints without their userinfo). */
 export function commandEnv(ctx: CommandContext, ambient: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const endpoints = ctx.target.endpoints.map((e) => e.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/]*@/i, '$1'));

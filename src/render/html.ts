@@ -4,11 +4,11 @@
 // keeps it so even if a browser were tricked. Every plugin-supplied string is escaped here.
 import type { Report, Status } from '../core/types.js';
 import { CSS } from './html/style.js';
+import { escapeHtml } from './html/escape-html.js';
 import { categoryCounts, summarize, type CategoryState, type FindingSummary, type Summary, type TargetSummary } from './summary.js';
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** Text and attribute values. */
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+const esc = escapeHtml;
 /** An http(s) URL in prose, without the punctuation that ends a sentence around it. */
 const URL_IN_TEXT = /https?:\/\/[^\s<>"'`]*[^\s<>"'`.,;:!?)\]]/g;
 /** Plugin prose: escaped, line breaks kept, http(s) URLs as links (text links, not assets). */

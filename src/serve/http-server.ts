@@ -1,5 +1,5 @@
 // ksa serve's HTTP(S) server on node:http: routes from one table, bearer-token scopes, bounded
-// requests (headers in 10 s, the whole request in 30 s, bodies up to serve.maxBodyBytes, a few
+// requests (headers in serve.headersTimeout, the whole request in serve.requestTimeout, bodies up to serve.maxBodyBytes, a few
 // hundred connections), every answer scrubbed of the process's secrets, every write call in the
 // audit log. node:http rather than a framework: an exporter serves a few requests a second and
 // the whole surface is this file and the route table.
@@ -10,10 +10,9 @@ import { authorize } from './bearer-auth.js';
 import { matchRoute, problem, type BodyReply, type HttpMethod, type Reply, type Route, type RouteRequest } from './route-table.js';
 import { serveConfig, type ServeContext } from './serve-context.js';
 import { redactSecrets } from '../core/redact.js';
+import { parseDuration } from '../core/duration.js';
 import type { ListenAddress } from './listen-address.js';
 
-export const HEADERS_TIMEOUT_MS = 10_000;
-export const REQUEST_TIMEOUT_MS = 30_000;
 export const MAX_CONNECTIONS = 512;
 
 class BodyError extends Error {
@@ -54,9 +53,13 @@ export interface ServeServer {
 }
 
 export async function startServeServer(listen: ListenAddress, routes: readonly Route<ServeContext>[], ctx: ServeContext): Promise<ServeServer> {
-  const tls = serveConfig(ctx).tls;
+  const config = serveConfig(ctx);
+  const tls = config.tls;
   const handler = (req: IncomingMessage, res: ServerResponse) => { void handle(req, res, routes, ctx); };
-  const options = { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, keepAliveTimeout: 5000 };
+  const headersTimeout = parseDuration(config.headersTimeout, 'serve.headersTimeout');
+  const requestTimeout = Math.max(headersTimeout, parseDuration(config.requestTimeout, 'serve.requestTimeout'));
+  // Node checks the two timeouts every connectionsCheckingInterval (30 s by default): often enough to hold them.
+  const options = { headersTimeout, requestTimeout, keepAliveTimeout: 5000, connectionsCheckingInterval: Math.min(1000, Math.ceil(headersTimeout / 2)) };
   const server: Server = tls
     ? createHttpsServer({ ...options, cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }, handler)
     : createHttpServer(options, handler);

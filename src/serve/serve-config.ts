@@ -34,6 +34,9 @@ export const ServeConfigSchema = z.strictObject({
      */
     adhoc: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), z.array(z.string().min(1)).min(1)).optional(),
   }).default({ cache: '5s' }),
+  /** A client must send its request headers within this (default 10s), and the whole request within requestTimeout (30s): slow clients are cut off. */
+  headersTimeout: duration.default('10s'),
+  requestTimeout: duration.default('30s'),
   /** Request bodies larger than this are refused with 413 (default 64 KiB). */
   maxBodyBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
 });

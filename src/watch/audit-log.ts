@@ -10,14 +10,11 @@ import { toErrorInfo, ksaError } from '../core/errors.js';
 import { redactValue } from '../core/redact.js';
 import type { Logger } from '../core/types.js';
 import type { EventBus, Subscription } from './event-bus.js';
-import type { WatchEvent, WatchEventDraft, WatchEventKind } from './events.js';
+import { WATCH_EVENT_KINDS, type WatchEvent, type WatchEventDraft, type WatchEventKind } from './events.js';
 import { RotatingFile, type RotationPolicy } from './rotating-file.js';
 
 /** What the audit log records: every kind but the periodic self-health samples. */
-export const AUDIT_KINDS: readonly WatchEventKind[] = [
-  'finding', 'target', 'host', 'plugin', 'config-reload', 'watcher', 'store',
-  'recovery-planned', 'recovery-skipped', 'recovery-started', 'recovery-succeeded', 'recovery-failed', 'recovery-escalated',
-];
+export const AUDIT_KINDS: readonly WatchEventKind[] = WATCH_EVENT_KINDS.filter((k) => k !== 'health');
 
 /** The durable subscriber name (its cursor in the state store). */
 export const AUDIT_SUBSCRIBER = 'audit';

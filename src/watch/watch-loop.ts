@@ -11,8 +11,11 @@ export interface WatchLoop {
   sink: WatchSink;
   config(): KsaConfig;
   targets(): readonly WatchTarget[];
-  /** Re-reads ksa.yaml and applies it (as SIGHUP); resolves once applied or refused. */
-  reload(why: string): Promise<void>;
+  /**
+   * Re-reads ksa.yaml and applies it (as SIGHUP); resolves once applied or refused. `freshPlugins`:
+   * a new plugin manager even if `plugins:` did not change (a plugin was installed or removed).
+   */
+  reload(why: string, options?: { freshPlugins?: boolean }): Promise<void>;
 }
 
 /** What `ksa serve` adds to the loop (its HTTP face); `ksa watch` passes none. */

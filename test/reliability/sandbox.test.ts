@@ -15,7 +15,7 @@ import { createChildTransport } from '../../src/core/isolation/child-transport.j
 import { hostPolicy } from '../../src/core/isolation/host-permissions.js';
 import { RemoteHost } from '../../src/core/isolation/remote-host.js';
 import { readExternalPackage } from '../../src/core/manifest-reader.js';
-import type { DiagnosePayload, PluginRef } from '../../src/core/isolation/protocol.js';
+import type { DiagnosePayload, DiagnoseReply, PluginRef } from '../../src/core/isolation/protocol.js';
 import {
   descendants, hostilePlugin, measurements, parseReport, pidsWithMarker, repo, rssMb, runKsa, tempDir, removeTempDirs, writeConfig, ksaBin, baseEnv,
 } from './support/ksa.js';
@@ -226,9 +226,9 @@ describe.runIf(bwrap.usable)('the bubblewrap layer alone (no Node permission fla
         target: { type: 'hostile', name: 'layer', endpoints: ['127.0.0.1:7100'], auth: {}, options },
         opts: { categories: [], thresholds: {}, timeoutMs: 4000, allowWrite: false },
       };
-      const outcome = await host.call<{ result: { metrics: T } }>('diagnose', payload, deadline);
+      const outcome = await host.call<DiagnoseReply>('diagnose', payload, deadline);
       during();
-      return outcome.ok ? { ok: true, metrics: outcome.value!.result.metrics } : { ok: false, error: `${outcome.error?.code}: ${outcome.error?.message}` };
+      return outcome.ok ? { ok: true, metrics: (JSON.parse(outcome.value!.json) as { result: { metrics: T } }).result.metrics } : { ok: false, error: `${outcome.error?.code}: ${outcome.error?.message}` };
     } finally {
       await host.terminate();
     }

@@ -4,6 +4,7 @@
 // line while the old config keeps running. --once runs one cycle of every target and exits with
 // the gate's exit code (the same as `ksa diagnose --config`).
 import { watch as watchFile, type FSWatcher } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { ksaError, toErrorInfo } from '../../core/errors.js';
 import { parseDuration } from '../../core/duration.js';
 import { targetSecrets } from '../../core/plugin-options.js';
@@ -17,7 +18,9 @@ import { Watcher } from '../../watch/watcher.js';
 import { watchTargets, type WatchTarget } from '../../watch/watch-targets.js';
 import { openWatchSink, type WatchSink } from '../../watch/watch-sink.js';
 import { createWatchView } from '../../watch/watch-view.js';
+import { notifySetup, startNotify, type NotifyService, type NotifySetup } from '../../notify/notify-service.js';
 import type { WatchExtras } from '../../watch/watch-loop.js';
+import { recoveryActions, startWatchRecovery, type WatchRecovery } from '../../recovery/watch-recovery.js';
 import type { PluginManager } from '../../core/manager.js';
 import type { KsaConfig } from '../../config/schema.js';
 import type { Runtime } from '../runtime.js';
@@ -33,6 +36,8 @@ export interface WatchFlags {
   failOn?: string;
   /** Self-health events every this long. */
   healthEvery: string;
+  /** Recovery rules run their actions (else dry-run unless recovery.mode: enforce). */
+  enforce?: boolean;
 }
 
 const OUTPUTS = ['auto', 'table', 'json', 'none'] as const;
@@ -41,6 +46,10 @@ const CLOSE_MS = 1500;
 
 /** Returns the exit code: the gate's with --once, 0 after a signal. */
 export async function runWatch(rt: Runtime, flags: WatchFlags, version: string, extras: WatchExtras = {}): Promise<number> {
+  // V8's memory reducer runs full GCs whenever the process looks idle, i.e. between every two
+  // cycles of a watcher at a 1 s interval: ~1-2.5 ms of CPU per cycle for nothing (bench/RESULTS.md,
+  // "ksa watch"). Set before the plugin hosts start, so their heaps never get one either.
+  setFlagsFromString('--no-memory-reducer');
   const file = findConfigFile(flags.config, process.env, process.cwd());
   if (!file) throw ksaError('KSA_ERR_BAD_INPUT', 'ksa watch needs a ksa.yaml: none given and none found', { fix: 'pass --config ksa.yaml (ksa config example writes one)' });
   if (!(OUTPUTS as readonly string[]).includes(flags.output)) throw ksaError('KSA_ERR_BAD_INPUT', `--output ${JSON.stringify(flags.output)} is not one of ${OUTPUTS.join(', ')}`, { fix: 'use --output json (one JSON line per event) or table' });
@@ -59,11 +68,27 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string, 
     return targets;
   };
   let targets = build(config, manager);
+  const notifyFor = (c: KsaConfig, m: PluginManager): NotifySetup | null => {
+    const setup = notifySetup(c, file, m, process.env);
+    for (const r of setup?.receivers.values() ?? []) for (const s of r.secrets) rt.logger.addSecret(s);
+    return setup;
+  };
+  const notifyConfig = notifyFor(config, manager);
   const sink: WatchSink = await openWatchSink({ stateDir: flags.stateDir, logger: rt.logger, secrets: () => rt.logger.secrets(), version, configFile: file, targets, once: flags.once === true });
   sinkRef = sink;
   // What stays out of this process can depend on the state dir (plugins disabled through ksa serve).
   if (extras.keep) targets = build(config, manager);
   const watcher = new Watcher(manager, { concurrency: config.defaults.concurrency, failOn: failOn(), healthWindowMs: Math.max(60_000, healthEveryMs), sink });
+  // Before the first event: the engine is a durable subscriber (docs/RECOVERY.md). --once has no time to recover.
+  let recovery: WatchRecovery | undefined;
+  if (!flags.once && config.recovery) {
+    try {
+      recovery = await startWatchRecovery({ config, manager, targets, sink, enforce: flags.enforce === true, logger: rt.logger, secrets: () => rt.logger.secrets() });
+    } catch (error) {
+      await closeAll(watcher, sink, 'error', CLOSE_MS);
+      throw error;
+    }
+  }
   await watcher.apply(targets);
 
   if (flags.once) {
@@ -74,18 +99,22 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string, 
 
   const json = flags.output === 'json' || (flags.output === 'auto' && process.stdout.isTTY !== true);
   const view = flags.output === 'none' ? { stop: () => undefined } : createWatchView({ json, color: rt.color, watcher, sink });
+  // Notifications (docs/NOTIFY.md): not with --once, which exits before any group window closes.
+  let notify: NotifyService | undefined = notifyConfig ? startNotify(notifyConfig, sink, manager, rt.logger) : undefined;
   await sink.started(targets.length);
   watcher.start();
 
   let reloading: Promise<void> = Promise.resolve();
-  const reload = (why: string): Promise<void> => {
+  const reload = (why: string, options: { freshPlugins?: boolean } = {}): Promise<void> => {
     reloading = reloading.then(async () => {
-      let next: { config: KsaConfig; manager: PluginManager; targets: WatchTarget[] };
+      let next: { config: KsaConfig; manager: PluginManager; targets: WatchTarget[]; notify: NotifySetup | null };
       try {
         const c = loadConfig(file, process.env, readConfigText(file));
-        const pluginsChanged = JSON.stringify(c.plugins) !== JSON.stringify(config.plugins);
+        const pluginsChanged = options.freshPlugins === true || JSON.stringify(c.plugins) !== JSON.stringify(config.plugins);
         const m = pluginsChanged ? await watchManager(rt, c, file) : manager;
-        next = { config: c, manager: m, targets: build(c, m) };
+        next = { config: c, manager: m, targets: build(c, m), notify: notifyFor(c, m) };
+        recoveryActions(c, m); // a bad recovery rule refuses the reload
+        if (c.recovery && !recovery) throw ksaError('KSA_ERR_BAD_INPUT', 'recovery: was added to a running watcher', { fix: 'restart ksa watch to start the recovery engine' });
       } catch (error) {
         const reason = toErrorInfo(error);
         rt.logger.error(`config reload (${why}) refused, the running config stays: ${reason.code} ${reason.message.split('\n')[0]}`);
@@ -93,9 +122,12 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string, 
         return;
       }
       const diff = await watcher.apply(next.targets, next.manager);
+      recovery?.apply(next.config, next.manager, next.targets);
       if (diff.retired) void diff.retired.close();
       config = next.config;
       manager = next.manager;
+      if (notify) notify.reconfigure(next.notify, manager);
+      else if (next.notify) notify = startNotify(next.notify, sink, manager, rt.logger);
       targets = next.targets;
       rt.logger.info(`config reloaded (${why}): ${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed`);
       await sink.reload({ outcome: 'accepted', file, added: diff.added.map((t) => t.name), removed: diff.removed, changed: diff.changed.map((t) => t.name) });
@@ -117,7 +149,10 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string, 
   clearInterval(healthTimer);
   fileWatcher?.close();
   await reloading;
+  notify?.stop();
   const settled = await watcher.stop(graceMs);
+  // An action still running past the grace is found interrupted (and verified) at the next start.
+  await recovery?.stop(graceMs);
   if (!settled) rt.logger.warn(`${signal}: cycles still running after the ${graceMs} ms grace period were abandoned`);
   // The output goes last: the `stopped` event is printed too.
   await closeAll(watcher, sink, signal, CLOSE_MS);

@@ -2,6 +2,7 @@
 // (the same definitions `--help` and the shell completion read) and from the built-in plugins'
 // manifests (their flags, types, examples and the variables and files their clients' conventions
 // read). Only built-ins: the shipped page must not depend on what this machine has installed.
+import { COMMAND_ENV_DOC } from '../../recovery/command-line.js';
 import type { Argument, Command, Option } from 'commander';
 import { readBuiltinIndex } from '../../core/loader.js';
 import { packageRoot } from '../../core/package-root.js';
@@ -157,6 +158,7 @@ export async function manPage(program: Command, version: string): Promise<string
     paragraph('ksa action and ksa plugin health exit 0 when everything succeeded, 2 when an action or a plugin failed, and 3 on bad input.'),
     section('ENVIRONMENT'),
     ...Object.entries(OWN_ENVIRONMENT).map(([name, what]) => tagged(bold(name), what)),
+    ...Object.entries(COMMAND_ENV_DOC).map(([name, what]) => tagged(bold(name), what)),
     paragraph('The built-in plugins read the variables of their middleware\'s own clients when the command line does not say (flags and the endpoint win):'),
     ...[...environment].sort(([a], [b]) => a.localeCompare(b)).map(([name, uses]) => tagged(bold(name), `${uses.join('; ')}.`)),
     section('FILES'),

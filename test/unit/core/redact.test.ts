@@ -1,6 +1,6 @@
 // Secrets never leave ksa: endpoints show user:***@host; text and values are scrubbed of secrets.
 import { describe, expect, it } from 'vitest';
-import { redactEndpoint, redactSecrets, redactValue } from '../../../src/core/redact.js';
+import { redactedJson, redactEndpoint, redactSecrets, redactValue } from '../../../src/core/redact.js';
 
 describe('redactEndpoint', () => {
   it.each([
@@ -46,5 +46,19 @@ describe('redactValue', () => {
   it('returns the value unchanged when there is nothing long enough to redact', () => {
     const value = { a: 'x' };
     expect(redactValue(value, ['ab'])).toBe(value);
+  });
+});
+
+describe('redactedJson (a host\'s diagnosis reply)', () => {
+  it('is the JSON text of the value with every secret form redacted, escaped ones included', () => {
+    const value = { result: { detail: 'pw hunt@r2/x and quo"te', url: 'redis://:hunt%40r2%2Fx@h' }, n: 1 };
+    const text = redactedJson(value, ['hunt@r2/x', 'quo"te']);
+    expect(JSON.parse(text)).toEqual({ result: { detail: 'pw *** and ***', url: 'redis://:***@h' }, n: 1 });
+  });
+
+  it('is plain JSON.stringify when no secret occurs or none is long enough', () => {
+    const value = { a: 'nothing here', list: [1, 2] };
+    expect(redactedJson(value, ['hunter2!'])).toBe(JSON.stringify(value));
+    expect(redactedJson(value, ['ab'])).toBe(JSON.stringify(value));
   });
 });

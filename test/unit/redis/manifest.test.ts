@@ -19,7 +19,7 @@ describe('manifests/redis-diagnostics.yaml', () => {
 
   it('declares every command the plugin sends (whole, * for arguments), and no write other than the action\'s', () => {
     const sent = [
-      ['AUTH', 'pw'], ['AUTH', 'user', 'pw'], ['CLIENT', 'SETNAME', 'ksa'], ['INFO', 'all'], ...CONFIG_KEYS.map((k) => ['CONFIG', 'GET', k]), ['SLOWLOG', 'GET', '32'], ['SLOWLOG', 'LEN'], ['LATENCY', 'LATEST'],
+      ['AUTH', 'pw'], ['AUTH', 'user', 'pw'], ['CLIENT', 'SETNAME', 'ksa'], ['INFO', 'all'], ...CONFIG_KEYS.map((k) => ['CONFIG', 'GET', k]), ['CONFIG', 'GET', ...CONFIG_KEYS], ['SLOWLOG', 'GET', '32'], ['SLOWLOG', 'LEN'], ['LATENCY', 'LATEST'],
       ['CLIENT', 'LIST'], ['CLUSTER', 'INFO'], ['CLUSTER', 'NODES'], ['ACL', 'GETUSER', 'default'], ['COMMAND', 'INFO', ...Object.keys(DANGEROUS_COMMANDS)],
       ...Object.values(DANGEROUS_COMMANDS).map((a) => ['ACL', 'DRYRUN', 'default', ...a]),
       ['SENTINEL', 'MASTER', 'm'], ['SENTINEL', 'MASTERS'], ['SENTINEL', 'REPLICAS', 'm'], ['SENTINEL', 'SENTINELS', 'm'], ['SENTINEL', 'CKQUORUM', 'm'],
