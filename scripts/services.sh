@@ -143,7 +143,9 @@ install_components() {
   # bubblewrap: the default sandbox of external plugin hosts (src/core/isolation/sandbox-*.ts, test/reliability/sandbox.test.ts).
   # prometheus-redis-exporter: the baseline of bench/watch-cpu.sh (ksa watch's CPU per cycle vs its CPU per scrape).
   # prometheus: promtool check metrics/rules and a real Prometheus scraping ksa serve (test/e2e/serve-exporter.test.ts).
-  want+=(nftables iproute2 python3-junitparser chromium man-db zsh fish bubblewrap prometheus-redis-exporter prometheus)
+  # ansible, openssh-server, openssh-client: the recovery plugins' real programs (ansible-playbook on localhost, ssh to a
+  # loopback sshd) in test/integration/recovery/recovery-plugins.test.ts.
+  want+=(nftables iproute2 python3-junitparser chromium man-db zsh fish bubblewrap prometheus-redis-exporter prometheus ansible openssh-server openssh-client)
   for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done

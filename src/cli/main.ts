@@ -139,6 +139,7 @@ export async function main(argv: string[], version: string): Promise<number> {
     .argument('<endpoints...>', 'target endpoints')
     .option('--allow-write', 'allow an action that writes to the target')
     .option('--param <key=value>', 'action parameter (repeatable)', collect)
+    .option('--state-dir <dir>', 'record it like a recovery action: one at a time per target, snapshot, audit log, ksa recovery history (also KSA_STATE_DIR)')
     .option('-t, --timeout <duration>', 'deadline', '10s')
     .option('--json', 'JSON outcome')
     .option('-u, --user <user>', 'user name')

@@ -3,13 +3,14 @@
 // pid and the server log shows no pg_terminate_backend. Enforced: terminate-backend of exactly
 // the blocker's pid (from the finding's evidence), the waiting query completes, an innocent
 // session lives on, and the re-diagnosis finds the lock resolved (recovery-succeeded).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type Throwaway } from '../reliability/support/throwaway-servers.js';
 import { startWatch, type WatchProcess } from '../support/watch-process.js';
+import { spawnKsa } from '../support/spawn-ksa.js';
 import { waitFor } from '../support/wait-for.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ksa-recovery-pg-'));
@@ -99,7 +100,26 @@ describe('recovery with postgres terminate-backend', () => {
     const terminations = [...server.logSince().matchAll(/pg_terminate_backend\((\d+)\)/g)].map((m) => Number(m[1]));
     expect(terminations).toEqual([blocker.pid]);
     await enforced.next('the finding resolved', (e) => e.kind === 'finding' && e.to === 'resolved' && e.finding?.id === 'postgres.locks.blocked', 10_000);
+
+    // ksa action is the manual front door of the same path: refused while the watcher holds the state dir...
+    const action = (pid: number) => spawnKsa(['action', 'postgres', 'terminate-backend', server.address, '-u', server.user, '--password-env', 'KSA_TEST_PG_PASSWORD',
+      '--param', `pid=${pid}`, '--allow-write', '--state-dir', join(dir, 'state-enforce'), '--json'], { KSA_TEST_PG_PASSWORD: server.password }, /^KSA_/);
+    const locked = await action(innocent.pid);
+    expect(locked.code).toBe(3);
+    expect(locked.stderr).toMatch(/KSA_ERR_STATE_LOCKED/);
+    expect(await alive(probe, innocent.pid)).toBe(true);
     enforced.kill('SIGTERM');
     expect((await enforced.exited).code).toBe(0);
+    // ...and once it stopped: snapshot, the action, an entry in the history and the audit log (rule manual).
+    const manual = await action(innocent.pid);
+    expect(manual.code, manual.stderr).toBe(0);
+    expect(await alive(probe, innocent.pid)).toBe(false);
+    const history = await spawnKsa(['recovery', 'history', '--state-dir', join(dir, 'state-enforce'), '--json'], {}, /^KSA_/);
+    const entries = (JSON.parse(history.stdout) as { entries: Array<{ rule: string; outcome: string; params: { pid: number }; snapshot?: string }> }).entries;
+    expect(entries.map((e) => [e.rule, e.outcome, e.params.pid])).toEqual([['end-lock-blocker', 'succeeded', blocker.pid], ['manual', 'succeeded', innocent.pid]]);
+    expect(entries[1]!.snapshot).toMatch(/^recovery-snapshots\/\d+-127\.0\.0\.1_\d+-manual-1\.json$/); // the target as named on the command line
+    const audit = readFileSync(join(dir, 'state-enforce', 'audit.log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; rule?: string });
+    expect(audit.filter((e) => e.rule === 'manual').map((e) => e.kind)).toEqual(['recovery-started', 'recovery-succeeded']);
+    expect(JSON.stringify(audit)).not.toContain(server.password);
   });
 });

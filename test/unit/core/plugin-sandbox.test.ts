@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ManifestSchema } from '../../../src/core/schemas.js';
+import { ManifestSchema, PluginTypeSchema } from '../../../src/core/schemas.js';
 import { hostPolicy, resolveDeclared, TYPE_NEEDS } from '../../../src/core/isolation/host-permissions.js';
 import { nodeOptionsText, nodePermissionFlags } from '../../../src/core/isolation/node-permission-flags.js';
 import { bwrapArgs } from '../../../src/core/isolation/bubblewrap.js';
@@ -80,7 +80,7 @@ describe('what a host may read', () => {
   });
 
   it('every plugin type states its needs in one table', () => {
-    expect(Object.keys(TYPE_NEEDS).sort()).toEqual(['analyzer', 'exporter', 'middleware']);
+    expect(Object.keys(TYPE_NEEDS).sort()).toEqual([...PluginTypeSchema.options].sort());
   });
 });
 
