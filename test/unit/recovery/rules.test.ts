@@ -130,3 +130,27 @@ describe('recovery command argv', () => {
     expect(env).toEqual({ PATH: '/bin', KSA_TARGET: 'db', KSA_TARGET_TYPE: 'pg', KSA_ENDPOINT: 'pg://h:5432/x', KSA_ENDPOINTS: 'pg://h:5432/x', KSA_RULE: 'r', KSA_EPISODE: 'e', KSA_ATTEMPT: '2', KSA_FINDING_ID: 'x.a', KSA_FINDING_SEVERITY: 'warning', KSA_FINDING_NODE: '' });
   });
 });
+
+describe('docs/RECOVERY.md', () => {
+  it("its ksa.yaml example is valid, and its rules name real plugins, actions and parameters", async () => {
+    const { readFileSync } = await import('node:fs');
+    const { repoRoot } = await import('../../support/services.js');
+    const { PluginManager } = await import('../../../src/core/manager.js');
+    const { registerRecoveryPlugins, checkRules } = await import('../../../src/recovery/action-catalog.js');
+    const doc = readFileSync(join(repoRoot, 'docs', 'RECOVERY.md'), 'utf8');
+    const example = /```yaml\n([\s\S]*?)```/.exec(doc)![1]!;
+    const { config, errors } = check(example);
+    expect(errors.map((e) => e.message)).toEqual([]);
+    const manager = await new PluginManager({ packageRoot: repoRoot, logger: { error() {}, warn() {}, info() {}, debug() {} } }).load();
+    registerRecoveryPlugins(manager, repoRoot);
+    expect([...checkRules(manager, config!.recovery!).values()].map((a) => `${a.pluginId}/${a.spec.name}`)).toEqual(['postgres-diagnostics/terminate-backend', 'recovery-systemd/restart-over-ssh']);
+    // A misspelt action is refused with the nearest name.
+    const bad = { ...config!.recovery!, rules: [{ ...config!.recovery!.rules[0]!, action: { plugin: 'postgres-diagnostics', name: 'terminate-backnd', params: {} } }] };
+    expect(() => checkRules(manager, bad)).toThrow(/has no action "terminate-backnd".*did you mean terminate-backend\?/);
+    const badParam = { ...config!.recovery!, rules: [{ ...config!.recovery!.rules[0]!, action: { plugin: 'postgres-diagnostics', name: 'terminate-backend', params: { pdi: 1 } } }] };
+    expect(() => checkRules(manager, badParam)).toThrow(/params\.pdi: unknown parameter.*did you mean pid\?/);
+    const badLiteral = { ...config!.recovery!, rules: [{ ...config!.recovery!.rules[0]!, action: { plugin: 'postgres-diagnostics', name: 'terminate-backend', params: { pid: 'all' } } }] };
+    expect(() => checkRules(manager, badLiteral)).toThrow(/KSA_ERR_CONFIG_INVALID|is not an integer/);
+    await manager.close();
+  });
+});
