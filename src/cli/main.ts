@@ -209,6 +209,30 @@ export async function main(argv: string[], version: string): Promise<number> {
       out(runWatchStatus({ ...flags, stateDir: flags.stateDir ?? watch.opts().stateDir }));
     });
 
+  const notify = program.command('notify').description('notifications of ksa watch (docs/NOTIFY.md)');
+  notify
+    .command('test')
+    .description('send a sample notification (marked as a test) through every receiver of a ksa.yaml route, now; exit 1 if one did not take it')
+    .argument('<route>', 'a route name of notify.routes')
+    .option('--config <file>', 'ksa.yaml (also KSA_CONFIG, ./ksa.yaml)')
+    .option('--status <status>', 'firing | resolved: which sample to send', 'firing')
+    .action(async (route: string, flags) => {
+      const { runNotifyTest } = await import('./commands/notify.js');
+      const r = await runNotifyTest(runtime(), route, flags);
+      out(r.text);
+      exitCode = r.code;
+    });
+  notify
+    .command('status')
+    .description("the delivery queue of a running or stopped watcher: queued (attempts, next attempt, last answer), sent, failed, expired")
+    .option('--state-dir <dir>', 'the watcher\'s state dir (default: KSA_STATE_DIR, $XDG_STATE_HOME/ksa or ~/.local/state/ksa)')
+    .option('--json', 'JSON: counts and every notification kept')
+    .action(async (flags) => {
+      const { runNotifyStatus } = await import('./commands/notify.js');
+      runtime();
+      out(runNotifyStatus(flags));
+    });
+
   const serve = program
     .command('serve')
     .description('ksa watch with an HTTP face (docs/SERVE.md): /metrics and /probe for Prometheus, the /api/v1 management API, a status page')
@@ -276,8 +300,9 @@ export async function main(argv: string[], version: string): Promise<number> {
   plugin
     .command('new')
     .description('scaffold an external plugin package (manifest, sources, contract test)')
-    .argument('<name>', 'middleware type the plugin diagnoses, e.g. memcached')
-    .option('--dir <dir>', 'target directory (default: ./<name>-diagnostics)')
+    .argument('<name>', 'middleware type the plugin diagnoses, e.g. memcached (with --type notifier: the notifier, e.g. pager)')
+    .option('--dir <dir>', 'target directory (default: ./<name>-diagnostics, ./<name>-notifier)')
+    .option('--type <type>', 'middleware (default) or notifier (a notifier / ksa watch hook)')
     .action(async (name: string, flags) => {
       const { runPluginNew } = await import('./commands/plugin-new.js');
       out(runPluginNew(runtime(), name, flags));
@@ -324,8 +349,8 @@ export async function main(argv: string[], version: string): Promise<number> {
 
   program
     .command('schema')
-    .description('print the JSON Schema of the JSON report (or of plugins, health, snapshot, events)')
-    .argument('[kind]', 'report | plugins | health | snapshot | events', 'report')
+    .description('print the JSON Schema of the JSON report (or of plugins, health, snapshot, events, notification)')
+    .argument('[kind]', 'report | plugins | health | snapshot | events | notification', 'report')
     .action(async (kind: string) => {
       const { runSchema } = await import('./commands/schema.js');
       runtime();

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { PluginConfigSchema, ThresholdOverrideSchema, TlsOptionsSchema } from '../core/schemas.js';
 import { SANDBOX_SETTINGS } from '../core/isolation/plugin-sandbox.js';
 import { WatchPolicySchema } from '../watch/policy.js';
+import { NotifyConfigSchema } from '../notify/notify-config.js';
 import { RecoveryConfigSchema } from '../recovery/rule-schema.js';
 import { ServeConfigSchema } from '../serve/serve-config.js';
 
@@ -53,6 +54,8 @@ export const ConfigSchema = z.strictObject({
   targets: z.array(TargetSchema).min(1, 'at least one target'),
   /** `sandbox:` is how external plugin hosts are isolated (--plugin-sandbox wins); every other key is a plugin id. */
   plugins: z.object({ discovery: DiscoverySchema.optional(), sandbox: z.enum(SANDBOX_SETTINGS as [string, ...string[]]).optional() }).catchall(PluginConfigSchema).default({}),
+  /** ksa watch: where transitions are sent (docs/NOTIFY.md). */
+  notify: NotifyConfigSchema.optional(),
   /** ksa watch: recovery rules, dry-run unless `mode: enforce` or --enforce (docs/RECOVERY.md). */
   recovery: RecoveryConfigSchema.optional(),
   /** ksa serve: listen address, TLS, API tokens, /probe (docs/SERVE.md). */

@@ -29,7 +29,8 @@ import { TargetSession, type SessionOptions } from './target-session.js';
 import { SessionHosts } from './session-hosts.js';
 import { checkedResult } from './diagnose-result.js';
 import { backoffDelay, type BackoffPolicy } from './backoff.js';
-import type { DiagnosePayload, DiagnoseReply, ExecutePayload, HostMethod, PluginRef } from './isolation/protocol.js';
+import type { DiagnosePayload, DiagnoseReply, ExecutePayload, HostMethod, NotifyPayload, PluginRef } from './isolation/protocol.js';
+import type { NotifierDelivery } from '../notify/notification.js';
 import type { ActionOutcome, DiagnoseOptions, DiagnosticResult, ErrorInfo, HealthReport, Logger, PluginDescription, MiddlewareTarget, Snapshot } from './types.js';
 
 export type IsolationMode = 'auto' | 'worker' | 'process' | 'none';
@@ -236,6 +237,18 @@ export class PluginManager {
     return outcome.value ?? { ok: false, detail: 'no outcome' };
   }
 
+  /**
+   * One delivery attempt by a notifier plugin (src/notify/deliver.ts checks the answer), under its
+   * deadline, isolated like any call: an external notifier (a user hook) gets a child process of
+   * its own that is killed at the deadline, so a hook that hangs or busy-loops stops there.
+   */
+  async notify(pluginId: string, delivery: NotifierDelivery, deadline: number): Promise<CallOutcome<unknown>> {
+    const entry = this.registry.require(pluginId);
+    if (entry.manifest.type !== 'notifier') throw ksaError('KSA_ERR_BAD_INPUT', `plugin ${pluginId} is a ${entry.manifest.type} plugin, not a notifier`, { fix: 'name a plugin of type notifier (ksa plugin list --type notifier)' });
+    const payload: NotifyPayload = { plugin: this.ref(entry), delivery };
+    return this.callPlugin<unknown>(entry, 'notify', payload, deadline);
+  }
+
   /** Runs each plugin's healthCheck in its host: state, latency and last error. */
   async health(ids: readonly string[], timeoutMs: number): Promise<HealthReport> {
     const plugins = await Promise.all(ids.map(async (id) => {
@@ -322,13 +335,13 @@ export class PluginManager {
   }
 
   /**
-   * An external plugin gets a fresh child process for every call that carries a target (and so
-   * its secrets): it can never see another target's credentials, and whatever it leaves behind
-   * (processes, timers, sockets) dies with the process.
+   * An external plugin gets a fresh child process for every call that carries a target or a
+   * receiver (and so their secrets): it can never see another target's credentials, and whatever
+   * it leaves behind (processes, timers, sockets) dies with the process.
    */
   private needsDedicatedHost(entry: RegistryEntry, method: HostMethod): boolean {
     const mode = this.options.isolation ?? 'auto';
-    return entry.source === 'external' && (mode === 'auto' || mode === 'process') && (method === 'diagnose' || method === 'execute' || method === 'metrics');
+    return entry.source === 'external' && (mode === 'auto' || mode === 'process') && (method === 'diagnose' || method === 'execute' || method === 'metrics' || method === 'notify');
   }
 
   private async callInDedicatedHost<T>(entry: RegistryEntry, method: HostMethod, payload: unknown, deadline: number, options: { init: boolean } = { init: true }): Promise<CallOutcome<T>> {

@@ -4,6 +4,7 @@ import { z } from 'zod';
 
 import { manifestOperationProblems } from './operation-entries.js';
 import { SCHEMA_VERSION } from './versions.js';
+import { PLUGIN_TYPES } from './plugin-types.js';
 import { declarationProblems, FIELD_TYPES, OPTION_TYPES } from './option-values.js';
 import { ConventionsSchema, conventionProblems } from './conventions-schema.js';
 
@@ -12,7 +13,7 @@ export { SCHEMA_VERSION, PLUGIN_API_VERSION } from './versions.js';
 export const SeveritySchema = z.enum(['info', 'warning', 'critical']);
 export const StatusSchema = z.enum(['healthy', 'warning', 'critical', 'unknown']);
 export const PluginStateSchema = z.enum(['Unloaded', 'Loaded', 'Initialized', 'Running', 'Stopped', 'Failed']);
-export const PluginTypeSchema = z.enum(['middleware', 'exporter', 'analyzer', 'recovery']);
+export const PluginTypeSchema = z.enum(PLUGIN_TYPES);
 export const CapabilitySchema = z.enum(['health-check', 'metrics', 'diagnose', 'execute']);
 
 const idPattern = /^[a-z][a-z0-9-]*$/;

@@ -2,6 +2,7 @@
 // which are functions and so live here rather than in a schema.
 import type { z } from 'zod';
 import type * as S from './schemas.js';
+import type { DeliveryOutcome, NotifierDelivery } from '../notify/notification.js';
 
 export type Severity = z.infer<typeof S.SeveritySchema>;
 export type Status = z.infer<typeof S.StatusSchema>;
@@ -115,4 +116,13 @@ export interface MiddlewarePlugin extends Plugin {
   diagnose(ctx: PluginContext, opts: DiagnoseOptions): Promise<DiagnosticResult>;
   getMetrics(ctx: PluginContext): Promise<Record<string, number>>;
   execute(ctx: PluginContext, action: string, params: Record<string, unknown>): Promise<ActionOutcome>;
+}
+
+/**
+ * A notifier (issue 18; also the user hook of the watch loop): hands a notification to a receiver.
+ * The same lifecycle as every plugin; send() runs under the receiver's timeout (ctx.deadline),
+ * isolated like any plugin call. It answers sent, retry or failed; a throw counts as retry.
+ */
+export interface NotifierPlugin extends Plugin {
+  send(ctx: PluginContext, delivery: NotifierDelivery): Promise<DeliveryOutcome>;
 }

@@ -11,11 +11,14 @@ export interface PluginNames {
   title: string;
 }
 
-export function namesOf(raw: string): PluginNames {
-  const middleware = raw.trim().toLowerCase().replace(/-diagnostics$/, '');
+/** The package id's suffix per scaffold type: memcached-diagnostics, pager-notifier. */
+const SUFFIX: Record<'middleware' | 'notifier', string> = { middleware: 'diagnostics', notifier: 'notifier' };
+
+export function namesOf(raw: string, type: 'middleware' | 'notifier' = 'middleware'): PluginNames {
+  const middleware = raw.trim().toLowerCase().replace(new RegExp(`-${SUFFIX[type]}$`), '');
   if (!/^[a-z][a-z0-9-]*$/.test(middleware) || middleware.endsWith('-')) {
     throw ksaError('KSA_ERR_BAD_INPUT', `plugin name ${JSON.stringify(raw)} must be lowercase letters, digits and dashes, starting with a letter`, { fix: 'e.g. `ksa plugin new memcached`' });
   }
   const title = middleware.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
-  return { middleware, id: `${middleware}-diagnostics`, title };
+  return { middleware, id: `${middleware}-${SUFFIX[type]}`, title };
 }

@@ -1,6 +1,9 @@
 // @kubestack/ksa/sdk: the public API for plugin authors. Built-in plugins import exactly this.
 export { defineMiddlewarePlugin, analyzeSnapshot, unknownResult, isMiddlewarePluginModule } from './define-plugin.js';
 export type { MiddlewarePluginParts, MiddlewarePluginModule, CollectOutput, ActionDefinition } from './define-plugin.js';
+export { defineNotifierPlugin, isNotifierPluginModule } from './define-notifier.js';
+export type { NotifierPluginParts, NotifierPluginModule } from './define-notifier.js';
+export type { Notification, NotificationAlert, DeliveryOutcome, NotifierDelivery } from '../notify/notification.js';
 export { defineCheck, createCheckContext, roundToHundredths } from './checks.js';
 export { compareText } from '../core/compare-text.js';
 export type { CheckDefinition, CheckContext, FindingDraft } from './checks.js';

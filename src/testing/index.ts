@@ -7,3 +7,7 @@ export type { CheckCase, ExpectedFinding } from './cases.js';
 export { loadManifest, manifestProblems } from './manifest-contract.js';
 export { makeContext, runLive, startHangingServer, targetOf, abortProblems, guardProblems } from './live.js';
 export type { TargetSpec, LiveRun, LogLine, HangingServer, AbortOptions, GuardOptions, ContextOptions } from './live.js';
+export { NotifierTester, testNotifier } from './notifier-tester.js';
+export type { NotifierTestSpec, AnyNotifierModule } from './notifier-tester.js';
+export { sampleNotification } from '../notify/sample-notification.js';
+export type { SampleOptions } from '../notify/sample-notification.js';

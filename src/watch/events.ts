@@ -163,6 +163,33 @@ export const HealthEventSchema = z.strictObject({
   hostRestarts: z.number().int().nonnegative(),
 });
 
+/**
+ * A notification's delivery (src/notify): queued when a route's group window closed, sent, retrying
+ * (the receiver is down or answered 5xx/429), failed (permanent: 4xx, a refused payload) or expired
+ * (not delivered within the retry period, or pushed out of a full queue): the last two go to the
+ * dead-letter file. Never routed to notifiers themselves.
+ */
+export const NotificationEventSchema = z.strictObject({
+  ...envelope,
+  kind: z.literal('notification'),
+  target: TargetNameSchema.optional(),
+  action: z.enum(['queued', 'sent', 'retrying', 'failed', 'expired']),
+  /** The notification's idempotency key (the same on every attempt, also after a restart). */
+  key: z.string(),
+  route: z.string(),
+  receiver: z.string(),
+  /** The notifier plugin. */
+  plugin: z.string(),
+  /** Delivery attempts so far. */
+  attempts: z.number().int().nonnegative(),
+  /** retrying: when the next attempt is due. */
+  retryAt: IsoTimeSchema.optional(),
+  /** The receiver's answer or why it failed, one line, secrets redacted. */
+  detail: z.string().max(1000).optional(),
+  /** The receiver's status code (HTTP, SMTP), when it gave one. */
+  status: z.number().int().optional(),
+});
+
 /** What a recovery event is about: the rule, the finding's episode, the action and the attempt (src/recovery/). */
 const recoveryFields = {
   target: TargetNameSchema,
@@ -273,6 +300,7 @@ export const WatchEventSchema = z.discriminatedUnion('kind', [
   RecoveryFailedEventSchema,
   RecoveryEscalatedEventSchema,
   ApiCallEventSchema,
+  NotificationEventSchema,
 ]);
 
 export type FindingState = z.infer<typeof FindingStateSchema>;

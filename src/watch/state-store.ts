@@ -175,6 +175,11 @@ export class StateStore implements AckSink {
     return this.sectionsMap.get(name);
   }
 
+  /** Names of the sections that start with `prefix` (a room keeping one section per item, e.g. notify's queue). */
+  sectionNames(prefix: string): string[] {
+    return [...this.sectionsMap.keys()].filter((n) => n.startsWith(prefix));
+  }
+
   /**
    * Records target changes and persists their events; resolves with the events (seq and id set,
    * plus any store notices) once they are on disk, or at once when the disk fails (degraded).

@@ -11,7 +11,7 @@ import { EventBus, type EventHandler } from './event-bus.js';
 import { advance } from './state-machine.js';
 import { AuditLog, auditLogPath } from './audit-log.js';
 import { resolvePolicy } from './policy.js';
-import type { WatchEventDraft, WatchEventKind } from './events.js';
+import type { WatchEvent, WatchEventDraft, WatchEventKind } from './events.js';
 import type { CycleSink } from './watcher.js';
 import type { WatchTarget } from './watch-targets.js';
 import type { WatcherHealth } from './self-health.js';
@@ -38,7 +38,7 @@ export interface WatchSink extends CycleSink {
   stopped(reason: string): Promise<void>;
   reload(r: { outcome: 'accepted' | 'refused'; file: string; reason?: string; added?: string[]; removed?: string[]; changed?: string[] }): Promise<void>;
   health(h: WatcherHealth): Promise<void>;
-  subscribe(name: string, handler: EventHandler, options?: { durable?: boolean; kinds?: readonly WatchEventKind[] }): () => void;
+  subscribe(name: string, handler: EventHandler, options?: { durable?: boolean; kinds?: readonly WatchEventKind[]; filter?: (event: WatchEvent) => boolean }): () => void;
   records(): ReadonlyMap<string, TargetRecord>;
   /** Persists and publishes events of the other rooms (ksa serve's api-call), as the loop's own. */
   record(events: readonly WatchEventDraft[]): Promise<void>;
@@ -48,7 +48,12 @@ export interface WatchSink extends CycleSink {
   setSection(name: string, value: unknown): Promise<void>;
   /** Sections and events in one journal line (sync: write now even without events), then the events published (recovery). */
   commit(change: { sections?: Record<string, unknown>; events?: readonly WatchEventDraft[]; sync?: boolean }): Promise<void>;
+  /** Section names that start with `prefix` (a room keeping one section per item: notify's queue). */
+  sectionNames(prefix: string): string[];
 }
+
+/** What a room (notify) uses of the sink: its sections and their commits. */
+export type RoomState = Pick<WatchSink, 'section' | 'sectionNames' | 'commit'>;
 
 export async function openWatchSink(options: WatchSinkOptions): Promise<WatchSink> {
   const stateDir = resolveStateDir(options.stateDir);
@@ -106,7 +111,7 @@ export async function openWatchSink(options: WatchSinkOptions): Promise<WatchSin
       })));
     },
     subscribe(name, handler, opts = {}) {
-      const sub = bus.subscribe({ name, handler, ...(opts.durable ? { durable: true } : {}), ...(opts.kinds ? { kinds: opts.kinds } : {}) });
+      const sub = bus.subscribe({ name, handler, ...(opts.durable ? { durable: true } : {}), ...(opts.kinds ? { kinds: opts.kinds } : {}), ...(opts.filter ? { filter: opts.filter } : {}) });
       return () => sub.unsubscribe();
     },
     records: () => store.targets(),
@@ -119,5 +124,6 @@ export async function openWatchSink(options: WatchSinkOptions): Promise<WatchSin
     async commit(change) {
       bus.publish(await store.commit(change));
     },
+    sectionNames: (prefix) => store.sectionNames(prefix),
   };
 }

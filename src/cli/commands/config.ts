@@ -1,5 +1,6 @@
 // `ksa config validate` and `ksa config example`. Validation reports every problem it can find,
 // one line each (schema issues all at once; then, per target, its first semantic problem).
+import { notifySetup } from '../../notify/notify-service.js';
 import { ksaError, type KsaError } from '../../core/errors.js';
 import { findConfigFile } from '../../config/config-file.js';
 import { checkConfig } from '../../config/load-config.js';
@@ -23,6 +24,11 @@ export async function runConfigValidate(rt: Runtime, explicit: string | undefine
   const manager = await managerForConfig(rt, config, file);
   try {
     const requests = requestsFromConfig(config, file, manager, process.env, { thresholds: {} }, (e) => errors.push(e));
+    try {
+      notifySetup(config, file, manager, process.env);
+    } catch (error) {
+      errors.push(error as KsaError);
+    }
     if (errors.length > 0) return { text: '', errors };
     const types = [...new Set(requests.map((r) => r.target.type))].join(', ');
     return { text: `ok: ${file}: ${requests.length} targets (${types}), concurrency ${config.defaults.concurrency}, timeout ${config.defaults.timeout}\n`, errors };

@@ -1,6 +1,7 @@
 // `ksa plugin list|info|validate|health`.
 import { ksaError } from '../../core/errors.js';
 import { SCHEMA_VERSION } from '../../core/versions.js';
+import { PLUGIN_TYPES } from '../../core/plugin-types.js';
 import { parseDuration } from '../../core/duration.js';
 import type { RegistryEntry } from '../../core/registry.js';
 import type { HealthReport, PluginListing, PluginState, ThresholdDefault } from '../../core/types.js';
@@ -27,7 +28,7 @@ function listingOf(entries: RegistryEntry[]): PluginListing {
 export async function runPluginList(rt: Runtime, flags: { type?: string; state?: string; json?: boolean }): Promise<string> {
   const manager = await rt.manager();
   let entries = manager.registry.list();
-  if (flags.type) entries = manager.registry.listByType(flags.type.includes(':') || ['middleware', 'exporter', 'analyzer'].includes(flags.type) ? flags.type : `middleware:${flags.type}`);
+  if (flags.type) entries = manager.registry.listByType(flags.type.includes(':') || (PLUGIN_TYPES as readonly string[]).includes(flags.type) ? flags.type : `middleware:${flags.type}`);
   if (flags.state) {
     const state = STATES.find((s) => s.toLowerCase() === flags.state?.toLowerCase());
     if (!state) throw ksaError('KSA_ERR_BAD_INPUT', `--state ${JSON.stringify(flags.state)} is not a plugin state`, { fix: `use one of ${STATES.join(', ')}` });

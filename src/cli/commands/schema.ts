@@ -1,10 +1,12 @@
-// `ksa schema [report|plugins|health|snapshot|events]`: JSON Schema of ksa's machine-readable outputs
+// `ksa schema [report|plugins|health|snapshot|events|notification]`: JSON Schema of ksa's machine-readable outputs
 // (snapshot: the whole file --save-snapshot writes, not one snapshot in it; events: one event of
-// `ksa watch`, a line of its JSON output and of the audit log).
+// `ksa watch`, a line of its JSON output and of the audit log; notification: what a notifier plugin
+// gets, also the webhook notifier's JSON body).
 import { z } from 'zod';
 import { ksaError } from '../../core/errors.js';
 import { HealthReportSchema, PluginListingSchema, ReportSchema, SnapshotFileSchema } from '../../core/schemas.js';
 import { WatchEventSchema } from '../../watch/events.js';
+import { NotificationSchema } from '../../notify/notification.js';
 
 const SCHEMAS: Record<string, z.ZodType> = {
   report: ReportSchema,
@@ -12,6 +14,7 @@ const SCHEMAS: Record<string, z.ZodType> = {
   health: HealthReportSchema,
   snapshot: SnapshotFileSchema,
   events: WatchEventSchema,
+  notification: NotificationSchema,
 };
 /** The kinds `ksa schema` prints (also offered by shell completion). */
 export const SCHEMA_KINDS = Object.keys(SCHEMAS);

@@ -18,6 +18,7 @@ import { Watcher } from '../../watch/watcher.js';
 import { watchTargets, type WatchTarget } from '../../watch/watch-targets.js';
 import { openWatchSink, type WatchSink } from '../../watch/watch-sink.js';
 import { createWatchView } from '../../watch/watch-view.js';
+import { notifySetup, startNotify, type NotifyService, type NotifySetup } from '../../notify/notify-service.js';
 import type { WatchExtras } from '../../watch/watch-loop.js';
 import { recoveryActions, startWatchRecovery, type WatchRecovery } from '../../recovery/watch-recovery.js';
 import type { PluginManager } from '../../core/manager.js';
@@ -67,6 +68,12 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string, 
     return targets;
   };
   let targets = build(config, manager);
+  const notifyFor = (c: KsaConfig, m: PluginManager): NotifySetup | null => {
+    const setup = notifySetup(c, file, m, process.env);
+    for (const r of setup?.receivers.values() ?? []) for (const s of r.secrets) rt.logger.addSecret(s);
+    return setup;
+  };
+  const notifyConfig = notifyFor(config, manager);
   const sink: WatchSink = await openWatchSink({ stateDir: flags.stateDir, logger: rt.logger, secrets: () => rt.logger.secrets(), version, configFile: file, targets, once: flags.once === true });
   sinkRef = sink;
   // What stays out of this process can depend on the state dir (plugins disabled through ksa serve).
@@ -92,18 +99,20 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string, 
 
   const json = flags.output === 'json' || (flags.output === 'auto' && process.stdout.isTTY !== true);
   const view = flags.output === 'none' ? { stop: () => undefined } : createWatchView({ json, color: rt.color, watcher, sink });
+  // Notifications (docs/NOTIFY.md): not with --once, which exits before any group window closes.
+  let notify: NotifyService | undefined = notifyConfig ? startNotify(notifyConfig, sink, manager, rt.logger) : undefined;
   await sink.started(targets.length);
   watcher.start();
 
   let reloading: Promise<void> = Promise.resolve();
   const reload = (why: string, options: { freshPlugins?: boolean } = {}): Promise<void> => {
     reloading = reloading.then(async () => {
-      let next: { config: KsaConfig; manager: PluginManager; targets: WatchTarget[] };
+      let next: { config: KsaConfig; manager: PluginManager; targets: WatchTarget[]; notify: NotifySetup | null };
       try {
         const c = loadConfig(file, process.env, readConfigText(file));
         const pluginsChanged = options.freshPlugins === true || JSON.stringify(c.plugins) !== JSON.stringify(config.plugins);
         const m = pluginsChanged ? await watchManager(rt, c, file) : manager;
-        next = { config: c, manager: m, targets: build(c, m) };
+        next = { config: c, manager: m, targets: build(c, m), notify: notifyFor(c, m) };
         recoveryActions(c, m); // a bad recovery rule refuses the reload
         if (c.recovery && !recovery) throw ksaError('KSA_ERR_BAD_INPUT', 'recovery: was added to a running watcher', { fix: 'restart ksa watch to start the recovery engine' });
       } catch (error) {
@@ -117,6 +126,8 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string, 
       if (diff.retired) void diff.retired.close();
       config = next.config;
       manager = next.manager;
+      if (notify) notify.reconfigure(next.notify, manager);
+      else if (next.notify) notify = startNotify(next.notify, sink, manager, rt.logger);
       targets = next.targets;
       rt.logger.info(`config reloaded (${why}): ${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed`);
       await sink.reload({ outcome: 'accepted', file, added: diff.added.map((t) => t.name), removed: diff.removed, changed: diff.changed.map((t) => t.name) });
@@ -138,6 +149,7 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string, 
   clearInterval(healthTimer);
   fileWatcher?.close();
   await reloading;
+  notify?.stop();
   const settled = await watcher.stop(graceMs);
   // An action still running past the grace is found interrupted (and verified) at the next start.
   await recovery?.stop(graceMs);

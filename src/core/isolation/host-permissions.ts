@@ -26,6 +26,8 @@ export const TYPE_NEEDS: Record<PluginType, TypeNeeds> = {
   exporter: { network: true },
   analyzer: { network: true },
   recovery: { network: false },
+  // Notifiers (and user hooks) reach their receivers: network, no reads beyond their package.
+  notifier: { network: true },
 };
 
 export interface HostPolicy {

@@ -6,25 +6,25 @@ import { ksaError, toErrorInfo } from '../errors.js';
 import { redactedJson, redactValue } from '../redact.js';
 import { targetSecrets } from '../plugin-options.js';
 import { operationsInScope } from '../operation-entries.js';
-import { isMiddlewarePluginModule, type PluginModuleShape } from '../plugin-module.js';
+import { isMiddlewarePluginModule, isNotifierPluginModule, MODULE_KIND_OF_TYPE, type AnyPluginModule } from '../plugin-module.js';
 import { PLUGIN_API_VERSION } from '../versions.js';
 import { embeddedModule } from '../embedded.js';
-import type { Logger, LogLevel, MiddlewarePlugin, MiddlewareSession, MiddlewareTarget, PluginContext } from '../types.js';
+import type { Logger, LogLevel, MiddlewarePlugin, MiddlewareSession, MiddlewareTarget, NotifierPlugin, PluginContext } from '../types.js';
 import type {
-  AnalyzePayload, DiagnosePayload, DiagnoseReply, ExecutePayload, FromHost, HostMethod, PluginRef, SessionClosePayload, SessionDiagnosePayload, SessionOpenPayload, ToHost,
+  AnalyzePayload, DiagnosePayload, DiagnoseReply, ExecutePayload, FromHost, HostMethod, NotifyPayload, PluginRef, SessionClosePayload, SessionDiagnosePayload, SessionOpenPayload, ToHost,
 } from './protocol.js';
 
 type Handler = (payload: never, ctx: PluginContext) => Promise<unknown>;
 
 export function createHostRuntime(send: (message: FromHost) => void): (message: ToHost) => void {
-  const modules = new Map<string, Promise<PluginModuleShape>>();
+  const modules = new Map<string, Promise<AnyPluginModule>>();
   /** THE instance of each plugin in this host, made by init and kept until the host ends. */
-  const instances = new Map<string, MiddlewarePlugin>();
+  const instances = new Map<string, MiddlewarePlugin | NotifierPlugin>();
   const controllers = new Map<number, AbortController>();
   /** Kept sessions (watch) by the id their owner gave them, with the target and plugin they were opened for. */
   const kept = new Map<string, { session: MiddlewareSession; target: MiddlewareTarget; ref: PluginRef }>();
 
-  const load = (ref: PluginRef): Promise<PluginModuleShape> => {
+  const load = (ref: PluginRef): Promise<AnyPluginModule> => {
     let p = modules.get(ref.entryUrl);
     if (!p) {
       p = importPlugin(ref);
@@ -32,9 +32,19 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
     }
     return p;
   };
-  const instanceOf = (ref: PluginRef): MiddlewarePlugin => {
+  const anyInstanceOf = (ref: PluginRef): MiddlewarePlugin | NotifierPlugin => {
     const instance = instances.get(ref.entryUrl);
     if (!instance) throw ksaError('KSA_ERR_INTERNAL', `plugin ${ref.manifest.id} was called before init`);
+    return instance;
+  };
+  const instanceOf = (ref: PluginRef): MiddlewarePlugin => {
+    const instance = anyInstanceOf(ref);
+    if (!('openSession' in instance)) throw ksaError('KSA_ERR_BAD_INPUT', `plugin ${ref.manifest.id} is a ${ref.manifest.type} plugin: it diagnoses nothing`);
+    return instance;
+  };
+  const notifierOf = (ref: PluginRef): NotifierPlugin => {
+    const instance = anyInstanceOf(ref);
+    if (!('send' in instance)) throw ksaError('KSA_ERR_BAD_INPUT', `plugin ${ref.manifest.id} is a ${ref.manifest.type} plugin, not a notifier`);
     return instance;
   };
   /** A session on the instance for one call; closed whatever happens. */
@@ -69,10 +79,10 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
       }
       return { ok: true };
     },
-    start: async (p: PluginRef, ctx) => instanceOf(p).start(ctx),
+    start: async (p: PluginRef, ctx) => anyInstanceOf(p).start(ctx),
     // The instance closes its sessions itself on stop and reload; their ids go with them.
-    stop: async (p: PluginRef, ctx) => { kept.clear(); await instanceOf(p).stop(ctx); },
-    reload: async (p: PluginRef, ctx) => { kept.clear(); await instanceOf(p).reload(ctx, { enabled: true, config: p.config }); },
+    stop: async (p: PluginRef, ctx) => { kept.clear(); await anyInstanceOf(p).stop(ctx); },
+    reload: async (p: PluginRef, ctx) => { kept.clear(); await anyInstanceOf(p).reload(ctx, { enabled: true, config: p.config }); },
     diagnose: async (p: DiagnosePayload, ctx): Promise<DiagnoseReply> =>
       withSession(p.plugin, p.target, ctx, (session) => diagnoseIn(session, p.plugin, p.target, p.opts, p.withSnapshot, ctx)),
     sessionOpen: async (p: SessionOpenPayload, ctx) => {
@@ -93,7 +103,7 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
     },
     sessionClose: async (p: SessionClosePayload, ctx) => closeKept(p.session, ctx),
     analyze: async (p: AnalyzePayload) => instanceOf(p.plugin).analyze(p.snapshot, p.opts),
-    health: async (p: PluginRef, ctx) => instanceOf(p).healthCheck(ctx),
+    health: async (p: PluginRef, ctx) => anyInstanceOf(p).healthCheck(ctx),
     // What the code declares beyond the manifest: the thresholds with their defaults and sources.
     describe: async (p: PluginRef) => ({
       thresholds: ((await load(p)).parts.thresholds ?? []).map(({ id, warning, critical, direction, unit, source }) => ({ id, warning, critical, direction, unit, source })),
@@ -105,6 +115,8 @@ export function createHostRuntime(send: (message: FromHost) => void): (message: 
     // Whether the action may run (declared, --allow-write) was decided by the manager before this call.
     execute: async (p: ExecutePayload, ctx) => withSession(p.plugin, p.target, ctx, async (session) =>
       redactValue(await session.execute(ctx, p.action, p.params), targetSecrets(p.target, p.plugin.manifest))),
+    // The answer is checked (DeliveryOutcomeSchema) and redacted with the receiver's secrets by the manager.
+    notify: async (p: NotifyPayload, ctx) => notifierOf(p.plugin).send(ctx, p.delivery),
   };
 
   async function closeKept(id: string, ctx: PluginContext): Promise<void> {
@@ -153,7 +165,7 @@ function notOpen(session: string) {
   return ksaError('KSA_ERR_INTERNAL', `session ${session} is not open in this host`);
 }
 
-async function importPlugin(ref: PluginRef): Promise<PluginModuleShape> {
+async function importPlugin(ref: PluginRef): Promise<AnyPluginModule> {
   let mod: { default?: unknown };
   try {
     // Inside the single executable a built-in plugin is an embedded module, not a file.
@@ -161,8 +173,12 @@ async function importPlugin(ref: PluginRef): Promise<PluginModuleShape> {
   } catch (error) {
     throw ksaError('KSA_ERR_PLUGIN_IMPORT', `cannot import ${ref.manifest.id} from ${ref.entryUrl}: ${(error as Error).message}`);
   }
-  if (!isMiddlewarePluginModule(mod.default)) {
+  if (!isMiddlewarePluginModule(mod.default) && !isNotifierPluginModule(mod.default)) {
     throw ksaError('KSA_ERR_PLUGIN_INVALID', `${ref.manifest.id}: the entry's default export is not a ksa plugin`);
+  }
+  const expected = MODULE_KIND_OF_TYPE[ref.manifest.type];
+  if (mod.default.kind !== expected) {
+    throw ksaError('KSA_ERR_PLUGIN_INVALID', `${ref.manifest.id}: its manifest says type ${ref.manifest.type}, but the entry exports a ${mod.default.kind === MODULE_KIND_OF_TYPE.middleware ? 'middleware' : 'notifier'} plugin`);
   }
   if (mod.default.apiVersion !== PLUGIN_API_VERSION) {
     throw ksaError('KSA_ERR_API_VERSION', `${ref.manifest.id} was built for plugin API ${mod.default.apiVersion}, ksa runs ${PLUGIN_API_VERSION}`);

@@ -1,9 +1,10 @@
 // Messages between the main thread and an isolation host (worker thread or child process).
+import type { NotifierDelivery } from '../../notify/notification.js';
 import type { DiagnoseOptions, DiagnosticResult, ErrorInfo, LogLevel, Manifest, MiddlewareTarget, Snapshot } from '../types.js';
 
 /** Lifecycle hooks of the host's plugin instance, then the calls it serves. */
 export type HostMethod = 'init' | 'start' | 'stop' | 'reload' | 'diagnose' | 'analyze' | 'health' | 'metrics' | 'execute' | 'describe'
-  | 'sessionOpen' | 'sessionDiagnose' | 'sessionClose';
+  | 'sessionOpen' | 'sessionDiagnose' | 'sessionClose' | 'notify';
 
 export interface PluginRef {
   manifest: Manifest;
@@ -68,6 +69,12 @@ export interface ExecutePayload {
   action: string;
   params: Record<string, unknown>;
   allowWrite: boolean;
+}
+
+/** A notifier's send(): one delivery attempt of a notification to one receiver. */
+export interface NotifyPayload {
+  plugin: PluginRef;
+  delivery: NotifierDelivery;
 }
 
 export type ToHost =

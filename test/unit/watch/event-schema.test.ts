@@ -19,7 +19,7 @@ describe('ksa schema events', () => {
   it('is a versioned JSON Schema with one branch per kind', () => {
     expect(schema.$id).toBe('https://kubestack.ai/ksa/schemas/events-v1.json');
     expect((schema.oneOf as unknown[]).length).toBe(WATCH_EVENT_KINDS.length);
-    expect(WATCH_EVENT_KINDS).toEqual(['finding', 'target', 'host', 'plugin', 'config-reload', 'watcher', 'store', 'health', 'recovery-planned', 'recovery-skipped', 'recovery-started', 'recovery-succeeded', 'recovery-failed', 'recovery-escalated', 'api-call']);
+    expect(WATCH_EVENT_KINDS).toEqual(['finding', 'target', 'host', 'plugin', 'config-reload', 'watcher', 'store', 'health', 'recovery-planned', 'recovery-skipped', 'recovery-started', 'recovery-succeeded', 'recovery-failed', 'recovery-escalated', 'api-call', 'notification']);
   });
 
   it("accepts the state machine's real finding and target events once enveloped; refuses a missing seq", () => {
