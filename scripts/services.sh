@@ -145,8 +145,9 @@ install_components() {
   # prometheus: promtool check metrics/rules and a real Prometheus scraping ksa serve (test/e2e/serve-exporter.test.ts).
   # ansible, openssh-server, openssh-client: the recovery plugins' real programs (ansible-playbook on localhost, ssh to a
   # loopback sshd) in test/integration/recovery/recovery-plugins.test.ts.
+  # prometheus-alertmanager, python3-aiosmtpd: the real receivers of the notifier tests (Alertmanager's /api/v2, an SMTP server into a Maildir).
   # prometheus-postgres-exporter: a real exporter the prometheus plugin's postgres pack reads (test/integration/prometheus/).
-  want+=(nftables iproute2 python3-junitparser chromium man-db zsh fish bubblewrap prometheus-redis-exporter prometheus ansible openssh-server openssh-client prometheus-postgres-exporter)
+  want+=(nftables iproute2 python3-junitparser chromium man-db zsh fish bubblewrap prometheus-redis-exporter prometheus ansible openssh-server openssh-client prometheus-alertmanager python3-aiosmtpd prometheus-postgres-exporter)
   for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
