@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { PluginConfigSchema, ThresholdOverrideSchema, TlsOptionsSchema } from '../core/schemas.js';
 import { SANDBOX_SETTINGS } from '../core/isolation/plugin-sandbox.js';
 import { WatchPolicySchema } from '../watch/policy.js';
+import { DEFAULT_ROTATION } from '../watch/rotating-file.js';
+import { byteSize } from './byte-size.js';
 import { NotifyConfigSchema } from '../notify/notify-config.js';
 import { RecoveryConfigSchema } from '../recovery/rule-schema.js';
 import { ServeConfigSchema } from '../serve/serve-config.js';
@@ -42,6 +44,17 @@ export const DiscoverySchema = z.strictObject({
   packages: z.array(z.string()).default([]),
 });
 
+/** ksa watch, watcher-wide settings (per-target ones are in defaults: and targets:). */
+export const WatchConfigSchema = z.strictObject({
+  /** The audit log's size-based rotation (docs/WATCH.md "Audit log"); read when the watcher starts. */
+  audit: z.strictObject({
+    /** Rotate once audit.log reaches this size. */
+    maxSize: byteSize(1024, 1024 ** 3).optional(),
+    /** Compressed archives kept (audit.log.1.gz newest ... audit.log.<keep>.gz oldest). */
+    keep: z.number().int().min(1).max(100).optional(),
+  }).transform(({ maxSize, keep }) => ({ maxBytes: maxSize ?? DEFAULT_ROTATION.maxBytes, keep: keep ?? DEFAULT_ROTATION.keep })).optional(),
+});
+
 export const ConfigSchema = z.strictObject({
   defaults: z.strictObject({
     timeout: duration.default('10s'),
@@ -60,6 +73,8 @@ export const ConfigSchema = z.strictObject({
   recovery: RecoveryConfigSchema.optional(),
   /** ksa serve: listen address, TLS, API tokens, /probe (docs/SERVE.md). */
   serve: ServeConfigSchema.optional(),
+  /** ksa watch: watcher-wide settings (audit log rotation). */
+  watch: WatchConfigSchema.optional(),
 });
 
 export type KsaConfig = z.infer<typeof ConfigSchema>;

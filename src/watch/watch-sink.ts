@@ -10,6 +10,7 @@ import { openStateStore, type StateStore } from './state-store.js';
 import { EventBus, type EventHandler } from './event-bus.js';
 import { advance } from './state-machine.js';
 import { AuditLog, auditLogPath } from './audit-log.js';
+import type { RotationPolicy } from './rotating-file.js';
 import { resolvePolicy } from './policy.js';
 import type { WatchEvent, WatchEventDraft, WatchEventKind } from './events.js';
 import type { CycleSink } from './watcher.js';
@@ -30,6 +31,8 @@ export interface WatchSinkOptions {
   once: boolean;
   /** Secret values the audit log redacts (the logger's list: one redaction everywhere). */
   secrets?: () => readonly string[];
+  /** The audit log's rotation (ksa.yaml watch.audit); defaults in rotating-file.ts. */
+  auditRotation?: RotationPolicy;
 }
 
 export interface WatchSink extends CycleSink {
@@ -66,6 +69,7 @@ export async function openWatchSink(options: WatchSinkOptions): Promise<WatchSin
   };
   // A durable subscriber from before the first commit: every transition reaches the audit log, also across a kill -9.
   const audit = new AuditLog(auditLogPath(stateDir), {
+    ...options.auditRotation,
     logger: options.logger,
     ...(options.secrets ? { secrets: options.secrets } : {}),
     onHealth: (draft) => void emit([draft]).catch(() => undefined),

@@ -1,7 +1,8 @@
 // The audit log of a real `ksa watch` run: <state dir>/audit.log holds the run's transitions as
 // JSON lines valid against `ksa schema events` (checked with Ajv), each with its timestamp and
 // target; later runs append (the file is append-only), the state dir remembering what fires.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -48,5 +49,28 @@ describe('ksa watch audit log', () => {
     expect(all.slice(lines.length).map(what)).toEqual(['finding hot firing->resolved']);
     expect(all.map((l) => l.seq)).toEqual([1, 2]);
     expect(all[1]!.episode).toBe(all[0]!.episode);
+  });
+
+  it('rotates as ksa.yaml watch.audit says (maxSize, keep): archives gzip-compressed, only `keep` of them', async () => {
+    const config = join(dir, 'rotating.yaml');
+    const hot = Array.from({ length: 8 }, (_, i) => [`  - name: hot-${i}`, '    type: fixture', '    endpoints: ["127.0.0.1:7000"]', '    options: { behavior: warning }']).flat();
+    writeFileSync(config, [
+      'defaults:', '  timeout: 5s', 'targets:', ...hot,
+      'plugins:', `  discovery: { packages: ["${fixture}"] }`,
+      'watch:', '  audit: { maxSize: 1KiB, keep: 1 }', '',
+    ].join('\n'));
+    const state = join(dir, 'rotating-state');
+    const run = await spawnKsa(['watch', '--once', '--config', config, '--state-dir', state], {}, /^KSA_/);
+    expect(run.code, run.stderr).toBe(1);
+    // Eight firing lines of ~0.4 KiB each pass 1 KiB more than once; with keep: 1 only the newest archive is left.
+    expect(readdirSync(state).filter((f) => f.startsWith('audit.log')).sort()).toEqual(['audit.log', 'audit.log.1.gz']);
+    const parse = (text: string) => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { seq: number });
+    const archived = parse(gunzipSync(readFileSync(join(state, 'audit.log.1.gz'))).toString());
+    const current = parse(readFileSync(join(state, 'audit.log'), 'utf8'));
+    expect(archived.length).toBeGreaterThan(0);
+    expect(readFileSync(join(state, 'audit.log')).length).toBeLessThanOrEqual(1024 + 1024); // at most one line past the limit
+    // The archive ends where the current file begins, and the run's last event is in the current file.
+    expect(archived.at(-1)!.seq + 1).toBe(current[0]?.seq ?? archived.at(-1)!.seq + 1);
+    expect(Math.max(...[...archived, ...current].map((l) => l.seq))).toBe(8);
   });
 });

@@ -74,7 +74,7 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string, 
     return setup;
   };
   const notifyConfig = notifyFor(config, manager);
-  const sink: WatchSink = await openWatchSink({ stateDir: flags.stateDir, logger: rt.logger, secrets: () => rt.logger.secrets(), version, configFile: file, targets, once: flags.once === true });
+  const sink: WatchSink = await openWatchSink({ stateDir: flags.stateDir, logger: rt.logger, secrets: () => rt.logger.secrets(), version, configFile: file, targets, once: flags.once === true, ...(config.watch?.audit ? { auditRotation: config.watch.audit } : {}) });
   sinkRef = sink;
   // What stays out of this process can depend on the state dir (plugins disabled through ksa serve).
   if (extras.keep) targets = build(config, manager);
