@@ -146,7 +146,8 @@ install_components() {
   # ansible, openssh-server, openssh-client: the recovery plugins' real programs (ansible-playbook on localhost, ssh to a
   # loopback sshd) in test/integration/recovery/recovery-plugins.test.ts.
   # prometheus-alertmanager, python3-aiosmtpd: the real receivers of the notifier tests (Alertmanager's /api/v2, an SMTP server into a Maildir).
-  want+=(nftables iproute2 python3-junitparser chromium man-db zsh fish bubblewrap prometheus-redis-exporter prometheus ansible openssh-server openssh-client prometheus-alertmanager python3-aiosmtpd)
+  # prometheus-postgres-exporter: a real exporter the prometheus plugin's postgres pack reads (test/integration/prometheus/).
+  want+=(nftables iproute2 python3-junitparser chromium man-db zsh fish bubblewrap prometheus-redis-exporter prometheus ansible openssh-server openssh-client prometheus-alertmanager python3-aiosmtpd prometheus-postgres-exporter)
   for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
