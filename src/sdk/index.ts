@@ -28,4 +28,5 @@ export type { ParsedEndpoint } from '../core/endpoint.js';
 export { redactEndpoint, redactSecrets } from '../core/redact.js';
 export type * from '../core/types.js';
 export { httpGet, readTlsMaterial } from './http-get.js';
+export { httpBaseUrl } from './http-base-url.js';
 export type { HttpAnswer, HttpGetOptions, HttpHop, TlsMaterial } from './http-get.js';

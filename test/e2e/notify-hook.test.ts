@@ -41,7 +41,7 @@ describe('a user hook: an external notifier plugin subscribed to watch events', 
     const token = 'hook-token-9f2c41';
     const file = join(dir, 'ksa.yaml');
     writeFileSync(file, [
-      'defaults: {interval: 300ms, timeout: 1000ms}',
+      'defaults: {interval: 300ms, timeout: 3s}',
       'targets:',
       `  - {name: replica, type: redis, endpoints: ["${replica.endpoint}"], categories: [replication], labels: {team: db}}`,
       'plugins:',
@@ -63,10 +63,11 @@ describe('a user hook: an external notifier plugin subscribed to watch events', 
     const fired = await w.next('redis.replication.link firing', (e) => e.kind === 'finding' && e.finding?.id === 'redis.replication.link' && e.to === 'firing', 20_000);
     const hooked = () => receiver.requests.filter((r) => r.path.startsWith('/hook')).map((r) => r.json as HookBody);
     await waitFor('the hook to receive the firing notification', () => hooked().length > 0, 20_000);
-    const first = hooked()[0]!;
-    expect(first.kinds).toEqual(['firing']);
-    // The watch event itself, verbatim (same id as the watcher printed).
-    expect(first.events.map((e) => e.id)).toContain(fired.id);
+    // The watch event itself, verbatim (same id as the watcher printed). On a loaded machine a cycle
+    // can time out and the finding resolve and fire again in between: each such event reaches the hook too.
+    await waitFor('the firing event in a hook notification', () => hooked().some((b) => b.events.some((e) => e.id === fired.id)), 20_000);
+    const first = hooked().find((b) => b.events.some((e) => e.id === fired.id))!;
+    expect(first.kinds).toContain('firing');
     expect(first.pid).not.toBe(w.child.pid); // ran in a process of its own
 
     // The looping hook: stopped at its 1 s timeout, reported and retried; nothing else waits for it.
@@ -75,13 +76,14 @@ describe('a user hook: an external notifier plugin subscribed to watch events', 
     const queuedLoop = w.events.find((e) => e.kind === 'notification' && e.receiver === 'looping' && e.action === 'queued')!;
     expect(Date.parse(timedOut.at) - Date.parse(queuedLoop.at)).toBeLessThan(1000 + 6000);
 
+    const fixedAt = w.events.length;
     replica.cli('REPLICAOF', '127.0.0.1', String(primary.port));
-    await w.next('redis.replication.link resolved', (e) => e.kind === 'finding' && e.finding?.id === 'redis.replication.link' && e.to === 'resolved', 20_000);
-    await waitFor('the hook to receive the resolved notification', () => receiver.requests.filter((r) => r.path.startsWith('/hook')).length >= 2, 20_000);
+    const resolved = await w.next('redis.replication.link resolved', (e) => e.kind === 'finding' && e.finding?.id === 'redis.replication.link' && e.to === 'resolved', 20_000, fixedAt);
+    await waitFor('the resolved event in a hook notification', () => hooked().some((b) => b.events.some((e) => e.id === resolved.id)), 20_000);
+    expect(hooked().find((b) => b.events.some((e) => e.id === resolved.id))!.kinds).toContain('resolved');
     const hookBodies = hooked();
-    expect(hookBodies.map((b) => b.kinds)).toEqual([['firing'], ['resolved']]);
-    expect(hookBodies[1]!.events.some((e) => e.kind === 'finding' && e.to === 'resolved' && e.finding?.id === 'redis.replication.link')).toBe(true);
-    expect(new Set(hookBodies.map((b) => b.key)).size).toBe(2);
+    // Every notification once: one key each.
+    expect(new Set(hookBodies.map((b) => b.key)).size).toBe(hookBodies.length);
     expect(receiver.requests.some((r) => r.path.startsWith('/never'))).toBe(false);
 
     // The watcher kept cycling meanwhile and still stops cleanly.
@@ -92,16 +94,19 @@ describe('a user hook: an external notifier plugin subscribed to watch events', 
     for (const text of [JSON.stringify(w.events), w.stderr(), audit]) expect(text).not.toContain(token);
     // Delivery status is in the audit log: queued, sent, retrying (the looping hook).
     const deliveries = audit.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; receiver?: string; action?: string }).filter((e) => e.kind === 'notification');
-    expect(deliveries.filter((e) => e.receiver === 'hook').map((e) => e.action).sort()).toEqual(['queued', 'queued', 'sent', 'sent']);
+    const hookActions = deliveries.filter((e) => e.receiver === 'hook').map((e) => e.action);
+    expect(hookActions.filter((a) => a === 'sent')).toHaveLength(hookBodies.length);
+    expect(hookActions.filter((a) => a === 'queued')).toHaveLength(hookBodies.length);
     expect(deliveries.some((e) => e.receiver === 'looping' && e.action === 'retrying')).toBe(true);
 
-    // `ksa notify status` of the stopped watcher: the hook's two sent, the looping hook's still queued.
+    // `ksa notify status` of the stopped watcher: the hook's all sent, the looping hook's still queued.
     const status = await spawnKsa(['notify', 'status', '--state-dir', join(dir, 'state'), '--json'], {}, /^KSA_/);
     expect(status.code).toBe(0);
     const queue = JSON.parse(status.stdout) as { notifications: Array<{ receiver: string; status: string; attempts: number; lastDetail?: string }> };
-    expect(queue.notifications.filter((n) => n.receiver === 'hook').map((n) => n.status)).toEqual(['sent', 'sent']);
+    expect(queue.notifications.filter((n) => n.receiver === 'hook').map((n) => n.status)).toEqual(hookBodies.map(() => 'sent'));
     const looping = queue.notifications.filter((n) => n.receiver === 'looping');
-    expect(looping.map((n) => n.status)).toEqual(['queued', 'queued']);
+    expect(looping.length).toBe(hookBodies.length);
+    expect(new Set(looping.map((n) => n.status))).toEqual(new Set(['queued']));
     expect(looping[0]!.attempts).toBeGreaterThanOrEqual(1);
     expect(looping[0]!.lastDetail).toMatch(/KSA_ERR_TIMEOUT/);
     expect(status.stdout).not.toContain(token);

@@ -20,6 +20,7 @@ import { createWatchView } from '../../watch/watch-view.js';
 import { notifySetup, startNotify, type NotifyService, type NotifySetup } from '../../notify/notify-service.js';
 import type { WatchExtras } from '../../watch/watch-loop.js';
 import { recoveryActions, startWatchRecovery, type WatchRecovery } from '../../recovery/watch-recovery.js';
+import { RECOVERY_SUBSCRIBER } from '../../recovery/engine.js';
 import type { PluginManager } from '../../core/manager.js';
 import type { KsaConfig } from '../../config/schema.js';
 import type { Runtime } from '../runtime.js';
@@ -83,6 +84,9 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string, 
       await closeAll(watcher, sink, 'error', CLOSE_MS);
       throw error;
     }
+  } else if (!flags.once) {
+    // Recovery was configured before and is not now: its undelivered events must not pile up for it.
+    await sink.forget(RECOVERY_SUBSCRIBER);
   }
   await watcher.apply(targets);
 
