@@ -29,7 +29,7 @@ beforeAll(async () => {
   writeFileSync(file, fixtureConfig({ ok: 'healthy', crit: 'critical', slow: 'slow', stuck: 'hang' }, {
     perTarget: { ok: ['labels: { team: "pay\\"ments", env: prod }'], slow: ['interval: 1h'], stuck: ['interval: 1h', 'timeout: 20s'] },
     moreTargets: [`- { name: cache, type: redis, endpoints: ["${redis.endpoint}"], categories: [memory], labels: { team: payments } }`],
-    tail: ['serve:', '  probe: { cache: 2s }'],
+    tail: ['serve:', '  probe:', '    cache: 2s', '    adhoc: { fixture: ["127.0.0.*:7000"] }'],
   }));
   serve = await startServe(['--config', file, '--state-dir', join(dir, 'state')]);
   cleanups.push(async () => { serve.kill('SIGKILL'); await serve.exited; });
@@ -86,14 +86,29 @@ describe('ksa serve: the exporter', () => {
     expect(om.body).toContain('# TYPE ksa_scheduler_cycles counter\nksa_scheduler_cycles_total ');
   });
 
-  it('/probe refuses anything but a configured target: host:port, URLs, unknown names (404), ad-hoc modules when not allowed (403)', async () => {
+  it('/probe refuses anything but a configured target: host:port, URLs, unknown names (404), ad-hoc endpoints ksa.yaml does not allow (403)', async () => {
     for (const target of ['127.0.0.1:6379', 'http://169.254.169.254/latest/meta-data', 'nope', '', '../metrics']) {
       const r = await text(`/probe?target=${encodeURIComponent(target)}`);
       expect(r.status, target).toBe(404);
       expect(r.body).toMatch(/unknown_target/);
     }
-    const adhoc = await text('/probe?module=fixture&target=127.0.0.1:7000');
-    expect(adhoc.status).toBe(403);
+    for (const [module, target] of [['fixture', '127.0.0.1:7001'], ['fixture', '10.0.0.1:7000'], ['redis', '127.0.0.1:7000'], ['fixture', 'http://127.0.0.1:7000'], ['fixture', '127.0.0.1:7000/x'], ['fixture', 'user@127.0.0.1:7000']]) {
+      const r = await text(`/probe?module=${module}&target=${encodeURIComponent(target!)}`);
+      expect(r.status, `${module} ${target}`).toBe(403);
+      expect(r.body).toMatch(/adhoc_refused/);
+    }
+  });
+
+  it('/probe?module=: an endpoint serve.probe.adhoc allows is diagnosed once, then answered from the cache window', async () => {
+    const first = await text('/probe?module=fixture&target=127.0.0.1:7000');
+    expect(first.status, first.body).toBe(200);
+    expect(sample(first.body, /^ksa_probe_success /)).toBe(1);
+    expect(sample(first.body, /^ksa_probe_cached /)).toBe(0);
+    expect(first.body).toContain('ksa_target_up{target="127.0.0.1:7000",plugin="fixture-diagnostics",type="fixture"} 1');
+    const again = await text('/probe?module=fixture&target=127.0.0.1:7000');
+    expect(sample(again.body, /^ksa_probe_cached /)).toBe(1);
+    // Not a target of the loop: nothing of it in /metrics.
+    expect((await text('/metrics')).body).not.toContain('target="127.0.0.1:7000"');
   });
 
   it('/probe: five concurrent scrapes of one target share one cycle; a scrape in the cache window runs none', async () => {
