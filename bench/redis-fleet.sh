@@ -13,3 +13,12 @@ start_redis_fleet() {
   done
   sleep 0.5
 }
+# ksa.yaml on stdout: NAMES targets on each server of the fleet (`ports`), every INTERVAL.
+fleet_config() {
+  local interval=$1 names=$2 i n
+  echo "defaults: { interval: $interval, timeout: 10s }"
+  echo "targets:"
+  for i in $(seq 1 "${#ports[@]}"); do for n in $(seq 1 "$names"); do
+    echo "  - { name: r$i-$n, type: redis, endpoints: [127.0.0.1:${ports[$((i-1))]}], auth: { passwordEnv: BENCH_PW }, labels: { server: r$i } }"
+  done; done
+}

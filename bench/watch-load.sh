@@ -20,13 +20,7 @@ ports=()
 # shellcheck source=bench/redis-fleet.sh
 source bench/redis-fleet.sh
 start_redis_fleet "$servers"
-{
-  echo "defaults: { interval: $interval, timeout: 10s }"
-  echo "targets:"
-  for i in $(seq 1 "$servers"); do for n in $(seq 1 "$names"); do
-    echo "  - { name: r$i-$n, type: redis, endpoints: [127.0.0.1:${ports[$((i-1))]}], auth: { passwordEnv: BENCH_PW } }"
-  done; done
-} > "$work/ksa.yaml"
+fleet_config "$interval" "$names" > "$work/ksa.yaml"
 echo "machine: $(nproc) cores, $(node --version), load $(cut -d' ' -f1-3 /proc/loadavg); $((servers * names)) targets on $servers servers every $interval for $secs s"
 # shellcheck disable=SC2086 # KSA_NODE_FLAGS is a list of flags
 node ${KSA_NODE_FLAGS:-} bin/ksa.js watch --config "$work/ksa.yaml" --state-dir "$work/state" --output json --health-every 10s >"$work/events.jsonl" 2>"$work/stderr.log" &

@@ -1,6 +1,6 @@
 // Nothing to open for HTTP: connect resolves the endpoints to base URLs, reads the TLS files once
 // and builds the guard and the headers (Basic from target.auth, or a bearer token option).
-import { createOperationGuard, ksaError, parseEndpoint, readTlsMaterial } from '../../src/sdk/index.js';
+import { createOperationGuard, httpBaseUrl, readTlsMaterial } from '../../src/sdk/index.js';
 import type { MiddlewareTarget, OperationGuard, PluginContext, TlsMaterial } from '../../src/sdk/index.js';
 
 export interface HttpConnection {
@@ -19,7 +19,7 @@ export async function connectHttp(ctx: PluginContext, target: MiddlewareTarget):
   if (token) headers.authorization = `Bearer ${token}`;
   else if (username !== undefined || password !== undefined) headers.authorization = `Basic ${Buffer.from(`${username ?? ''}:${password ?? ''}`).toString('base64')}`;
   return {
-    bases: target.endpoints.map((raw) => baseUrl(raw, target, ctx.defaultPort)),
+    bases: target.endpoints.map((raw) => httpBaseUrl(raw, target.tls?.enabled ?? false, ctx.defaultPort)),
     guard: createOperationGuard(ctx.pluginId, ctx.operations, { secrets }),
     headers,
     tls: target.tls?.enabled || target.endpoints.some((e) => e.startsWith('https://')) ? readTlsMaterial(target.tls) : undefined,
@@ -27,16 +27,3 @@ export async function connectHttp(ctx: PluginContext, target: MiddlewareTarget):
   };
 }
 
-/** `https://h/x` as given; `h:port` over https when TLS is enabled for the target, else http. */
-export function baseUrl(raw: string, target: MiddlewareTarget, defaultPort: number | undefined): URL {
-  if (/^https?:\/\//i.test(raw)) {
-    const url = new URL(raw);
-    url.username = '';
-    url.password = '';
-    return url;
-  }
-  if (raw.includes('://')) throw ksaError('KSA_ERR_BAD_ENDPOINT', `endpoint ${JSON.stringify(raw.slice(0, 80))} is not an http(s) URL`, { fix: 'write http://host:port[/path], https://host:port[/path] or host:port' });
-  const e = parseEndpoint(raw, defaultPort);
-  const host = e.host.includes(':') ? `[${e.host}]` : e.host;
-  return new URL(`${target.tls?.enabled ? 'https' : 'http'}://${host}:${e.port}/`);
-}

@@ -6,7 +6,7 @@ import type { CollectOutput, PluginContext } from '../../src/sdk/index.js';
 import type { NodeClient, RedisConnection, Reply } from './connect.js';
 import { collectSentinel } from './collect-sentinel.js';
 import { pairsToRecord, parseClientList, parseClusterNodes, parseInfo, parseLatencyLatest, parseSlowlog } from './parse-replies.js';
-import { aclRules, factsOf, multiKeyConfigGet, type ConnectionFacts } from './connection-facts.js';
+import { aclRules, factsOf, multiKeyConfigGet, presenceOf, type ConnectionFacts } from './connection-facts.js';
 import { KSA_CLIENT_NAME, type CommandExposure, type NodeSnapshot, type RedisMode, type RedisSnapshot } from './snapshot.js';
 
 /** CONFIG GET keys the checks read (never requirepass/masterauth: those are secrets). */
@@ -204,7 +204,7 @@ function learn(facts: ConnectionFacts, r: Record<string, Reply>, info: Record<st
   if (r.setname?.ok) facts.named = true;
   if (info.redis_version) facts.version = info.redis_version;
   if (info.cluster_enabled === '0') facts.clusterDisabled = true;
-  if (r.commandInfo?.ok && Array.isArray(r.commandInfo.value)) facts.commandInfo = r.commandInfo;
+  if (r.commandInfo?.ok && Array.isArray(r.commandInfo.value)) facts.commandInfo = presenceOf(r.commandInfo, Object.keys(DANGEROUS_COMMANDS));
   if (facts.commandInfo) r.commandInfo = facts.commandInfo;
 }
 

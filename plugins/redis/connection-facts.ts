@@ -13,7 +13,11 @@ export interface ConnectionFacts {
   version?: string;
   /** cluster_enabled:0 is read at start-up only: such a node never answers CLUSTER INFO/NODES. */
   clusterDisabled: boolean;
-  /** COMMAND INFO of the dangerous commands: null entries mean rename-command, which only the config file sets. */
+  /**
+   * COMMAND INFO of the dangerous commands, kept as what the check reads (null: renamed away by
+   * rename-command, which only the config file sets; else the name): the whole reply is a tree of
+   * nested arrays (flags, ACL categories, key specs, subcommands) a kept connection would hold for nothing.
+   */
   commandInfo?: Reply;
   /**
    * ACL DRYRUN answers for user default, valid while its rules are the same: they are a function
@@ -42,4 +46,10 @@ export function aclRules(reply: Reply | undefined): string | undefined {
   if (!reply?.ok || !Array.isArray(reply.value)) return undefined;
   const { passwords: _hashes, ...rules } = pairsToRecord(reply.value);
   return JSON.stringify(rules);
+}
+
+/** A COMMAND INFO reply reduced to what the dangerous-commands check reads: null or the command's name. */
+export function presenceOf(reply: Reply & { ok: true }, names: readonly string[]): Reply {
+  const value = reply.value as unknown[];
+  return { ok: true, value: names.map((name, i) => (value[i] === null ? null : name)) };
 }

@@ -56,9 +56,10 @@ export function analyzeSnapshot<D>(
     categories.push({ name: category, status: categoryStatus, durationMs, ...(skipped ? { skipped } : {}), checks });
   }
   findings.sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity]);
-  // Not-applicable categories are healthy, so they never make a result unknown (even all of them).
-  const evaluated = categories.filter((c) => !(c.skipped && c.status === 'unknown'));
-  const status: Status = evaluated.length === 0 && categories.length > 0
+  // Not-applicable categories are healthy, so they never make a result unknown (even all of them);
+  // nor do they make it healthy when every category that applies could not be looked at.
+  const evaluated = categories.filter((c) => !(c.skipped && c.status === 'unknown') && !c.notApplicable);
+  const status: Status = evaluated.length === 0 && categories.some((c) => !c.notApplicable)
     ? 'unknown'
     : worstStatus(findings.map((f) => statusOfSeverity(f.severity)));
   return {

@@ -14,6 +14,8 @@ export interface HttpGetOptions {
   signal: AbortSignal;
   /** Every hop's `GET <path>` is asserted before the request is sent. */
   guard: OperationGuard;
+  /** The operation a URL is asserted as (default `GET <path>`), e.g. without a server's path prefix. */
+  operationOf?: (url: URL) => string[];
   headers?: Record<string, string>;
   /** Redirects followed (0: a 3xx is the answer). */
   redirectLimit: number;
@@ -73,7 +75,7 @@ export async function httpGet(url: string, options: HttpGetOptions): Promise<Htt
   let current = new URL(url);
   let headers = { ...options.headers };
   for (;;) {
-    options.guard.assert(['GET', current.pathname]);
+    options.guard.assert(options.operationOf ? options.operationOf(current) : ['GET', current.pathname]);
     const answer = await getOnce(current, headers, options);
     const location = answer.response.headers.location;
     if (REDIRECTS.has(answer.status) && location !== undefined && redirects.length < options.redirectLimit) {

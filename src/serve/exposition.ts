@@ -51,8 +51,11 @@ export function negotiateFormat(accept: string | undefined): ExpositionFormat {
   return om > 0 && om > text ? 'openmetrics' : 'text';
 }
 
+const NEEDS_ESCAPE = /[\\\n"]/;
+
 export function escapeLabelValue(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+  // Most values need nothing: one test instead of three replaces (2,000 targets are 60,000 samples).
+  return NEEDS_ESCAPE.test(value) ? value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"') : value;
 }
 
 function escapeHelp(help: string, format: ExpositionFormat): string {
@@ -61,30 +64,41 @@ function escapeHelp(help: string, format: ExpositionFormat): string {
 }
 
 function formatValue(value: number): string {
+  if (Number.isFinite(value)) return String(value);
   if (Number.isNaN(value)) return 'NaN';
   if (value === Infinity) return '+Inf';
   if (value === -Infinity) return '-Inf';
   return String(value);
 }
 
+/** Rendered label sets by identity: a target's labels object is shared by most of its samples. */
+const rendered = new WeakMap<object, string>();
+
 function formatLabels(labels: Readonly<Record<string, string>>): string {
-  const entries = Object.entries(labels);
-  if (entries.length === 0) return '';
-  return `{${entries.map(([k, v]) => `${k}="${escapeLabelValue(v)}"`).join(',')}}`;
+  const cached = rendered.get(labels);
+  if (cached !== undefined) return cached;
+  const text = renderLabels(labels);
+  rendered.set(labels, text);
+  return text;
+}
+
+function renderLabels(labels: Readonly<Record<string, string>>): string {
+  let out = '';
+  for (const k in labels) out += `${out ? ',' : ''}${k}="${escapeLabelValue(labels[k]!)}"`;
+  return out ? `{${out}}` : '';
 }
 
 /** The exposition of these families; families without samples are left out. */
 export function writeExposition(families: readonly MetricFamily[], format: ExpositionFormat): string {
-  const out: string[] = [];
+  let out = '';
   for (const f of families) {
     if (f.samples.length === 0) continue;
     // OpenMetrics names a counter family without its `_total`; its samples keep it.
     const familyName = format === 'openmetrics' && f.type === 'counter' ? f.name.replace(/_total$/, '') : f.name;
-    out.push(`# HELP ${familyName} ${escapeHelp(f.help, format)}`);
-    out.push(`# TYPE ${familyName} ${f.type}`);
-    if (format === 'openmetrics' && f.unit && familyName.endsWith(`_${f.unit}`)) out.push(`# UNIT ${familyName} ${f.unit}`);
-    for (const s of f.samples) out.push(`${f.name}${formatLabels(s.labels)} ${formatValue(s.value)}`);
+    out += `# HELP ${familyName} ${escapeHelp(f.help, format)}\n# TYPE ${familyName} ${f.type}\n`;
+    if (format === 'openmetrics' && f.unit && familyName.endsWith(`_${f.unit}`)) out += `# UNIT ${familyName} ${f.unit}\n`;
+    for (const s of f.samples) out += `${f.name}${formatLabels(s.labels)} ${formatValue(s.value)}\n`;
   }
-  if (format === 'openmetrics') out.push('# EOF');
-  return `${out.join('\n')}\n`;
+  if (format === 'openmetrics') out += '# EOF\n';
+  return out;
 }

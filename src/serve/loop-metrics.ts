@@ -7,6 +7,7 @@
 // targets x (statuses + states + the plugin's metric keys) + the findings that are firing or
 // pending (a finding's nodes are merged into one series per finding id and severity).
 import { LABEL_NAME, type MetricFamily, type Sample } from './exposition.js';
+import { pluginMetricName } from './plugin-metric-name.js';
 import type { TargetView } from '../watch/watcher.js';
 import type { TargetRecord } from '../watch/target-record.js';
 import type { WatcherHealth } from '../watch/self-health.js';
@@ -28,11 +29,6 @@ const QUANTILES = [['0.5', 'p50'], ['0.9', 'p90'], ['0.99', 'p99']] as const;
 /** Labels ksa sets itself: a target label of the same name is exported as `label_<name>`. */
 const OWN_LABELS = new Set(['target', 'plugin', 'type', 'status', 'state', 'finding', 'severity', 'quantile', 'version', 'le']);
 
-/** A plugin's metric key as a Prometheus name part: snake_case, [a-z0-9_] only. */
-export function metricNamePart(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/_+/g, '_').replace(/^_|_$/g, '');
-}
-
 /** The labels every series of a target carries: target, plugin, type, then its `labels:` from ksa.yaml. */
 export function targetLabels(t: TargetView): Record<string, string> {
   const labels: Record<string, string> = { target: t.name, plugin: t.plugin, type: t.type };
@@ -46,9 +42,10 @@ export function targetLabels(t: TargetView): Record<string, string> {
 class Families {
   private readonly byName = new Map<string, MetricFamily & { samples: Sample[] }>();
 
-  family(name: string, type: MetricFamily['type'], help: string, unit?: string): Sample[] {
+  /** The samples of a family, created on first use (`help` is only built then). */
+  family(name: string, type: MetricFamily['type'], help: string | (() => string), unit?: string): Sample[] {
     let f = this.byName.get(name);
-    if (!f) this.byName.set(name, (f = { name, type, help, ...(unit ? { unit } : {}), samples: [] }));
+    if (!f) this.byName.set(name, (f = { name, type, help: typeof help === 'string' ? help : help(), ...(unit ? { unit } : {}), samples: [] }));
     return f.samples;
   }
 
@@ -93,10 +90,10 @@ function addTargetFamilies(out: Families, t: TargetView, record: TargetRecord | 
 
 /** The plugin's numbers as `ksa_<type>_<key>` gauges; its strings as labels of ksa_target_info. */
 function addPluginMetrics(out: Families, t: TargetView, base: Record<string, string>, metrics: Readonly<Record<string, number | string>>): void {
-  const prefix = `ksa_${metricNamePart(t.type)}_`;
+  const prefix = `ksa_${pluginMetricName(t.type).part}_`;
   const info: Record<string, string> = { ...base };
   for (const [key, value] of Object.entries(metrics)) {
-    const part = metricNamePart(key);
+    const { part, scale } = pluginMetricName(key);
     if (!part) continue;
     if (typeof value === 'string') {
       if (!(part in info) && LABEL_NAME.test(part)) info[part] = value.slice(0, 200);
@@ -106,7 +103,7 @@ function addPluginMetrics(out: Families, t: TargetView, base: Record<string, str
     const name = `${prefix}${part}`;
     // Never a second family under one of ksa's own names (a type called `target`, say).
     if (OWN_FAMILY_PREFIXES.some((p) => name.startsWith(p))) continue;
-    out.family(name, 'gauge', `The ${t.plugin} plugin's metric ${key.slice(0, 80)}, as the plugin reports it (its unit is the plugin's).`).push({ labels: base, value });
+    out.family(name, 'gauge', () => `The ${t.plugin} plugin's metric ${key.slice(0, 80)}${scale === 1 ? '' : ', in base units'}.`).push({ labels: base, value: value * scale });
   }
   out.family('ksa_target_info', 'gauge', 'Always 1: the text values the plugin reports about the target (version, role, mode) as labels.').push({ labels: info, value: 1 });
 }

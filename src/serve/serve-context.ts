@@ -1,6 +1,7 @@
 // What every route of ksa serve reads: the running watch loop (never a copy of its state), the
 // serve: section of the config in force, and the process's secrets for redaction.
 import { disabledPlugins } from './plugin-switches.js';
+import type { AdhocProber } from './adhoc-probe.js';
 import { DEFAULT_SERVE_CONFIG, type ServeConfig } from './serve-config.js';
 import type { LoopSnapshot } from './loop-metrics.js';
 import type { WatchLoop } from '../watch/watch-loop.js';
@@ -19,6 +20,8 @@ export interface ServeContext {
   ready(): boolean;
   /** --plugin-home: where the API installs plugins (as `ksa plugin install`). */
   pluginHome: string | undefined;
+  /** Ad-hoc /probe endpoints (serve.probe.adhoc): their diagnoses in flight and their cache. */
+  adhoc: AdhocProber;
 }
 
 export function serveConfig(ctx: Pick<ServeContext, 'loop'>): ServeConfig {

@@ -49,6 +49,8 @@ export interface WatchSink extends CycleSink {
   section(name: string): unknown;
   /** Sets (null: removes) a section, written through the journal like every change. */
   setSection(name: string, value: unknown): Promise<void>;
+  /** A durable subscriber that will not come back (its room is no longer configured): its backlog is let go. */
+  forget(subscriber: string): Promise<void>;
   /** Sections and events in one journal line (sync: write now even without events), then the events published (recovery). */
   commit(change: { sections?: Record<string, unknown>; events?: readonly WatchEventDraft[]; sync?: boolean }): Promise<void>;
   /** Section names that start with `prefix` (a room keeping one section per item: notify's queue). */
@@ -121,6 +123,9 @@ export async function openWatchSink(options: WatchSinkOptions): Promise<WatchSin
     records: () => store.targets(),
     record: (events) => emit(events),
     section: (name) => store.section(name),
+    async forget(subscriber) {
+      if (store.stats().cursors[subscriber] !== undefined) await store.forget(subscriber);
+    },
     async setSection(name, value) {
       // Written now (a switch the API answered must survive a kill -9); store events are published as usual.
       bus.publish(await store.commit({ sections: { [name]: value }, sync: true }));

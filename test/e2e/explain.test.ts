@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { repoRoot } from '../support/services.js';
 import { spawnKsa, type KsaRun } from '../support/spawn-ksa.js';
 
-const BUILTINS = ['redis', 'mysql', 'postgres', 'kafka', 'http'];
+const BUILTINS = ['redis', 'mysql', 'postgres', 'kafka', 'http', 'prometheus'];
 
 interface RawManifest { id: string; checks: Array<string | { id: string }>; thresholds?: string[] }
 const manifests = BUILTINS.map((t) => parse(readFileSync(join(repoRoot, 'manifests', `${t}-diagnostics.yaml`), 'utf8')) as RawManifest);

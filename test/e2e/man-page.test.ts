@@ -12,8 +12,8 @@ import { spawnKsa } from '../support/spawn-ksa.js';
 
 const run = promisify(execFile);
 const PAGE = join(repoRoot, 'man', 'ksa.1');
-const BUILTINS = ['redis', 'mysql', 'postgres', 'kafka', 'http'];
-const NO_PASSWORD_VARIABLE = new Set(['http']);
+const BUILTINS = ['redis', 'mysql', 'postgres', 'kafka', 'http', 'prometheus'];
+const NO_PASSWORD_VARIABLE = new Set(['http', 'prometheus']);
 const ksa = (...args: string[]) => spawnKsa(args, { NO_COLOR: '1' }, /^KSA_/);
 
 /** The rendered page's sections: heading (a line at column 0) -> its text. */

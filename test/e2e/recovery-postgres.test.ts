@@ -38,7 +38,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function config(): string {
+const LOCK_RULE = `    - name: end-lock-blocker
+      match: {finding: postgres.locks.blocked, target: orders}
+      action: {plugin: postgres-diagnostics, name: terminate-backend, params: {pid: "{{finding.evidence.blockers.0.pid}}"}}`;
+
+function config(target = '    categories: [locks]', rule = LOCK_RULE): string {
   const file = join(dir, 'ksa.yaml');
   writeFileSync(file, `defaults: {interval: 400ms, timeout: 3s}
 targets:
@@ -46,19 +50,17 @@ targets:
     type: postgres
     endpoints: ["${server.address}"]
     auth: {username: ${server.user}, passwordEnv: KSA_TEST_PG_PASSWORD}
-    categories: [locks]
+${target}
 recovery:
   defaults: {settle: 300ms, verifyFor: 5s}
   rules:
-    - name: end-lock-blocker
-      match: {finding: postgres.locks.blocked, target: orders}
-      action: {plugin: postgres-diagnostics, name: terminate-backend, params: {pid: "{{finding.evidence.blockers.0.pid}}"}}
+${rule}
 `);
   return file;
 }
 
-function watch(state: string, extra: string[]): WatchProcess {
-  const w = startWatch(['--config', config(), '--state-dir', state, '--output', 'json', ...extra], { KSA_TEST_PG_PASSWORD: server.password });
+function watch(state: string, extra: string[], file = config()): WatchProcess {
+  const w = startWatch(['--config', file, '--state-dir', state, '--output', 'json', ...extra], { KSA_TEST_PG_PASSWORD: server.password });
   watches.push(w);
   return w;
 }
@@ -121,5 +123,26 @@ describe('recovery with postgres terminate-backend', () => {
     const audit = readFileSync(join(dir, 'state-enforce', 'audit.log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; rule?: string });
     expect(audit.filter((e) => e.rule === 'manual').map((e) => e.kind)).toEqual(['recovery-started', 'recovery-succeeded']);
     expect(JSON.stringify(audit)).not.toContain(server.password);
+  });
+
+  it("a session idle in transaction longer than the rule's threshold: terminate-backend of exactly that pid, verified resolved", async () => {
+    const probe = (await session()).client;
+    const stale = await session();
+    const idle = await session(); // idle, not in a transaction: not in the finding
+    await stale.client.query('BEGIN; SELECT 1');
+    await new Promise((r) => setTimeout(r, 2500)); // older than the 2 s threshold below
+    const file = config('    categories: [connection]\n    thresholds: {postgres.connection.idle-in-transaction: {warning: 2}}', `    - name: end-idle-in-transaction
+      match: {finding: postgres.connection.idle-in-transaction}
+      action: {plugin: postgres-diagnostics, name: terminate-backend, params: {pid: "{{finding.evidence.sessions.0.pid}}"}}`);
+    server.logSince();
+    const w = watch(join(dir, 'state-idle'), ['--enforce'], file);
+    const started = await w.next('recovery-started', (e) => e.kind === 'recovery-started', 20_000);
+    expect(started).toMatchObject({ rule: 'end-idle-in-transaction', params: { pid: stale.pid } });
+    expect(await w.next('recovery-succeeded', (e) => e.kind === 'recovery-succeeded', 20_000)).toMatchObject({ attempt: 1 });
+    expect(await alive(probe, stale.pid)).toBe(false);
+    expect(await alive(probe, idle.pid)).toBe(true);
+    expect([...server.logSince().matchAll(/pg_terminate_backend\((\d+)\)/g)].map((m) => Number(m[1]))).toEqual([stale.pid]);
+    w.kill('SIGTERM');
+    expect((await w.exited).code).toBe(0);
   });
 });

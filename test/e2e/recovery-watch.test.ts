@@ -108,6 +108,15 @@ describe('recovery in ksa watch --enforce', () => {
     const audit = readFileSync(join(state, 'audit.log'), 'utf8');
     expect(audit).toContain('"kind":"recovery-started"');
     expect(audit).toContain('"kind":"recovery-succeeded"');
+    // recovery: removed from the file: the engine's durable cursor is let go (events do not pile up for it).
+    const cursors = () => (JSON.parse(readFileSync(join(state, 'state.json'), 'utf8')) as { cursors: Record<string, number> }).cursors;
+    expect(Object.keys(cursors())).toContain('recovery');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/\nrecovery:[\s\S]*$/, '\n'));
+    const plain = watch(file, state);
+    await plain.next('started', (e) => e.kind === 'watcher' && e.action === 'started');
+    plain.kill('SIGTERM');
+    expect((await plain.exited).code).toBe(0);
+    expect(Object.keys(cursors())).not.toContain('recovery');
   });
 
   it('a script that always fails: 3 attempts with growing delays, one escalation, then nothing inside the cooldown', async () => {
@@ -130,8 +139,8 @@ describe('recovery in ksa watch --enforce', () => {
     expect(escalated).toMatchObject({ failedAttempts: 3, attempt: 3, maxAttempts: 3 });
     expect((escalated.attempts as unknown[]).length).toBe(3);
     const failed = of(w, 'recovery-failed');
-    expect(failed.map((e) => (e.outcome as { exitCode: number }).exitCode)).toEqual([3, 3, 3]);
-    expect((failed[0]!.outcome as { stderr: string }).stderr).toContain('cannot fix cache');
+    expect(failed.map((e) => (e.outcome as unknown as { exitCode: number }).exitCode)).toEqual([3, 3, 3]);
+    expect((failed[0]!.outcome as unknown as { stderr: string }).stderr).toContain('cannot fix cache');
     expect(of(w, 'recovery-escalated')).toHaveLength(1);
     // The target comes back, then goes down again: a new episode inside the cooldown runs nothing.
     const { conf, pidfile } = redisConf(port);

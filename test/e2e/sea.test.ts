@@ -48,7 +48,7 @@ describe('dist/sea/ksa, run without node on PATH', () => {
     const r = ksa(['plugin', 'list', '--json']);
     expect(r.status, r.stderr).toBe(0);
     const ids = (JSON.parse(r.stdout) as { plugins: Array<{ id: string }> }).plugins.map((p) => p.id).sort();
-    expect(ids).toEqual(['alertmanager', 'email', 'http-diagnostics', 'kafka-diagnostics', 'mysql-diagnostics', 'pagerduty', 'postgres-diagnostics', 'redis-diagnostics', 'slack', 'teams', 'webhook']);
+    expect(ids).toEqual(['alertmanager', 'email', 'http-diagnostics', 'kafka-diagnostics', 'mysql-diagnostics', 'pagerduty', 'postgres-diagnostics', 'prometheus-diagnostics', 'redis-diagnostics', 'slack', 'teams', 'webhook']);
   });
 
   // auto is a worker thread for built-ins; none is deliberately not run: it is no isolation.
@@ -76,7 +76,7 @@ describe('dist/sea/ksa, run without node on PATH', () => {
       const r = ksa(['--isolation', isolation, 'plugin', 'health', '--json']);
       expect(r.status, r.stderr).toBe(0);
       const plugins = (JSON.parse(r.stdout) as { plugins: Array<{ id: string; state: string; healthy: boolean }> }).plugins;
-      expect(plugins.map((p) => p.id).sort()).toEqual(['kafka-diagnostics', 'mysql-diagnostics', 'postgres-diagnostics', 'redis-diagnostics']);
+      expect(plugins.map((p) => p.id).sort()).toEqual(['kafka-diagnostics', 'mysql-diagnostics', 'postgres-diagnostics', 'prometheus-diagnostics', 'redis-diagnostics']);
       for (const p of plugins) expect([p.id, p.state, p.healthy]).toEqual([p.id, 'Running', true]);
     });
   }

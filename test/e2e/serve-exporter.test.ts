@@ -12,22 +12,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/services.js';
 import { fixtureConfig, startServe, type ServeProcess } from '../support/serve-process.js';
 import { waitFor } from '../support/wait-for.js';
+import { startRedis, type RedisProcess } from '../integration/redis/redis-servers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ksa-serve-exporter-'));
 const cleanups: Array<() => Promise<unknown> | void> = [];
 let serve: ServeProcess;
+let redis: RedisProcess;
 
 beforeAll(async () => {
   // ok/crit on a fast schedule; slow (300 ms a cycle) and stuck (never answers) scheduled once an
   // hour, so their cycles in this test are the probes' own.
+  // A real Redis with a small maxmemory: the fault of the Prometheus test fills it.
+  redis = await startRedis({ args: ['--maxmemory', '4mb', '--maxmemory-policy', 'noeviction'] });
+  cleanups.push(() => redis.stop());
   const file = join(dir, 'ksa.yaml');
   writeFileSync(file, fixtureConfig({ ok: 'healthy', crit: 'critical', slow: 'slow', stuck: 'hang' }, {
     perTarget: { ok: ['labels: { team: "pay\\"ments", env: prod }'], slow: ['interval: 1h'], stuck: ['interval: 1h', 'timeout: 20s'] },
-    tail: ['serve:', '  probe: { cache: 2s }'],
+    moreTargets: [`- { name: cache, type: redis, endpoints: ["${redis.endpoint}"], categories: [memory], labels: { team: payments } }`],
+    tail: ['serve:', '  probe:', '    cache: 2s', '    adhoc: { fixture: ["127.0.0.*:7000"] }'],
   }));
   serve = await startServe(['--config', file, '--state-dir', join(dir, 'state')]);
   cleanups.push(async () => { serve.kill('SIGKILL'); await serve.exited; });
-  await waitFor('the first cycles of ok and crit', async () => /ksa_target_up\{target="crit"/.test(await (await fetch(serve.url('/metrics'))).text()), 15_000, 100);
+  await waitFor('the first cycles of ok, crit and cache', async () => {
+    const body = await (await fetch(serve.url('/metrics'))).text();
+    return ['ok', 'crit', 'cache'].every((t) => body.includes(`ksa_target_up{target="${t}"`));
+  }, 15_000, 100);
 });
 
 afterAll(async () => {
@@ -59,7 +68,7 @@ describe('ksa serve: the exporter', () => {
     expect((await text('/healthz')).status).toBe(200);
     const ready = await text('/readyz');
     expect(ready.status).toBe(200);
-    expect(JSON.parse(ready.body)).toMatchObject({ status: 'ready', targets: 4 });
+    expect(JSON.parse(ready.body)).toMatchObject({ status: 'ready', targets: 5 });
   });
 
   it('/metrics: the text format passes `promtool check metrics` (lint included); label values escaped; OpenMetrics when asked, ending in # EOF', async () => {
@@ -77,14 +86,29 @@ describe('ksa serve: the exporter', () => {
     expect(om.body).toContain('# TYPE ksa_scheduler_cycles counter\nksa_scheduler_cycles_total ');
   });
 
-  it('/probe refuses anything but a configured target: host:port, URLs, unknown names (404), ad-hoc modules when not allowed (403)', async () => {
+  it('/probe refuses anything but a configured target: host:port, URLs, unknown names (404), ad-hoc endpoints ksa.yaml does not allow (403)', async () => {
     for (const target of ['127.0.0.1:6379', 'http://169.254.169.254/latest/meta-data', 'nope', '', '../metrics']) {
       const r = await text(`/probe?target=${encodeURIComponent(target)}`);
       expect(r.status, target).toBe(404);
       expect(r.body).toMatch(/unknown_target/);
     }
-    const adhoc = await text('/probe?module=fixture&target=127.0.0.1:7000');
-    expect(adhoc.status).toBe(403);
+    for (const [module, target] of [['fixture', '127.0.0.1:7001'], ['fixture', '10.0.0.1:7000'], ['redis', '127.0.0.1:7000'], ['fixture', 'http://127.0.0.1:7000'], ['fixture', '127.0.0.1:7000/x'], ['fixture', 'user@127.0.0.1:7000']]) {
+      const r = await text(`/probe?module=${module}&target=${encodeURIComponent(target!)}`);
+      expect(r.status, `${module} ${target}`).toBe(403);
+      expect(r.body).toMatch(/adhoc_refused/);
+    }
+  });
+
+  it('/probe?module=: an endpoint serve.probe.adhoc allows is diagnosed once, then answered from the cache window', async () => {
+    const first = await text('/probe?module=fixture&target=127.0.0.1:7000');
+    expect(first.status, first.body).toBe(200);
+    expect(sample(first.body, /^ksa_probe_success /)).toBe(1);
+    expect(sample(first.body, /^ksa_probe_cached /)).toBe(0);
+    expect(first.body).toContain('ksa_target_up{target="127.0.0.1:7000",plugin="fixture-diagnostics",type="fixture"} 1');
+    const again = await text('/probe?module=fixture&target=127.0.0.1:7000');
+    expect(sample(again.body, /^ksa_probe_cached /)).toBe(1);
+    // Not a target of the loop: nothing of it in /metrics.
+    expect((await text('/metrics')).body).not.toContain('target="127.0.0.1:7000"');
   });
 
   it('/probe: five concurrent scrapes of one target share one cycle; a scrape in the cache window runs none', async () => {
@@ -127,7 +151,7 @@ describe('ksa serve: the exporter', () => {
     expect(test.status, `${test.stdout}${test.stderr}`).toBe(0);
   });
 
-  it('a real Prometheus scrapes it: up == 1, the finding series at 1, the shipped KsaFindingCritical rule pending', async () => {
+  it('a real Prometheus scrapes it: up == 1; a Redis fault (maxmemory filled) turns the finding series to 1 and the shipped KsaFindingCritical rule goes pending', async () => {
     const port = await freePort();
     const promDir = join(dir, 'prometheus');
     const config = join(dir, 'prometheus.yml');
@@ -154,15 +178,28 @@ describe('ksa serve: the exporter', () => {
     };
     await waitFor(`Prometheus to scrape ksa serve (up == 1) (prometheus: ${promErr.slice(-300)})`, async () => (await query('up{job="ksa"}'))[0]?.value[1] === '1', 20_000, 250);
     await waitFor('ksa_finding_firing of crit in Prometheus', async () => (await query('ksa_finding_firing{target="crit",severity="critical"}'))[0]?.value[1] === '1', 10_000, 250);
+    // The Redis target is up and healthy in Prometheus before the fault: no finding series.
+    await waitFor('ksa_target_up of the Redis target', async () => (await query('ksa_target_up{target="cache"}'))[0]?.value[1] === '1', 10_000, 250);
+    expect(await query('ksa_finding_firing{target="cache"}')).toEqual([]);
+    for (let i = 0; i < 200; i++) if (/OOM/.test(redis.cli('SET', `k${i}`, 'x'.repeat(64 * 1024)))) break;
+    // Filled to the OOM refusal: critical (a cycle in the middle of the filling may see a warning first).
+    const criticalSeries = 'ksa_finding_firing{target="cache",finding="redis.memory.usage",severity="critical"}';
+    await waitFor('redis.memory.usage firing critical for the Redis target in Prometheus', async () => (await query(criticalSeries))[0]?.value[1] === '1', 15_000, 250);
+    const series = (await query(criticalSeries))[0]!.metric;
+    expect(series).toMatchObject({ job: 'ksa', plugin: 'redis-diagnostics', type: 'redis', team: 'payments', severity: 'critical' });
     // Scraped as OpenMetrics (Prometheus asks for it first): the counter keeps its _total.
     expect((await query('ksa_scheduler_cycles_total'))[0]?.value[1]).toMatch(/^\d+$/);
     let alerts: Array<{ labels: Record<string, string>; state: string }> = [];
-    await waitFor('KsaFindingCritical pending for crit', async () => {
+    await waitFor('KsaFindingCritical pending for crit and for the Redis target', async () => {
       const res = await fetch(`http://127.0.0.1:${port}/api/v1/alerts`).catch(() => undefined);
       alerts = res?.ok ? ((await res.json()) as { data: { alerts: typeof alerts } }).data.alerts : [];
-      return alerts.some((a) => a.labels.alertname === 'KsaFindingCritical' && a.labels.target === 'crit');
+      return [['crit', 'fixture.alpha.level'], ['cache', 'redis.memory.usage']].every(([t, f]) => alerts.some((a) => a.labels.alertname === 'KsaFindingCritical' && a.labels.target === t && a.labels.finding === f));
     }, 10_000, 250);
-    expect(alerts.find((a) => a.labels.alertname === 'KsaFindingCritical')).toMatchObject({ state: 'pending', labels: { target: 'crit', finding: 'fixture.alpha.level', severity: 'critical' } });
+    // By alert name too: a cycle in the middle of the filling may have raised a KsaFindingWarning for a moment.
+    const critical = (t: string, finding: string) => alerts.find((a) => a.labels.alertname === 'KsaFindingCritical' && a.labels.target === t && a.labels.finding === finding);
+    expect(critical('crit', 'fixture.alpha.level')).toMatchObject({ state: 'pending', labels: { alertname: 'KsaFindingCritical', finding: 'fixture.alpha.level', severity: 'critical' } });
+    // (The refused writes raise redis.memory.evictions.oom too: another alert of the same target.)
+    expect(critical('cache', 'redis.memory.usage')).toMatchObject({ state: 'pending', labels: { alertname: 'KsaFindingCritical', finding: 'redis.memory.usage', severity: 'critical', plugin: 'redis-diagnostics' } });
     expect(alerts.some((a) => a.labels.target === 'ok')).toBe(false);
   });
 });

@@ -35,7 +35,7 @@ export async function startServe(args: readonly string[], env: Record<string, st
 }
 
 /** The fixture plugin's targets in a ksa.yaml: name -> behavior, plus extra lines per target and at the end. */
-export function fixtureConfig(targets: Record<string, string>, extra: { perTarget?: Record<string, string[]>; tail?: string[]; interval?: string } = {}): string {
+export function fixtureConfig(targets: Record<string, string>, extra: { perTarget?: Record<string, string[]>; tail?: string[]; interval?: string; moreTargets?: string[] } = {}): string {
   const fixture = join(repoRoot, 'test/fixtures/plugins/fixture');
   return [
     'defaults:', `  interval: ${extra.interval ?? '500ms'}`, '  timeout: 2s', 'targets:',
@@ -43,6 +43,7 @@ export function fixtureConfig(targets: Record<string, string>, extra: { perTarge
       `  - name: ${name}`, '    type: fixture', '    endpoints: ["127.0.0.1:7000"]', `    options: { behavior: ${behavior} }`,
       ...(extra.perTarget?.[name] ?? []).map((l) => `    ${l}`),
     ]),
+    ...(extra.moreTargets ?? []).map((l) => `  ${l}`),
     'plugins:', `  discovery: { packages: ["${fixture}"] }`,
     ...(extra.tail ?? []),
     '',

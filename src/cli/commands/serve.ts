@@ -8,6 +8,7 @@ import { disabledPlugins } from '../../serve/plugin-switches.js';
 import { startServeServer } from '../../serve/http-server.js';
 import { SERVE_ROUTES } from '../../serve/serve-routes.js';
 import { tokenValues } from '../../serve/bearer-auth.js';
+import { AdhocProber } from '../../serve/adhoc-probe.js';
 import { ksaError } from '../../core/errors.js';
 import { parseFailOn } from './diagnose.js';
 import { runWatch, type WatchFlags } from './watch.js';
@@ -34,6 +35,7 @@ export async function runServe(rt: Runtime, flags: ServeFlags, version: string):
         failOn: () => (flags.failOn ? parseFailOn(flags.failOn) : loop.config().defaults.failOn ?? 'warning'),
         ready: () => ready,
         pluginHome: rt.flags.pluginHome,
+        adhoc: new AdhocProber(),
       };
       let server;
       try {

@@ -4,7 +4,6 @@
 // line while the old config keeps running. --once runs one cycle of every target and exits with
 // the gate's exit code (the same as `ksa diagnose --config`).
 import { watch as watchFile, type FSWatcher } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
 import { ksaError, toErrorInfo } from '../../core/errors.js';
 import { parseDuration } from '../../core/duration.js';
 import { targetSecrets } from '../../core/plugin-options.js';
@@ -21,6 +20,7 @@ import { createWatchView } from '../../watch/watch-view.js';
 import { notifySetup, startNotify, type NotifyService, type NotifySetup } from '../../notify/notify-service.js';
 import type { WatchExtras } from '../../watch/watch-loop.js';
 import { recoveryActions, startWatchRecovery, type WatchRecovery } from '../../recovery/watch-recovery.js';
+import { RECOVERY_SUBSCRIBER } from '../../recovery/engine.js';
 import type { PluginManager } from '../../core/manager.js';
 import type { KsaConfig } from '../../config/schema.js';
 import type { Runtime } from '../runtime.js';
@@ -46,10 +46,6 @@ const CLOSE_MS = 1500;
 
 /** Returns the exit code: the gate's with --once, 0 after a signal. */
 export async function runWatch(rt: Runtime, flags: WatchFlags, version: string, extras: WatchExtras = {}): Promise<number> {
-  // V8's memory reducer runs full GCs whenever the process looks idle, i.e. between every two
-  // cycles of a watcher at a 1 s interval: ~1-2.5 ms of CPU per cycle for nothing (bench/RESULTS.md,
-  // "ksa watch"). Set before the plugin hosts start, so their heaps never get one either.
-  setFlagsFromString('--no-memory-reducer');
   const file = findConfigFile(flags.config, process.env, process.cwd());
   if (!file) throw ksaError('KSA_ERR_BAD_INPUT', 'ksa watch needs a ksa.yaml: none given and none found', { fix: 'pass --config ksa.yaml (ksa config example writes one)' });
   if (!(OUTPUTS as readonly string[]).includes(flags.output)) throw ksaError('KSA_ERR_BAD_INPUT', `--output ${JSON.stringify(flags.output)} is not one of ${OUTPUTS.join(', ')}`, { fix: 'use --output json (one JSON line per event) or table' });
@@ -88,6 +84,9 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string, 
       await closeAll(watcher, sink, 'error', CLOSE_MS);
       throw error;
     }
+  } else if (!flags.once) {
+    // Recovery was configured before and is not now: its undelivered events must not pile up for it.
+    await sink.forget(RECOVERY_SUBSCRIBER);
   }
   await watcher.apply(targets);
 

@@ -11,6 +11,7 @@ import mysql from '../../../plugins/mysql/index.js';
 import postgres from '../../../plugins/postgres/index.js';
 import kafka from '../../../plugins/kafka/index.js';
 import http from '../../../plugins/http/index.js';
+import prometheus from '../../../plugins/prometheus/index.js';
 import { loadBuiltinManifest } from '../../support/plugin-harness.js';
 import { repoRoot } from '../../support/services.js';
 
@@ -62,7 +63,7 @@ describe('refusedThresholdKey: decided from the manifest before any plugin code 
 });
 
 describe('built-in plugins', () => {
-  const plugins = { 'redis-diagnostics': redis, 'mysql-diagnostics': mysql, 'postgres-diagnostics': postgres, 'kafka-diagnostics': kafka, 'http-diagnostics': http } as const;
+  const plugins = { 'redis-diagnostics': redis, 'mysql-diagnostics': mysql, 'postgres-diagnostics': postgres, 'kafka-diagnostics': kafka, 'http-diagnostics': http, 'prometheus-diagnostics': prometheus } as const;
 
   it.each(Object.keys(plugins))('%s: the manifest thresholds: are exactly the code\'s thresholds', (id) => {
     const problems = manifestProblems(plugins[id as keyof typeof plugins], loadBuiltinManifest(id));

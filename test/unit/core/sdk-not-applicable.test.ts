@@ -71,6 +71,12 @@ describe('not-applicable categories', () => {
     expect(r.categories).toHaveLength(1);
   });
 
+  it('n/a never makes a result healthy either: the only category that applies could not be looked at -> unknown', () => {
+    const r = analyze(snapshot({ mode: 'single', members: 0 }, { skipped: { core: 'core view refused: grant CORE' } }));
+    expect(r.categories.map((c) => [c.name, c.status, c.notApplicable ?? false])).toEqual([['core', 'unknown', false], ['group', 'healthy', true]]);
+    expect(r.status).toBe('unknown');
+  });
+
   it('a failed category still makes an all-failed result unknown (unchanged)', () => {
     expect(analyze(snapshot({ mode: 'hidden', members: 0 }, { categories: ['group'] })).status).toBe('unknown');
   });

@@ -151,6 +151,25 @@ describe('recovery engine', () => {
     await h.close();
   });
 
+  it('for: the action waits until the finding has fired that long; a finding that resolves first runs nothing', async () => {
+    const h = await harness({ rules: [endRule({ match: { finding: 'x.locks.*', for: '600ms' } })], actions: { 'end-blocker': endAction } });
+    h.firing.set('db', true);
+    const fired = Date.now();
+    await h.fire('db');
+    await waitFor('the action', () => h.calls.length === 1, 5000);
+    expect(h.calls[0]!.at - fired).toBeGreaterThanOrEqual(550); // since is the event's (taken a few ms after `fired`)
+    h.firing.set('db', false);
+    await waitFor('recovery-succeeded', () => h.of('recovery-succeeded').length === 1, 5000);
+    // A second episode that resolves within its for: never acts.
+    await h.fire('db', `db/${FINDING}/2`);
+    await new Promise((r) => setTimeout(r, 200));
+    await h.resolve('db', `db/${FINDING}/2`);
+    await new Promise((r) => setTimeout(r, 800));
+    expect(h.calls).toHaveLength(1);
+    expect(h.of('recovery-skipped')).toEqual([]);
+    await h.close();
+  });
+
   it('a failing script: maxAttempts attempts with growing delays, one escalation with the attempts, the rollback, then the cooldown holds a new episode', async () => {
     const rule = { name: 'fix', match: { finding: FINDING }, maxAttempts: 3, cooldown: '1h', action: { plugin: 'recovery-script', name: 'run', params: { argv: ['/bin/fix', '{{target.name}}'], rollback: ['/bin/undo', '{{target.name}}'] } } };
     const h = await harness({ rules: [rule], actions: { fix: scriptAction }, ok: (i) => i === 4 /* only the rollback (4th run) works */ });

@@ -11,7 +11,7 @@ import { KsaError } from '../../../src/core/errors.js';
 import { defineStateRule, isStateRule, stateRules, type ThresholdSpec } from '../../../src/sdk/index.js';
 import { repoRoot } from '../../support/services.js';
 
-const BUILTINS = ['redis', 'mysql', 'postgres', 'kafka', 'http'];
+const BUILTINS = ['redis', 'mysql', 'postgres', 'kafka', 'http', 'prometheus'];
 /** The source text, a space, then one https URL: what explain, the docs and every report show. */
 const ENDS_WITH_URL = /\S\shttps:\/\/(\S+)$/;
 

@@ -3,7 +3,8 @@
 // cardinality), plugin metrics as sanitized gauges and their strings as info labels, and /probe's
 // single-target view without the watcher-wide families.
 import { describe, expect, it } from 'vitest';
-import { loopMetricFamilies, metricNamePart, targetLabels, type LoopSnapshot } from '../../../src/serve/loop-metrics.js';
+import { loopMetricFamilies, targetLabels, type LoopSnapshot } from '../../../src/serve/loop-metrics.js';
+import { pluginMetricName } from '../../../src/serve/plugin-metric-name.js';
 import type { TargetView } from '../../../src/watch/watcher.js';
 import type { FindingRecord, TargetRecord } from '../../../src/watch/target-record.js';
 import type { DiagnosticResult } from '../../../src/core/types.js';
@@ -62,7 +63,20 @@ describe('loop metrics', () => {
     expect(f.has('ksa_redis_bad')).toBe(false);
     expect(f.get('ksa_redis_target_up')!.samples[0]!.value).toBe(5); // prefixed by the type: no clash with ksa_target_up
     expect(f.get('ksa_target_info')!.samples[0]!.labels.role).toBe('master');
-    expect(metricNamePart('connectedClients.total-x')).toBe('connected_clients_total_x');
+    expect(pluginMetricName('connectedClients.total-x')).toEqual({ part: 'connected_clients_total_x', scale: 1 });
+  });
+
+  it.each([
+    ['connect_avg_ms', 'connect_avg_seconds', 1e-3],
+    ['replicationLagMs', 'replication_lag_seconds', 1e-3],
+    ['ops_per_sec', 'ops_per_second', 1],
+    ['uptime_seconds', 'uptime_seconds', 1],
+    ['buffer_kb', 'buffer_bytes', 1024],
+    ['wait_us', 'wait_seconds', 1e-6],
+    ['used_memory', 'used_memory', 1],
+    ['messages', 'messages', 1],
+  ])('plugin metric %s -> %s (x %d): base units, as promtool wants them', (key, part, scale) => {
+    expect(pluginMetricName(key)).toEqual({ part, scale });
   });
 
   it('watcher-wide families: lag and latency as summaries in seconds, error ratio, restarts, plugin up/enabled', () => {
