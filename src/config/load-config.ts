@@ -5,6 +5,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import { KsaError, ksaError } from '../core/errors.js';
 import { everyIssue, formatPath } from '../core/zod-issues.js';
 import { ConfigSchema, type KsaConfig } from './schema.js';
+import { expandSources } from './target-sources.js';
 import { substituteEnv } from './env-substitution.js';
 import { readConfigText } from './config-file.js';
 
@@ -57,8 +58,13 @@ export function checkConfig(file: string, env: NodeJS.ProcessEnv, text: string =
     if (first !== undefined) errors.push(ksaError('KSA_ERR_CONFIG_INVALID', `${at(['targets', i, 'name'])}: ${formatPath(['targets', i, 'name'])}: duplicate target name ${JSON.stringify(t.name)} (also targets[${first}])`, { fix: 'give every target a unique name' }));
     else seen.set(t.name, i);
   });
+  parsed.data.targets.forEach((t, i) => {
+    for (const name of expandSources([t]).slice(1).map((s) => s.name)) {
+      if (seen.has(name)) errors.push(ksaError('KSA_ERR_CONFIG_INVALID', `${at(['targets', i, 'also'])}: ${formatPath(['targets', i, 'also'])}: the source named ${JSON.stringify(name)} has the name of targets[${seen.get(name)}]`, { fix: 'rename that target' }));
+    }
+  });
   // Duplicate names do not stop the per-target checks; an unset variable would only repeat itself there.
-  return substitutionFailed ? { errors } : { config: parsed.data, errors };
+  return substitutionFailed ? { errors } : { config: { ...parsed.data, targets: expandSources(parsed.data.targets) }, errors };
 }
 
 /** `:line` of the deepest node of `path` present in the file ('' when none is). */

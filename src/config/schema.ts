@@ -20,8 +20,8 @@ export const TargetAuthSchema = z.strictObject({
   mechanism: z.string().optional(),
 });
 
-export const TargetSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, 'letters, digits and . _ : @ / -'),
+/** What a target and each of its `also:` sources say: how to reach one thing and what to judge. */
+const SOURCE_SHAPE = {
   type: z.string().regex(/^[a-z][a-z0-9-]*$/, 'a middleware type (ksa plugin list)'),
   /** May be left out when an option the plugin declares supplies them (a socket path, Sentinels): checked per plugin. */
   endpoints: z.array(z.string().min(1)).default([]),
@@ -31,6 +31,22 @@ export const TargetSchema = z.strictObject({
   thresholds: z.record(z.string(), ThresholdOverrideSchema).optional(),
   categories: z.array(z.string()).optional(),
   timeout: duration.optional(),
+};
+
+/**
+ * Another source for the same system (`also:` of a target): e.g. the Prometheus that holds a
+ * cluster's exporter metrics, beside the cluster's own plugin. Diagnosed as a target of its own,
+ * named `<target>/<type>`, in the target's group, with the target's labels and watch policy.
+ */
+export const TargetSourceSchema = z.strictObject(SOURCE_SHAPE);
+
+export const TargetSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, 'letters, digits and . _ : @ / -'),
+  ...SOURCE_SHAPE,
+  /** Targets of one group are one system: the report shows them together (set for `also:` sources). */
+  group: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, 'letters, digits and . _ : @ / -').optional(),
+  /** More sources for this system, each diagnosed by its own plugin and reported in this target's group. */
+  also: z.array(TargetSourceSchema).optional(),
   /** Free-form labels (team, env, region): recovery rules and notification routes match on them; exported as labels. */
   labels: z.record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'a label name: letters, digits and _, as in Prometheus'), z.string()).optional(),
   /** ksa watch: how often this target is diagnosed (default: defaults.interval). */

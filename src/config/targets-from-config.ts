@@ -83,6 +83,7 @@ export function requestsFromConfig(config: KsaConfig, file: string, manager: Plu
     const target: MiddlewareTarget = {
       type: t.type,
       name: t.name,
+      ...(t.group ? { group: t.group } : {}),
       endpoints: split.map((s) => s.endpoint),
       auth: { ...(username ? { username } : {}), ...(password !== undefined ? { password } : {}), ...(t.auth?.mechanism ? { mechanism: t.auth.mechanism } : {}) },
       ...(t.tls ? { tls: t.tls } : {}),

@@ -276,6 +276,8 @@ export const AuthSchema = z.strictObject({
 export const MiddlewareTargetSchema = z.object({
   type: z.string().regex(idPattern),
   name: z.string().min(1),
+  /** The ksa.yaml group (a target and its `also:` sources): the report shows the group's results together. */
+  group: z.string().optional(),
   endpoints: z.array(z.string().min(1)).min(1),
   auth: AuthSchema.default({}),
   tls: TlsOptionsSchema.optional(),
@@ -370,10 +372,13 @@ export const CategoryResultSchema = z.object({
   checks: z.array(z.string()).optional(),
 });
 
+/** A target as results and snapshots name it (no secrets): `group` when it is one of several sources of a system. */
+export const ResultTargetSchema = z.object({ type: z.string(), name: z.string(), group: z.string().optional(), endpoints: z.array(z.string()) });
+
 export const DiagnosticResultSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   plugin: z.object({ id: z.string(), version: z.string() }),
-  target: z.object({ type: z.string(), name: z.string(), endpoints: z.array(z.string()) }),
+  target: ResultTargetSchema,
   /** Effective status: worst finding that fails the gate, or unknown when it could not diagnose. */
   status: StatusSchema,
   /** The status as found (worst severity), present only when --fail-on or --baseline changed it. */
@@ -443,7 +448,7 @@ export const HealthReportSchema = z.object({
 export const SnapshotSchema = z.object({
   plugin: z.string(),
   collectedAt: z.string(),
-  target: z.object({ type: z.string(), name: z.string(), endpoints: z.array(z.string()) }),
+  target: ResultTargetSchema,
   categories: z.array(z.string()),
   skipped: z.record(z.string(), z.string()).default({}),
   /** category -> why it does not apply to this deployment (absent in files written before it existed). */
@@ -454,7 +459,7 @@ export const SnapshotSchema = z.object({
 /** A target whose snapshot could not be collected, kept in the file so `ksa analyze` reports it too. */
 export const SnapshotFailureSchema = z.object({
   plugin: z.string(),
-  target: z.object({ type: z.string(), name: z.string(), endpoints: z.array(z.string()) }),
+  target: ResultTargetSchema,
   categories: z.array(z.string()),
   startedAt: z.string(),
   error: ErrorInfoSchema,

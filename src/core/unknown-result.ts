@@ -7,7 +7,7 @@ import type { DiagnosticResult, ErrorInfo, MiddlewareTarget } from './types.js';
 /** The result shape for a run that could not diagnose: status unknown with the coded error. */
 export function unknownResult(
   plugin: { id: string; version: string },
-  target: Pick<MiddlewareTarget, 'type' | 'name' | 'endpoints'>,
+  target: Pick<MiddlewareTarget, 'type' | 'name' | 'group' | 'endpoints'>,
   error: ErrorInfo,
   startedAt: number,
   categories: readonly string[] = [],
@@ -15,7 +15,7 @@ export function unknownResult(
   return {
     schemaVersion: SCHEMA_VERSION,
     plugin,
-    target: { type: target.type, name: target.name, endpoints: target.endpoints.map(redactEndpoint) },
+    target: { type: target.type, name: target.name, ...(target.group ? { group: target.group } : {}), endpoints: target.endpoints.map(redactEndpoint) },
     status: 'unknown',
     startedAt: new Date(startedAt).toISOString(),
     durationMs: Math.max(0, Date.now() - startedAt),

@@ -53,7 +53,7 @@ export function createPlugin<C, D, S>(parts: MiddlewarePluginParts<C, D, S>): Mi
         return {
           plugin: parts.info.id,
           collectedAt: new Date().toISOString(),
-          target: { type: target.type, name: target.name, endpoints: target.endpoints.map(redactEndpoint) },
+          target: { type: target.type, name: target.name, ...(target.group ? { group: target.group } : {}), endpoints: target.endpoints.map(redactEndpoint) },
           categories,
           skipped: out.skipped ?? {},
           ...(notApplicable.length > 0 ? { notApplicable: Object.fromEntries(notApplicable) } : {}),

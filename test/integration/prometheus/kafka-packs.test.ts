@@ -2,7 +2,8 @@
 // local HTTP server serves exporter output in kafka_exporter's and jmx_exporter's format
 // (test/fixtures/prometheus/kafka/, one kafka_exporter and three broker files per cluster) as
 // scrape targets. The healthy cluster passes both packs; the broken one fires every rule.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -10,9 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import prometheusPlugin from '../../../plugins/prometheus/index.js';
 import { runPlugin } from '../../support/plugin-harness.js';
 import { startPrometheus, type PrometheusProcess } from '../../support/prometheus-process.js';
-import { repoRoot } from '../../support/services.js';
+import { loadServicesEnv, repoRoot } from '../../support/services.js';
+import { spawnKsa } from '../../support/spawn-ksa.js';
+import { startWatch } from '../../support/watch-process.js';
 import { freePort } from '../redis/redis-servers.js';
-import type { DiagnosticResult } from '../../../src/core/types.js';
+import type { DiagnosticResult, Report } from '../../../src/core/types.js';
 
 const fixtures = join(repoRoot, 'test/fixtures/prometheus/kafka');
 let files: Server;
@@ -74,5 +77,53 @@ describe('Kafka rule packs over recorded-format exporter output', () => {
     expect(byId['prometheus.kafka-jmx.produce-latency']!.observed?.value).toBe(2500);
     expect(byId['prometheus.kafka-jmx.isr-shrinks']!.observed?.value as number).toBeGreaterThan(0);
     expect(result.status).toBe('critical');
+  });
+});
+
+describe('one Kafka target, two sources: the kafka plugin and the Prometheus rule packs (ksa.yaml also:)', () => {
+  it('ksa diagnose --config reports both under the target\'s group, each by its own plugin', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ksa-also-'));
+    try {
+      const bootstrap = loadServicesEnv().KSA_KAFKA_BOOTSTRAP!.split(',');
+      writeFileSync(join(dir, 'ksa.yaml'), JSON.stringify({
+        targets: [{
+          name: 'events', type: 'kafka', endpoints: bootstrap, labels: { team: 'data' },
+          also: [{ type: 'prometheus', endpoints: [prometheus.url], options: { packs: ['kafka', 'kafka-jmx'], selector: 'cluster="broken"' } }],
+        }],
+      }));
+      const run = await spawnKsa(['diagnose', '--config', join(dir, 'ksa.yaml'), '--json'], {}, /^KSA_/);
+      const report = JSON.parse(run.stdout) as Report;
+      expect(report.results.map((r) => [r.target.name, r.target.group, r.plugin.id])).toEqual([
+        ['events', 'events', 'kafka-diagnostics'],
+        ['events/prometheus', 'events', 'prometheus-diagnostics'],
+      ]);
+      const fromPrometheus = report.results[1]!;
+      expect(fromPrometheus.findings.map((f) => f.id)).toContain('prometheus.kafka-jmx.offline-partitions');
+      expect(report.results[0]!.errors).toEqual([]);
+      expect(run.code).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('ksa watch over the same config', () => {
+  it('the Prometheus source of the Kafka target fires its findings as events of events/prometheus', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ksa-also-watch-'));
+    const bootstrap = loadServicesEnv().KSA_KAFKA_BOOTSTRAP!.split(',');
+    writeFileSync(join(dir, 'ksa.yaml'), JSON.stringify({
+      defaults: { interval: '1s', timeout: '5s' },
+      targets: [{ name: 'events', type: 'kafka', endpoints: bootstrap, also: [{ type: 'prometheus', endpoints: [prometheus.url], options: { packs: ['kafka-jmx'], selector: 'cluster="broken"' } }] }],
+    }));
+    const w = startWatch(['--config', join(dir, 'ksa.yaml'), '--state-dir', join(dir, 'state'), '--output', 'json']);
+    try {
+      const fired = await w.next('offline partitions firing', (e) => e.kind === 'finding' && e.target === 'events/prometheus' && e.finding?.id === 'prometheus.kafka-jmx.offline-partitions' && e.to === 'firing', 20_000);
+      expect(fired.finding).toMatchObject({ severity: 'critical' });
+      await w.next('a cycle of the kafka source', (e) => e.target === 'events', 20_000);
+    } finally {
+      w.kill('SIGKILL');
+      await w.exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
