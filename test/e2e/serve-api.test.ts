@@ -88,6 +88,7 @@ describe('ksa serve: the management API', () => {
   });
 
   it('bearer tokens: none or a wrong one 401 (with WWW-Authenticate), a read token on a write call 403; both refusals and the admin write are in the audit log, never the token', async () => {
+    const since = new Date().toISOString();
     const none = await fetch(serve.url('/api/v1/targets'));
     expect(none.status).toBe(401);
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer/);
@@ -100,8 +101,14 @@ describe('ksa serve: the management API', () => {
     expect((await call('POST', '/api/v1/targets/ok/diagnose', undefined, {})).status).toBe(401);
     const ok = await call('POST', '/api/v1/targets/ok/diagnose', ADMIN, {});
     expect(ok.status).toBe(200);
-    await waitFor('the api-call audit lines', () => auditLines().filter((l) => l.kind === 'api-call' && l.path === '/api/v1/targets/ok/diagnose').length >= 2, 5000);
-    const calls = auditLines().filter((l) => l.kind === 'api-call');
+    // The audit log is written by a durable subscriber, after the answer: wait for each line this test made.
+    const mine = () => auditLines().filter((l) => l.kind === 'api-call' && String(l.at) >= since);
+    await waitFor('the api-call audit lines', () => {
+      const lines = mine();
+      return [401, 200].every((status) => lines.some((l) => l.path === '/api/v1/targets/ok/diagnose' && l.status === status))
+        && lines.some((l) => l.path === '/api/v1/plugins/fixture-diagnostics/disable' && l.status === 403);
+    }, 5000);
+    const calls = mine();
     expect(calls.find((l) => l.path === '/api/v1/plugins/fixture-diagnostics/disable' && l.status === 403)).toMatchObject({ caller: 'anonymous', method: 'POST' });
     expect(calls.find((l) => l.path === '/api/v1/targets/ok/diagnose' && l.status === 200)).toMatchObject({ caller: 'ops', scope: 'admin', target: 'ok' });
     expect(calls.find((l) => l.path === '/api/v1/targets/ok/diagnose' && l.status === 401)).toBeDefined();
