@@ -13,6 +13,7 @@ import { runPlugin } from '../../support/plugin-harness.js';
 import { startPrometheus, type PrometheusProcess } from '../../support/prometheus-process.js';
 import { loadServicesEnv, repoRoot } from '../../support/services.js';
 import { spawnKsa } from '../../support/spawn-ksa.js';
+import { startWatch } from '../../support/watch-process.js';
 import { freePort } from '../redis/redis-servers.js';
 import type { DiagnosticResult, Report } from '../../../src/core/types.js';
 
@@ -101,6 +102,27 @@ describe('one Kafka target, two sources: the kafka plugin and the Prometheus rul
       expect(report.results[0]!.errors).toEqual([]);
       expect(run.code).toBe(2);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('ksa watch over the same config', () => {
+  it('the Prometheus source of the Kafka target fires its findings as events of events/prometheus', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ksa-also-watch-'));
+    const bootstrap = loadServicesEnv().KSA_KAFKA_BOOTSTRAP!.split(',');
+    writeFileSync(join(dir, 'ksa.yaml'), JSON.stringify({
+      defaults: { interval: '1s', timeout: '5s' },
+      targets: [{ name: 'events', type: 'kafka', endpoints: bootstrap, also: [{ type: 'prometheus', endpoints: [prometheus.url], options: { packs: ['kafka-jmx'], selector: 'cluster="broken"' } }] }],
+    }));
+    const w = startWatch(['--config', join(dir, 'ksa.yaml'), '--state-dir', join(dir, 'state'), '--output', 'json']);
+    try {
+      const fired = await w.next('offline partitions firing', (e) => e.kind === 'finding' && e.target === 'events/prometheus' && e.finding?.id === 'prometheus.kafka-jmx.offline-partitions' && e.to === 'firing', 20_000);
+      expect(fired.finding).toMatchObject({ severity: 'critical' });
+      await w.next('a cycle of the kafka source', (e) => e.target === 'events', 20_000);
+    } finally {
+      w.kill('SIGKILL');
+      await w.exited;
       rmSync(dir, { recursive: true, force: true });
     }
   });
