@@ -59,6 +59,8 @@ export const NotificationSchema = z.strictObject({
   createdAt: IsoTimeSchema,
   target: z.strictObject({
     name: z.string(),
+    /** The middleware type (ksa.yaml targets[].type). */
+    type: z.string().optional(),
     labels: z.record(z.string(), z.string()).default({}),
   }),
   alerts: z.array(NotificationAlertSchema),

@@ -22,6 +22,7 @@ export interface NotifySetup {
   receivers: Map<string, Receiver>;
   policy: DeliveryPolicy;
   labels: Map<string, Record<string, string>>;
+  types: Map<string, string>;
   link: string | undefined;
 }
 
@@ -31,7 +32,7 @@ export function notifySetup(config: KsaConfig, file: string, manager: PluginMana
   if (!n) return null;
   return {
     routes: resolveRoutes(n), receivers: resolveReceivers(n, file, manager, env), policy: deliveryPolicy(n),
-    labels: new Map(config.targets.map((t) => [t.name, t.labels ?? {}])), link: n.defaults.link,
+    labels: new Map(config.targets.map((t) => [t.name, t.labels ?? {}])), types: new Map(config.targets.map((t) => [t.name, t.type])), link: n.defaults.link,
   };
 }
 
@@ -57,6 +58,7 @@ export function startNotify(setup: NotifySetup, sink: WatchSink, manager: Plugin
     routes: () => current.routes,
     receiver: (name) => current.receivers.get(name),
     labelsOf: (target) => current.labels.get(target) ?? {},
+    typeOf: (target) => current.types.get(target),
     queueLimit: () => current.policy.queueLimit,
     link: () => current.link,
     queued: (receivers) => { for (const r of receivers) worker.kick(r); },

@@ -49,6 +49,7 @@ export interface RouterDeps {
   routes: () => readonly Route[];
   receiver: (name: string) => RouterReceiver | undefined;
   labelsOf: (target: string) => Readonly<Record<string, string>>;
+  typeOf: (target: string) => string | undefined;
   queueLimit: () => number;
   link: () => string | undefined;
   /** Told after notifications were queued (the worker starts their lanes). */
@@ -197,7 +198,7 @@ export class NotifyRouter {
       schemaVersion: NOTIFICATION_SCHEMA_VERSION, key: `ntf-${this.cursor.instance}-${hash}`, route, receiver,
       status: alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved',
       kinds: [...new Set(alerts.map((a) => a.kind))].sort(), repeat, test: false, createdAt,
-      target: { name: g.target, labels: { ...this.d.labelsOf(g.target) } }, alerts, events,
+      target: { name: g.target, ...(this.d.typeOf(g.target) ? { type: this.d.typeOf(g.target)! } : {}), labels: { ...this.d.labelsOf(g.target) } }, alerts, events,
     };
     return { ...base, rendered: renderOrDefault(base, templates, this.d.link(), this.d.logger) };
   }

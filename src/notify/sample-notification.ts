@@ -12,6 +12,7 @@ export interface SampleOptions {
   receiver?: string;
   status?: 'firing' | 'resolved';
   target?: string;
+  type?: string;
   labels?: Record<string, string>;
   templates?: Templates;
   link?: string;
@@ -36,7 +37,7 @@ export function sampleNotification(o: SampleOptions = {}): Notification {
   const hash = createHash('sha256').update(`${route}\0${receiver}\0${status}\0${now}`).digest('hex').slice(0, 16);
   const base: Omit<Notification, 'rendered'> = {
     schemaVersion: NOTIFICATION_SCHEMA_VERSION, key: `ntf-00000000-${hash}`, route, receiver, status, kinds: [status], repeat: false, test: true,
-    createdAt: at, target: { name: target, labels: o.labels ?? {} }, alerts: [alert], events: [],
+    createdAt: at, target: { name: target, ...(o.type ? { type: o.type } : {}), labels: o.labels ?? {} }, alerts: [alert], events: [],
   };
   return NotificationSchema.parse({ ...base, rendered: render(base, o.templates, o.link) });
 }

@@ -229,6 +229,7 @@ export class RecoveryEngine {
     const what = argv ? argv.join(' ') : `${ref.pluginId} ${ref.spec.name} ${JSON.stringify(shown.params)}`;
     if (!this.enforcing()) {
       this.log(ep, 'planned', { ...base, attempt: 0, dryRun: true }, `dry-run: would run ${what}`, shown);
+      this.o.logger.info(`recovery ${rule.name} on ${ep.target}: dry-run: would run ${what}`);
       this.finish(ep, 'closed');
       return this.persist([{ kind: 'recovery-planned', ...base, attempt: 0, ...shown, reason: `dry-run: would run ${what}`.slice(0, 1000) }]);
     }

@@ -28,5 +28,7 @@ export type { ParsedEndpoint } from '../core/endpoint.js';
 export { redactEndpoint, redactSecrets } from '../core/redact.js';
 export type * from '../core/types.js';
 export { httpGet, readTlsMaterial } from './http-get.js';
+export { postBody, postForOutcome, deliveryOutcome, retryAfterMs, unreachable } from './http-post.js';
+export type { PostOptions, PostAnswer } from './http-post.js';
 export { httpBaseUrl } from './http-base-url.js';
 export type { HttpAnswer, HttpGetOptions, HttpHop, TlsMaterial } from './http-get.js';

@@ -14,7 +14,7 @@ import { repoRoot } from '../support/services.js';
 import { OUTPUT_FORMATS } from '../../src/render/index.js';
 import { ARGUMENT_VALUES } from '../../src/cli/completion/value-words.js';
 
-const BUILTIN_IDS = ['kafka-diagnostics', 'mysql-diagnostics', 'postgres-diagnostics', 'redis-diagnostics'];
+const BUILTIN_IDS = ['alertmanager', 'email', 'http-diagnostics', 'kafka-diagnostics', 'mysql-diagnostics', 'pagerduty', 'postgres-diagnostics', 'prometheus-diagnostics', 'redis-diagnostics', 'slack', 'teams', 'webhook'];
 const FLAG_FIXTURE = './test/fixtures/plugins/flag-fixture'; // id flagged-diagnostics, type flagged, flag --poll-depth
 
 interface RawManifest { thresholds?: string[]; categories: string[]; checks: Array<string | { id: string }> }

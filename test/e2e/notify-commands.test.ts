@@ -67,7 +67,7 @@ describe('ksa notify test', () => {
     writeFileSync(notNotifier, readFileSync(notNotifier, 'utf8').replace('plugin: hook-notifier', 'plugin: redis-diagnostics'));
     const r = await ksa(['config', 'validate', '--config', notNotifier]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/notify\.receivers\.hook\.plugin: "redis-diagnostics" is not a loaded notifier plugin \(notifiers: hook-notifier\)/);
+    expect(r.stderr).toMatch(/notify\.receivers\.hook\.plugin: "redis-diagnostics" is not a loaded notifier plugin \(notifiers: alertmanager, email, pagerduty, slack, teams, webhook, hook-notifier\)/);
   });
 
   it('ksa schema notification: a JSON Schema of the notification', async () => {

@@ -48,7 +48,7 @@ describe('dist/sea/ksa, run without node on PATH', () => {
     const r = ksa(['plugin', 'list', '--json']);
     expect(r.status, r.stderr).toBe(0);
     const ids = (JSON.parse(r.stdout) as { plugins: Array<{ id: string }> }).plugins.map((p) => p.id).sort();
-    expect(ids).toEqual(['http-diagnostics', 'kafka-diagnostics', 'mysql-diagnostics', 'postgres-diagnostics', 'prometheus-diagnostics', 'redis-diagnostics']);
+    expect(ids).toEqual(['alertmanager', 'email', 'http-diagnostics', 'kafka-diagnostics', 'mysql-diagnostics', 'pagerduty', 'postgres-diagnostics', 'prometheus-diagnostics', 'redis-diagnostics', 'slack', 'teams', 'webhook']);
   });
 
   // auto is a worker thread for built-ins; none is deliberately not run: it is no isolation.

@@ -46,7 +46,7 @@ export async function runNotifyTest(rt: Runtime, routeName: string, flags: Notif
       const receiver = setup.receivers.get(name)!;
       const target = config.targets[0];
       const notification = sampleNotification({
-        route: route.name, receiver: name, status, ...(target ? { target: target.name, labels: target.labels ?? {} } : {}),
+        route: route.name, receiver: name, status, ...(target ? { target: target.name, type: target.type, labels: target.labels ?? {} } : {}),
         ...(receiver.templates ? { templates: receiver.templates } : {}), ...(setup.link ? { link: setup.link } : {}),
       });
       const outcome = await attemptDelivery(manager, receiver, notification);

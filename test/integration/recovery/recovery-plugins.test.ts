@@ -72,6 +72,39 @@ describe('recovery plugins in the registry', () => {
   });
 });
 
+describe('an external recovery plugin', () => {
+  it('is a plugin.yaml of type recovery (no code) found by discovery; its command runs with typed params', async () => {
+    const pkg = join(dir, 'ext', 'recovery-echo');
+    mkdirSync(pkg, { recursive: true });
+    const out = join(dir, 'ext-out.txt');
+    writeFileSync(join(pkg, 'plugin.yaml'), `id: recovery-echo
+name: Echo
+version: 1.0.0
+apiVersion: 1
+type: recovery
+actions:
+  - name: say
+    mutating: true
+    params:
+      word: {type: string, required: true, pattern: "^[a-z]{1,20}$"}
+commands:
+  say:
+    argv: [/bin/sh, -c, 'printf "%s" "$1" > ${out}', sh, "{{params.word}}"]
+    mutates: a file
+`);
+    const m = await new PluginManager({ packageRoot: repoRoot, logger: quiet, discoveryDirs: [join(dir, 'ext')] }).load();
+    try {
+      const ref = resolveAction(m, RecoveryRuleSchema.parse({ name: 'r', match: { unreachable: true }, action: { plugin: 'recovery-echo', name: 'say' } }), 'rule');
+      expect(ref.kind).toBe('command');
+      expect(await runAttempt(ports, ref, target, checkParams(ref.spec.params, { word: 'hello' }, 'params'), ctx(), 5000)).toMatchObject({ ok: true });
+      expect(readFileSync(out, 'utf8')).toBe('hello');
+      expect(() => checkParams(ref.spec.params, { word: 'a; b' }, 'params')).toThrow(/does not match/);
+    } finally {
+      await m.close();
+    }
+  });
+});
+
 describe('script', () => {
   it('runs argv without a shell: metacharacters, spaces and newlines in values stay single inert arguments; env names the target; exit code and output captured', async () => {
     const out = join(dir, 'argv.txt');

@@ -11,8 +11,10 @@ import { repoRoot } from '../../support/services.js';
 interface ConventionSourceNames { vars?: Record<string, unknown>; pathEnv?: string; sectionSuffixEnv?: string }
 interface ManifestNames { middleware?: string; options?: Record<string, { flag?: string }>; credentials?: { passwordEnv?: string[] }; conventions?: { sources: ConventionSourceNames[] } }
 
+// The middleware plugins' manifests (built-in notifiers name receivers, not middleware).
 const manifests = readdirSync(join(repoRoot, 'manifests')).filter((f) => f.endsWith('.yaml'))
-  .map((f) => parseYaml(readFileSync(join(repoRoot, 'manifests', f), 'utf8')) as ManifestNames);
+  .map((f) => parseYaml(readFileSync(join(repoRoot, 'manifests', f), 'utf8')) as ManifestNames & { type: string })
+  .filter((m) => m.type === 'middleware');
 
 /**
  * Two built-ins are named after what they read, a protocol and a metrics format that ksa itself
