@@ -2,9 +2,9 @@
 // found as a number; with `equals` or `regex` each value must match; alone it must find
 // something. A regex without a JSON path must match the body. Jolokia's in-body status is read too.
 import { defineCheck, defineStateRule, defineThreshold } from '../../../src/sdk/index.js';
-import type { CheckContext, Finding } from '../../../src/sdk/index.js';
+import type { CheckContext, Finding, ThresholdSpec } from '../../../src/sdk/index.js';
 import type { HttpCheckSpec } from '../check-spec.js';
-import type { HttpProbe, HttpSnapshot } from '../snapshot.js';
+import type { HttpContent, HttpProbe, HttpSnapshot } from '../snapshot.js';
 
 const ASSERTION = defineStateRule({
   id: 'http.content',
@@ -30,26 +30,32 @@ function judgeProbe(p: HttpProbe, ctx: CheckContext): Array<Finding | null> {
   const fail = (title: string, detail: string, suggestion: string, evidence: Record<string, unknown> = {}, threshold = ASSERTION) =>
     [ctx.finding({ id, severity: 'critical', threshold, node: p.endpoint, title: `${p.check.id}: ${title}`, detail, suggestion, evidence: { url: p.url, ...evidence } })];
   if (!p.content) return []; // no answer: the status check reports it
-  switch (p.content.kind) {
-    case 'too-large':
-      ctx.skip(`${p.check.id}: the body of ${p.url} is larger than maxResponseBytes (${p.content.limit}), so it was not read whole: raise option maxResponseBytes or point the check at a smaller document`);
-      return [];
-    case 'bad-assertion':
-      ctx.skip(`${p.check.id}: its jsonPath or regex cannot be evaluated (${p.content.why}): fix the check in ksa.yaml`);
-      return [];
-    case 'not-json':
-      return fail('answer is not JSON', `GET ${p.url} did not answer JSON (starts with ${JSON.stringify(p.content.excerpt.slice(0, 40))}), so ${p.check.jsonPath} cannot be read.`, 'Check the URL (a login page or a proxy error instead of the API?) or use a regex assertion.', { contentType: p.answer?.contentType });
-    case 'text':
-      return p.content.match !== null ? [] : fail('body does not match', `GET ${p.url}: the body does not match /${p.check.regex}/.`, 'Read the endpoint\'s answer: the service reports a state other than the expected one.', { regex: p.check.regex });
-    case 'json':
-      if (p.jolokia && p.jolokia.status !== 200) {
-        return fail(`Jolokia status ${p.jolokia.status}`, `Jolokia could not read ${p.check.mbean}${p.check.attribute ? `/${p.check.attribute}` : ''}: ${p.jolokia.error ?? 'no error text'}.`, 'Check the MBean name and attribute (jolokia/list shows them) and that the agent may read it.', { jolokiaStatus: p.jolokia.status, error: p.jolokia.error }, JOLOKIA);
-      }
-      return judgeValues(p, p.content.values, ctx, fail);
-  }
+  return (CONTENT[p.content.kind] as (c: HttpContent, p: HttpProbe, ctx: CheckContext, fail: Fail) => Array<Finding | null>)(p.content, p, ctx, fail);
 }
 
-function judgeValues(p: HttpProbe, values: unknown[], ctx: CheckContext, fail: (title: string, detail: string, suggestion: string, evidence?: Record<string, unknown>) => Finding[]): Array<Finding | null> {
+type Fail = (title: string, detail: string, suggestion: string, evidence?: Record<string, unknown>, threshold?: ThresholdSpec) => Finding[];
+
+/** What each kind of extracted content says about the check. */
+const CONTENT: { [K in HttpContent['kind']]: (c: Extract<HttpContent, { kind: K }>, p: HttpProbe, ctx: CheckContext, fail: Fail) => Array<Finding | null> } = {
+  'too-large': (c, p, ctx) => {
+    ctx.skip(`${p.check.id}: the body of ${p.url} is larger than maxResponseBytes (${c.limit}), so it was not read whole: raise option maxResponseBytes or point the check at a smaller document`);
+    return [];
+  },
+  'bad-assertion': (c, p, ctx) => {
+    ctx.skip(`${p.check.id}: its jsonPath or regex cannot be evaluated (${c.why}): fix the check in ksa.yaml`);
+    return [];
+  },
+  'not-json': (c, p, _ctx, fail) => fail('answer is not JSON', `GET ${p.url} did not answer JSON (starts with ${JSON.stringify(c.excerpt.slice(0, 40))}), so ${p.check.jsonPath} cannot be read.`, 'Check the URL (a login page or a proxy error instead of the API?) or use a regex assertion.', { contentType: p.answer?.contentType }),
+  text: (c, p, _ctx, fail) => (c.match !== null ? [] : fail('body does not match', `GET ${p.url}: the body does not match /${p.check.regex}/.`, 'Read the endpoint\'s answer: the service reports a state other than the expected one.', { regex: p.check.regex })),
+  json: (c, p, ctx, fail) => {
+    if (p.jolokia && p.jolokia.status !== 200) {
+      return fail(`Jolokia status ${p.jolokia.status}`, `Jolokia could not read ${p.check.mbean}${p.check.attribute ? `/${p.check.attribute}` : ''}: ${p.jolokia.error ?? 'no error text'}.`, 'Check the MBean name and attribute (jolokia/list shows them) and that the agent may read it.', { jolokiaStatus: p.jolokia.status, error: p.jolokia.error }, JOLOKIA);
+    }
+    return judgeValues(p, c.values, ctx, fail);
+  },
+};
+
+function judgeValues(p: HttpProbe, values: unknown[], ctx: CheckContext, fail: Fail): Array<Finding | null> {
   const c = p.check;
   if (values.length === 0) return fail('JSON path found nothing', `${c.jsonPath} matched nothing in the answer of GET ${p.url}.`, 'Check the path against the document (the API may have changed), or the service is not in the expected state.', { jsonPath: c.jsonPath });
   if (c.warning !== undefined || c.critical !== undefined) {
