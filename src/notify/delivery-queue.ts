@@ -82,6 +82,13 @@ export class DeliveryQueue {
     return best;
   }
 
+  /** Notifications waiting, by receiver (ksa serve's ksa_notifier_queue_depth). */
+  depth(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const e of this.entries.values()) if (e.status === 'queued') out[e.receiver] = (out[e.receiver] ?? 0) + 1;
+    return out;
+  }
+
   receiversWaiting(): string[] {
     return [...new Set([...this.entries.values()].filter((e) => e.status === 'queued').map((e) => e.receiver))];
   }

@@ -39,6 +39,8 @@ export function notifySetup(config: KsaConfig, file: string, manager: PluginMana
 export interface NotifyService {
   /** A reload: new routes, receivers and labels (null: notify: was removed; queued ones still go out to receivers that remain). */
   reconfigure(setup: NotifySetup | null, manager: PluginManager): void;
+  /** Notifications waiting for delivery, by receiver. */
+  queueDepth(): Record<string, number>;
   stop(): void;
 }
 
@@ -73,6 +75,8 @@ export function startNotify(setup: NotifySetup, sink: WatchSink, manager: Plugin
       void router.flushDue().catch(() => undefined);
       worker.kickAll();
     },
+    // Every receiver, 0 when nothing waits: a series that exists before it grows.
+    queueDepth: () => ({ ...Object.fromEntries([...current.receivers.keys()].map((r) => [r, 0])), ...queue.depth() }),
     stop() {
       unsubscribe();
       router.stop();

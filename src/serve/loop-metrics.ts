@@ -20,6 +20,8 @@ export interface LoopSnapshot {
   /** Absent for a /probe answer (the watcher-wide families are /metrics' own). */
   health?: WatcherHealth;
   plugins: readonly { id: string; state: PluginState; enabled: boolean }[];
+  /** Notifications waiting for delivery, by receiver (notify:). */
+  notifyQueue?: Readonly<Record<string, number>>;
 }
 
 const STATUSES: readonly Status[] = ['healthy', 'warning', 'critical', 'unknown'];
@@ -27,7 +29,7 @@ const TARGET_STATES = ['ok', 'pending', 'unknown'] as const;
 const ALERT_SEVERITIES = ['warning', 'critical'] as const;
 const QUANTILES = [['0.5', 'p50'], ['0.9', 'p90'], ['0.99', 'p99']] as const;
 /** Labels ksa sets itself: a target label of the same name is exported as `label_<name>`. */
-const OWN_LABELS = new Set(['target', 'plugin', 'type', 'status', 'state', 'finding', 'severity', 'quantile', 'version', 'le']);
+const OWN_LABELS = new Set(['target', 'plugin', 'type', 'status', 'state', 'finding', 'severity', 'quantile', 'version', 'le', 'receiver']);
 
 /** The labels every series of a target carries: target, plugin, type, then its `labels:` from ksa.yaml. */
 export function targetLabels(t: TargetView): Record<string, string> {
@@ -108,7 +110,7 @@ function addPluginMetrics(out: Families, t: TargetView, base: Record<string, str
   out.family('ksa_target_info', 'gauge', 'Always 1: the text values the plugin reports about the target (version, role, mode) as labels.').push({ labels: info, value: 1 });
 }
 
-const OWN_FAMILY_PREFIXES = ['ksa_target_', 'ksa_finding_', 'ksa_plugin_', 'ksa_scheduler_', 'ksa_schedule_', 'ksa_diagnosis_', 'ksa_build_', 'ksa_probe_'];
+const OWN_FAMILY_PREFIXES = ['ksa_notifier_', 'ksa_target_', 'ksa_finding_', 'ksa_plugin_', 'ksa_scheduler_', 'ksa_schedule_', 'ksa_diagnosis_', 'ksa_build_', 'ksa_probe_'];
 
 function addWatcherFamilies(out: Families, snapshot: LoopSnapshot, health: WatcherHealth): void {
   out.family('ksa_build_info', 'gauge', 'Always 1: the version of ksa serving these metrics.').push({ labels: { version: snapshot.version }, value: 1 });
@@ -123,6 +125,9 @@ function addWatcherFamilies(out: Families, snapshot: LoopSnapshot, health: Watch
   out.family('ksa_scheduler_cycles_total', 'counter', 'Cycles started since start (scheduled and on demand).').push({ labels: {}, value: s.cycles });
   out.family('ksa_scheduler_skipped_ticks_total', 'counter', "Ticks that found the target's previous cycle still running (or were missed) and were skipped.").push({ labels: {}, value: s.skipped });
   out.family('ksa_scheduler_overran_cycles_total', 'counter', 'Cycles still running at their deadline (their slot was given back).').push({ labels: {}, value: s.overran });
+  for (const [receiver, depth] of Object.entries(snapshot.notifyQueue ?? {})) {
+    out.family('ksa_notifier_queue_depth', 'gauge', 'Notifications waiting for delivery (queued or retrying), by receiver of notify:.').push({ labels: { receiver }, value: depth });
+  }
   const byPlugin = new Map(health.plugins.map((p) => [p.plugin, p]));
   for (const p of snapshot.plugins) {
     const labels = { plugin: p.id };

@@ -35,7 +35,7 @@ export function loopSnapshot(ctx: Pick<ServeContext, 'loop' | 'version'>, withHe
     version: ctx.version,
     targets: watcher.view(),
     records: sink.records(),
-    ...(withHealth ? { health: watcher.selfHealth() } : {}),
+    ...(withHealth ? { health: watcher.selfHealth(), notifyQueue: ctx.loop.notifyQueue() } : {}),
     plugins: watcher.pluginManager.registry.list().map((e) => ({ id: e.manifest.id, state: e.state, enabled: !disabled.has(e.manifest.id) })),
   };
 }

@@ -16,6 +16,8 @@ export interface WatchLoop {
    * a new plugin manager even if `plugins:` did not change (a plugin was installed or removed).
    */
   reload(why: string, options?: { freshPlugins?: boolean }): Promise<void>;
+  /** Notifications waiting for delivery, by receiver ({} without notify:). */
+  notifyQueue(): Readonly<Record<string, number>>;
 }
 
 /** What `ksa serve` adds to the loop (its HTTP face); `ksa watch` passes none. */

@@ -136,7 +136,7 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string, 
   let fileWatcher: FSWatcher | undefined;
   if (flags.watchConfig) fileWatcher = watchConfigFile(file, () => reload('file changed'));
   const healthTimer = setInterval(() => { void sink.health(watcher.selfHealth()); }, healthEveryMs);
-  const face = extras.attach ? await extras.attach({ file, watcher, sink, config: () => config, targets: () => targets, reload }) : undefined;
+  const face = extras.attach ? await extras.attach({ file, watcher, sink, config: () => config, targets: () => targets, reload, notifyQueue: () => notify?.queueDepth() ?? {} }) : undefined;
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.on('SIGHUP', () => reload('SIGHUP'));

@@ -32,6 +32,7 @@ const snapshot: LoopSnapshot = {
   records,
   health: { plugins: [{ plugin: 'redis-diagnostics', windowMs: 60_000, cycles: 3, latencyMs: { p50: 10, p90: 20, p95: 25, p99: 30, max: 40 }, errorRate: 0.5, hostRestarts: 2 }], scheduler: { jobs: 2, running: 0, queue: 0, maxQueue: 1, cycles: 9, skipped: 1, overran: 0, lagMs: { count: 3, p50: 1, p90: 2, p95: 3, p99: 4, max: 5 } } },
   plugins: [{ id: 'redis-diagnostics', state: 'Running', enabled: true }, { id: 'x-diagnostics', state: 'Failed', enabled: false }],
+  notifyQueue: { pager: 3, 'team-slack': 0 },
 };
 
 const byName = (only?: string) => new Map(loopMetricFamilies(snapshot, only).map((f) => [f.name, f]));
@@ -87,6 +88,7 @@ describe('loop metrics', () => {
     expect(f.get('ksa_plugin_up')!.samples.map((s) => s.value)).toEqual([1, 0]);
     expect(f.get('ksa_plugin_enabled')!.samples.map((s) => s.value)).toEqual([1, 0]);
     expect(f.get('ksa_build_info')!.samples[0]!.labels.version).toBe('9.9.9');
+    expect(f.get('ksa_notifier_queue_depth')!.samples).toEqual([{ labels: { receiver: 'pager' }, value: 3 }, { labels: { receiver: 'team-slack' }, value: 0 }]);
   });
 
   it('only one target (/probe): its families, nothing of the others nor of the watcher', () => {
