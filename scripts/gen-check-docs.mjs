@@ -17,7 +17,8 @@ export async function checkDocFiles() {
   const home = mkdtempSync(join(tmpdir(), 'ksa-docs-home-'));
   try {
     const ksa = (...args) => JSON.parse(execFileSync(process.execPath, [join(root, 'bin/ksa.js'), '--plugin-home', home, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } }));
-    const plugins = ksa('plugin', 'list', '--json').plugins.filter((p) => p.source === 'builtin').sort((a, b) => a.id.localeCompare(b.id));
+    // Checks belong to middleware plugins; notifiers and recovery plugins declare none.
+    const plugins = ksa('plugin', 'list', '--json').plugins.filter((p) => p.source === 'builtin' && p.type === 'middleware').sort((a, b) => a.id.localeCompare(b.id));
     const { checks } = ksa('explain', ...plugins.map((p) => p.id), '--json');
     const files = new Map();
     const pages = plugins.map((plugin) => {
