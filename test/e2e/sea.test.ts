@@ -6,7 +6,7 @@
 // Needs `npm run build`; the executable is rebuilt here (about 6 s: mostly copying and patching
 // the ~95 MB node binary), so it always matches dist/.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -76,7 +76,9 @@ describe('dist/sea/ksa, run without node on PATH', () => {
       const r = ksa(['--isolation', isolation, 'plugin', 'health', '--json']);
       expect(r.status, r.stderr).toBe(0);
       const plugins = (JSON.parse(r.stdout) as { plugins: Array<{ id: string; state: string; healthy: boolean }> }).plugins;
-      expect(plugins.map((p) => p.id).sort()).toEqual(['kafka-diagnostics', 'mysql-diagnostics', 'postgres-diagnostics', 'prometheus-diagnostics', 'redis-diagnostics']);
+      // Every manifest under manifests/ is a built-in (the file name is its id): all are in the executable.
+      expect(plugins.map((p) => p.id).sort()).toEqual(readdirSync(join(repoRoot, 'manifests')).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort());
+      expect(plugins.map((p) => p.id)).toContain('redis-diagnostics');
       for (const p of plugins) expect([p.id, p.state, p.healthy]).toEqual([p.id, 'Running', true]);
     });
   }

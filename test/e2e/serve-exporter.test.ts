@@ -143,7 +143,7 @@ describe('ksa serve: the exporter', () => {
   });
 
   it('the shipped rules pass `promtool check rules` and their unit tests (`promtool test rules`: pending at 1m, firing at 2m30s, ...)', () => {
-    const rules = join(repoRoot, 'deploy/prometheus');
+    const rules = join(repoRoot, 'examples/deploy/prometheus');
     const check = spawnSync('promtool', ['check', 'rules', 'ksa-rules.yml'], { cwd: rules, encoding: 'utf8' });
     expect(check.status, `${check.stdout}${check.stderr}`).toBe(0);
     expect(check.stdout).toMatch(/SUCCESS: 5 rules found/);
@@ -157,7 +157,7 @@ describe('ksa serve: the exporter', () => {
     const config = join(dir, 'prometheus.yml');
     writeFileSync(config, [
       'global: { scrape_interval: 1s, evaluation_interval: 1s }',
-      `rule_files: ["${join(repoRoot, 'deploy/prometheus/ksa-rules.yml')}"]`,
+      `rule_files: ["${join(repoRoot, 'examples/deploy/prometheus/ksa-rules.yml')}"]`,
       'scrape_configs:',
       '  - job_name: ksa',
       `    static_configs: [{ targets: ["127.0.0.1:${serve.port}"] }]`,

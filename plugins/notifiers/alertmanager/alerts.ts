@@ -1,5 +1,5 @@
 // Alertmanager API v2 postable alerts from a notification: one alert per episode, with the label
-// set of ksa serve's Prometheus rules (deploy/prometheus/ksa-rules.yml: alertname, target, plugin,
+// set of ksa serve's Prometheus rules (examples/deploy/prometheus/ksa-rules.yml: alertname, target, plugin,
 // type, finding, severity), so the same problem reported both ways is one alert in Alertmanager.
 import type { Notification, NotificationAlert } from '../../../src/sdk/index.js';
 

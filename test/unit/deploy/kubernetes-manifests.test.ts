@@ -1,8 +1,8 @@
-// deploy/kubernetes validated offline (no cluster): every document against the Kubernetes and
+// examples/deploy/kubernetes validated offline (no cluster): every document against the Kubernetes and
 // prometheus-operator schemas (the kubernetes-models packages: JSON Schemas generated from the
 // OpenAPI of Kubernetes and the operator's CRDs), plus what holds them together: the StatefulSet's
 // --shard matches its replicas and uses the pod's ordinal, the ServiceMonitor selects the Service's
-// port and names the job ksa, the PrometheusRule is deploy/prometheus/ksa-rules.yml, and the
+// port and names the job ksa, the PrometheusRule is examples/deploy/prometheus/ksa-rules.yml, and the
 // ConfigMap's ksa.yaml is a valid ksa.yaml for ksa serve.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-op
 import { ConfigSchema } from '../../../src/config/schema.js';
 import { repoRoot } from '../../support/services.js';
 
-const dir = join(repoRoot, 'deploy/kubernetes');
+const dir = join(repoRoot, 'examples/deploy/kubernetes');
 type Doc = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; [k: string]: any };
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   'v1/ConfigMap': ConfigMap, 'v1/Secret': Secret, 'v1/Service': Service, 'apps/v1/StatefulSet': StatefulSet,
@@ -23,7 +23,7 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
 const docs: Doc[] = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJS() as Doc));
 const one = (kind: string) => docs.find((d) => d.kind === kind)!;
 
-describe('deploy/kubernetes', () => {
+describe('examples/deploy/kubernetes', () => {
   it('has the StatefulSet, Service, ServiceMonitor, PrometheusRule, ConfigMap and Secret', () => {
     expect(docs.map((d) => d.kind).sort()).toEqual(['ConfigMap', 'PrometheusRule', 'Secret', 'Service', 'ServiceMonitor', 'StatefulSet']);
   });
@@ -59,8 +59,8 @@ describe('deploy/kubernetes', () => {
     expect(svc.metadata.labels![sm.spec.jobLabel]).toBe('ksa');
   });
 
-  it('the PrometheusRule is deploy/prometheus/ksa-rules.yml', () => {
-    expect(one('PrometheusRule').spec).toEqual(parse(readFileSync(join(repoRoot, 'deploy/prometheus/ksa-rules.yml'), 'utf8')));
+  it('the PrometheusRule is examples/deploy/prometheus/ksa-rules.yml', () => {
+    expect(one('PrometheusRule').spec).toEqual(parse(readFileSync(join(repoRoot, 'examples/deploy/prometheus/ksa-rules.yml'), 'utf8')));
   });
 
   it("the ConfigMap's ksa.yaml is a valid ksa.yaml, listening on all interfaces of the pod, its secrets from the mounted Secret", () => {
