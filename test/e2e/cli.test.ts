@@ -94,6 +94,7 @@ function validate(schema: JsonSchema, value: unknown, path = '$'): string[] {
       case 'minimum': if (typeof value === 'number' && value < (rule as number)) errors.push(`${path}: below minimum`); break;
       case 'maximum': if (typeof value === 'number' && value > (rule as number)) errors.push(`${path}: above maximum`); break;
       case 'minLength': if (typeof value === 'string' && value.length < (rule as number)) errors.push(`${path}: shorter than ${String(rule)}`); break;
+      case 'maxLength': if (typeof value === 'string' && value.length > (rule as number)) errors.push(`${path}: longer than ${String(rule)}`); break;
       case 'minItems': if (Array.isArray(value) && value.length < (rule as number)) errors.push(`${path}: fewer than ${String(rule)} items`); break;
       case 'pattern': if (typeof value === 'string' && !new RegExp(rule as string, 'u').test(value)) errors.push(`${path}: does not match ${String(rule)}`); break;
       case 'required':

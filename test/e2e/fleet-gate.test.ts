@@ -191,7 +191,7 @@ describe('bad configs: one line naming the file, the path and the fix; exit 3', 
     const r = ksa(['config', 'validate', '--config', file], { REDIS_PASSWORD: 'x', MYSQL_MONITOR_PASSWORD: 'y' });
     expect(r.stderr).toBe('');
     // One target per built-in, from each manifest's configExample, in type order.
-    expect(r.stdout).toMatch(/^ok: .*: 4 targets \(kafka, mysql, postgres, redis\)/);
+    expect(r.stdout).toMatch(/^ok: .*: 6 targets \(http, kafka, mysql, postgres, prometheus, redis\)/);
     expect(r.code).toBe(0);
   });
 });

@@ -7,7 +7,9 @@ import { removeTempDirs, bystanderPlugin, fixturePlugin, measurements, parseRepo
 const m = measurements('load (reliability case 14, fixture plugins)');
 afterAll(() => { m.print(); removeTempDirs(); });
 
-const DEADLINE_MS = 3000;
+// 5 s: 40 fresh sandboxed plugin hosts at once must all answer inside it even while the rest of
+// the suite loads the machine (at 3 s the baseline run lost 3 healthy targets to the deadline once).
+const DEADLINE_MS = 5000;
 
 describe('case 14: 50 concurrent targets, 10 of them hang', () => {
   it('the 40 healthy report healthy, the 10 hangs unknown/timeout, the hangs add about one deadline to the run', async () => {
@@ -32,10 +34,10 @@ describe('case 14: 50 concurrent targets, 10 of them hang', () => {
     expect(hung.every((r) => r.status === 'unknown' && r.errors[0]?.code === 'KSA_ERR_TIMEOUT')).toBe(true);
     // Per-target overshoot is case 1's bound (measured there on a single run); here 50 fresh plugin
     // hosts load the main thread, so it is recorded, and the run as a whole is what is bounded.
-    // About one deadline, not ten (ten serial hangs would add 30 s). Slack: 0.5 deadline, because
+    // About one deadline, not ten (ten serial hangs would add 50 s). Slack: 0.5 deadline, because
     // hangs started late (they wait for a free slot among 16) end late, and the hangs hold slots
     // the healthy targets then queue for.
     expect(run.ms - baseline.ms).toBeLessThan(1.5 * DEADLINE_MS);
     m.record('case 14 fixture: 50 targets (10 hang), concurrency 16', `wall ${run.ms.toFixed(0)} ms vs ${baseline.ms.toFixed(0)} ms for the 40 healthy alone (+${(run.ms - baseline.ms).toFixed(0)} ms for a ${DEADLINE_MS} ms deadline); slowest healthy ${Math.max(...healthy.map((r) => r.durationMs))} ms; hangs ${Math.min(...hung.map((r) => r.durationMs))}-${Math.max(...hung.map((r) => r.durationMs))} ms`);
-  }, 30_000);
+  }, 60_000);
 });
