@@ -38,8 +38,9 @@ describe('ksa watch on a terminal', () => {
     const targets = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`target-with-a-long-name-${String(i).padStart(2, '0')}`, i % 3 === 0 ? 'critical' : 'healthy']));
     const file = writeConfig(join(dir, 'tty.yaml'), targets);
     const ksa = [process.execPath, join(repoRoot, 'bin/ksa.js'), 'watch', '--config', file, '--state-dir', join(dir, 'tty-state')].map(quote).join(' ');
-    // SIGTERM after 3.5 s: the watcher stops within its grace and exits 0 (--preserve-status).
-    const r = spawnSync('script', ['-qec', `stty cols 60 rows 20; exec timeout --preserve-status -s TERM 3.5 ${ksa} 2>${quote(join(dir, 'tty.err'))}`, '/dev/null'], {
+    // SIGTERM after 6 s: the watcher stops within its grace and exits 0 (--preserve-status). 6 s, not
+    // 3.5: on a loaded CI machine 30 sandboxed plugin hosts took longer than 3.5 s to finish a first cycle.
+    const r = spawnSync('script', ['-qec', `stty cols 60 rows 20; exec timeout --preserve-status -s TERM 6 ${ksa} 2>${quote(join(dir, 'tty.err'))}`, '/dev/null'], {
       cwd: dir, encoding: 'utf8', timeout: 30_000,
     });
     expect(r.status, r.stdout).toBe(0);
