@@ -42,11 +42,14 @@ export async function startMockCluster(brokers: number, topics: string[] = []): 
   const waiting: Array<(line: string) => void> = [];
   const early: string[] = [];
   lines.on('line', (line) => { const w = waiting.shift(); if (w) w(line); else early.push(line); });
-  const nextLine = (timeoutMs = 5_000) => new Promise<string>((resolve, reject) => {
+  // 15 s: creating 20 topics on a machine loaded by the rest of the suite once took more than 5 s.
+  const nextLine = (timeoutMs = 15_000) => new Promise<string>((resolve, reject) => {
     const e = early.shift();
     if (e !== undefined) return resolve(e);
-    const timer = setTimeout(() => reject(new Error('kafka mock did not answer')), timeoutMs);
-    waiting.push((l) => { clearTimeout(timer); resolve(l); });
+    const waiter = (l: string) => { clearTimeout(timer); resolve(l); };
+    // A waiter that timed out leaves the queue, so it cannot swallow the next line.
+    const timer = setTimeout(() => { waiting.splice(waiting.indexOf(waiter), 1); reject(new Error('kafka mock did not answer')); }, timeoutMs);
+    waiting.push(waiter);
   });
   const first = await nextLine();
   const m = /^BOOTSTRAP=(.+)$/.exec(first);
