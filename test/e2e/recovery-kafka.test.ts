@@ -169,7 +169,7 @@ describe('Kafka preferred leader election (recorded responses + the mock\'s lead
     const state = join(dir, 'state-elect');
     const w = watch(file, state, ['--enforce']);
     await w.next('started', (e) => e.kind === 'watcher' && e.action === 'started');
-    await sleep(2500); // a few cycles of the balanced cluster: nothing fires
+    await sleep(2500); // a few cycles with every partition on its preferred replica: the finding does not fire
     expect(w.events.filter(preferredFinding)).toEqual([]);
     await moveLeadersOffPreferred(c);
     const fired = await w.next('kafka.topic.preferred-leader firing', preferredFinding, 20_000);
@@ -258,7 +258,8 @@ describe('Kafka preferred leader election (recorded responses + the mock\'s lead
     const s = standIn('dry-run');
     electionDesk(c, s.caseDir);
     const file = config('dry-run', c, s.program, { settle: '300ms', cooldown: '1h' });
-    const w = watch(file, join(dir, 'state-dry-run'), []);
+    const state = join(dir, 'state-dry-run');
+    const w = watch(file, state, []);
     await w.next('started', (e) => e.kind === 'watcher' && e.action === 'started');
     await moveLeadersOffPreferred(c);
     const planned = await w.next('recovery-planned', (e) => e.kind === 'recovery-planned', 30_000);
@@ -270,5 +271,6 @@ describe('Kafka preferred leader election (recorded responses + the mock\'s lead
     expect((await metadata(c.mock.bootstrap)).every((p) => p.leader === p.replicas[1])).toBe(true);
     w.kill('SIGTERM');
     expect((await w.exited).code).toBe(0);
+    expect(history(state).map((e) => [e.outcome, e.rule, e.argv])).toEqual([['planned', 'elect-preferred-leaders', planned.argv]]);
   }, CASE_TIMEOUT);
 });
