@@ -142,11 +142,11 @@ install_components() {
   # man-db, zsh, fish: render man/ksa.1 and load the completion scripts in test/e2e/completion.test.ts.
   # bubblewrap: the default sandbox of external plugin hosts (src/core/isolation/sandbox-*.ts, test/reliability/sandbox.test.ts).
   # prometheus-redis-exporter: the baseline of bench/watch-cpu.sh (ksa watch's CPU per cycle vs its CPU per scrape).
-  # prometheus: promtool check metrics/rules and a real Prometheus scraping ksa serve (test/e2e/serve-exporter.test.ts).
+  # prometheus: promtool check metrics/rules and a real Prometheus scraping ksa serve (test/e2e/serve-prometheus.test.ts).
   # prometheus-postgres-exporter, prometheus-mysqld-exporter: the baselines of bench/serve-probe.sh (with the redis one).
   # ansible, openssh-server, openssh-client: the recovery plugins' real programs (ansible-playbook on localhost, ssh to a
   # loopback sshd) in test/integration/recovery/recovery-plugins.test.ts.
-  # prometheus-alertmanager, python3-aiosmtpd: the real receivers of the notifier tests (Alertmanager's /api/v2, an SMTP server into a Maildir).
+  # prometheus-alertmanager, python3-aiosmtpd: the real receivers of the notifier tests (Alertmanager's /api/v2, an SMTP server into a Maildir) and of the shipped rules (test/e2e/serve-prometheus.test.ts).
   # prometheus-postgres-exporter: a real exporter the prometheus plugin's postgres pack reads (test/integration/prometheus/).
   want+=(nftables iproute2 python3-junitparser chromium man-db zsh fish bubblewrap prometheus-redis-exporter prometheus ansible openssh-server openssh-client prometheus-alertmanager python3-aiosmtpd prometheus-postgres-exporter prometheus-mysqld-exporter)
   for p in "${want[@]}"; do

@@ -6,12 +6,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, startRedis, type RedisProcess } from '../integration/redis/redis-servers.js';
 import { startWatch } from '../support/watch-process.js';
+import { startAlertmanager } from '../support/alertmanager-process.js';
 import { startHttpReceiver } from '../support/http-receiver.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -27,11 +27,6 @@ function daemon(cmd: string, args: string[]): ChildProcess {
   cleanups.push(() => { p.kill('SIGKILL'); });
   return p;
 }
-const listening = (port: number) => () => new Promise<boolean>((resolve) => {
-  const s = connect(port, '127.0.0.1');
-  s.once('connect', () => { s.destroy(); resolve(true); });
-  s.once('error', () => resolve(false));
-});
 
 describe('built-in notifiers under ksa watch', () => {
   it('fault -> webhook + email + Alertmanager alert; fix -> resolved notices; SMTP down meanwhile: the email is delivered once it is back', async () => {
@@ -41,10 +36,8 @@ describe('built-in notifiers under ksa watch', () => {
     await waitFor('the replica linked', () => /master_link_status:up/.test(replica.cli('INFO', 'replication')), 20_000);
     const hook = await startHttpReceiver();
     cleanups.push(() => hook.close());
-    const amPort = await freePort();
-    writeFileSync(join(dir, 'am.yml'), 'route: {receiver: blackhole}\nreceivers: [{name: blackhole}]\n');
-    daemon('prometheus-alertmanager', [`--config.file=${join(dir, 'am.yml')}`, `--storage.path=${join(dir, 'am')}`, `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address=']);
-    await waitFor('alertmanager up', listening(amPort), 20_000, 100);
+    const am = await startAlertmanager();
+    cleanups.push(() => am.stop());
     const smtpPort = await freePort();
     const maildir = join(dir, 'maildir');
     for (const d of ['new', 'cur', 'tmp']) mkdirSync(join(maildir, d), { recursive: true });
@@ -60,7 +53,7 @@ describe('built-in notifiers under ksa watch', () => {
       '  receivers:',
       `    hook: {plugin: webhook, config: {url: "${hook.url}/ksa", secret: ${secret}}}`,
       `    mail: {plugin: email, config: {host: 127.0.0.1, port: ${smtpPort}, tls: none, from: ksa@example.test, to: oncall@example.test}, timeout: 3s}`,
-      `    am: {plugin: alertmanager, config: {url: "http://127.0.0.1:${amPort}"}}`,
+      `    am: {plugin: alertmanager, config: {url: "${am.url}"}}`,
       '  routes:',
       '    - {name: all, receivers: [hook, mail, am]}',
     ].join('\n'));
@@ -77,8 +70,7 @@ describe('built-in notifiers under ksa watch', () => {
     expect(signed.headers['x-ksa-signature-256']).toBe(`sha256=${createHmac('sha256', secret).update(`${String(signed.headers['x-ksa-timestamp'])}.${signed.raw}`).digest('hex')}`);
     expect(signed.headers['idempotency-key']).toBe((signed.json as { key: string }).key);
     // Alertmanager: the alert is active.
-    type Alert = { labels: Record<string, string>; status: { state: string }; endsAt: string };
-    const alerts = async () => (await (await fetch(`http://127.0.0.1:${amPort}/api/v2/alerts?filter=target%3D%22replica%22`)).json()) as Alert[];
+    const alerts = () => am.alerts(['target="replica"']);
     await waitFor('the alert in Alertmanager', async () => (await alerts()).some((a) => a.labels.finding === 'redis.replication.link' && a.status.state === 'active'), 20_000);
     // Email: the SMTP server is down: retrying.
     await w.next('email retrying', (e) => e.kind === 'notification' && e.receiver === 'mail' && e.action === 'retrying', 20_000);

@@ -1,10 +1,9 @@
 // A throwaway Prometheus (Debian's `prometheus`, installed by scripts/services.sh) on a free
-// loopback port with a 1 s scrape interval and its TSDB in a temp dir, for tests that need real
-// PromQL over real scrapes. `ready(query)` waits until a query has an answer; stop() kills it.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// loopback port with a 1 s scrape and rule evaluation interval and its TSDB in a temp dir, for
+// tests that need real PromQL over real scrapes, optionally with rule files and Alertmanagers to
+// send alerts to. `ready(query)` waits until a query has an answer; stop() kills it.
 import { join } from 'node:path';
+import { startPrometheusFamilyDaemon } from './prometheus-family-daemon.js';
 import { waitFor } from './wait-for.js';
 
 export interface ScrapeJob {
@@ -15,19 +14,38 @@ export interface ScrapeJob {
   interval?: string;
 }
 
+export interface PrometheusOptions {
+  /** Alerting and recording rule files (absolute paths), evaluated every second. */
+  ruleFiles?: string[];
+  /** Alertmanagers (`host:port`) the alerts of those rules are sent to. */
+  alertmanagers?: string[];
+}
+
+/** An alert of /api/v1/alerts: pending or firing; `activeAt` is when it went pending. */
+export interface PrometheusAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  state: 'pending' | 'firing';
+  activeAt: string;
+  value: string;
+}
+
 export interface PrometheusProcess {
   url: string;
   /** The instant-vector answer of a query (empty on any error). */
   query(promql: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>>;
+  /** The alerts of its rules now (empty on any error). */
+  alerts(): Promise<PrometheusAlert[]>;
   /** Waits until `promql` returns at least `series` series. */
   ready(promql: string, series?: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
-export async function startPrometheus(port: number, jobs: readonly ScrapeJob[]): Promise<PrometheusProcess> {
-  const dir = mkdtempSync(join(tmpdir(), 'ksa-prometheus-'));
+export async function startPrometheus(port: number, jobs: readonly ScrapeJob[], options: PrometheusOptions = {}): Promise<PrometheusProcess> {
   const config = {
     global: { scrape_interval: '1s', scrape_timeout: '900ms', evaluation_interval: '1s' },
+    ...(options.ruleFiles ? { rule_files: options.ruleFiles } : {}),
+    ...(options.alertmanagers ? { alerting: { alertmanagers: [{ static_configs: [{ targets: options.alertmanagers }] }] } } : {}),
     scrape_configs: jobs.map((j) => ({
       job_name: j.job,
       ...(j.metricsPath ? { metrics_path: j.metricsPath } : {}),
@@ -35,13 +53,10 @@ export async function startPrometheus(port: number, jobs: readonly ScrapeJob[]):
       static_configs: j.targets.map((t) => ({ targets: [t.address], labels: t.labels ?? {} })),
     })),
   };
-  // JSON is YAML: no YAML writer needed for the config.
-  writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify(config));
-  let stderr = '';
-  const child = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr.on('data', (b: Buffer) => { stderr = (stderr + b.toString()).slice(-2000); });
-  child.once('error', (e) => { stderr += `${e.message} (scripts/services.sh installs prometheus)`; });
-  const url = `http://127.0.0.1:${port}`;
+  const { url, stop } = await startPrometheusFamilyDaemon({
+    command: 'prometheus', port, config,
+    args: (file, dir) => [`--config.file=${file}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+  });
   const query: PrometheusProcess['query'] = async (promql) => {
     try {
       const r = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(promql)}`);
@@ -51,22 +66,16 @@ export async function startPrometheus(port: number, jobs: readonly ScrapeJob[]):
       return [];
     }
   };
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
+  const alerts: PrometheusProcess['alerts'] = async () => {
+    try {
+      const body = await (await fetch(`${url}/api/v1/alerts`)).json() as { data?: { alerts?: PrometheusAlert[] } };
+      return body.data?.alerts ?? [];
+    } catch {
+      return [];
     }
-    rmSync(dir, { recursive: true, force: true });
   };
-  try {
-    await waitFor(`Prometheus to answer on ${port} (stderr: ${stderr.slice(-300)})`, async () => (await fetch(`${url}/-/ready`).then((r) => r.ok, () => false)), 20_000, 100);
-  } catch (e) {
-    await stop();
-    throw e;
-  }
   return {
-    url, query, stop,
+    url, query, alerts, stop,
     ready: (promql, series = 1, timeoutMs = 20_000) => waitFor(`Prometheus: ${promql} to return ${series} series`, async () => (await query(promql)).length >= series, timeoutMs, 200),
   };
 }

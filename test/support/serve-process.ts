@@ -2,6 +2,7 @@
 // port read from the one line it prints on stderr, and a fetch helper for its routes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { reapOnExit } from './reap-on-exit.js';
 import { repoRoot } from './services.js';
 import { waitFor } from './wait-for.js';
 
@@ -14,16 +15,13 @@ export interface ServeProcess {
   kill(signal: NodeJS.Signals): void;
 }
 
-const running = new Set<ChildProcess>();
-process.once('exit', () => { for (const c of running) c.kill('SIGKILL'); });
-
 export async function startServe(args: readonly string[], env: Record<string, string> = {}): Promise<ServeProcess> {
   const child = spawn(process.execPath, [join(repoRoot, 'bin/ksa.js'), 'serve', '--listen', '127.0.0.1:0', ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  running.add(child);
+  reapOnExit(child);
   let err = '';
   child.stderr!.on('data', (c: Buffer) => { err += c.toString(); });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => { running.delete(child); resolve({ code, signal }); });
+    child.once('exit', (code, signal) => { resolve({ code, signal }); });
   });
   let port = 0;
   await waitFor(`ksa serve to listen (stderr: ${err.slice(-400)})`, () => {

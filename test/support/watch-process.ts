@@ -2,6 +2,7 @@
 // event), with its events parsed as they arrive, for the watch e2e tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { reapOnExit } from './reap-on-exit.js';
 import { repoRoot } from './services.js';
 import { waitFor } from './wait-for.js';
 
@@ -31,12 +32,9 @@ export interface WatchProcess {
   kill(signal: NodeJS.Signals): void;
 }
 
-const running = new Set<ChildProcess>();
-process.once('exit', () => { for (const c of running) c.kill('SIGKILL'); });
-
 export function startWatch(args: readonly string[], env: Record<string, string> = {}): WatchProcess {
   const child = spawn(process.execPath, [join(repoRoot, 'bin/ksa.js'), 'watch', ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
+  reapOnExit(child);
   const events: WatchEventLine[] = [];
   let partial = '';
   let err = '';
@@ -48,7 +46,7 @@ export function startWatch(args: readonly string[], env: Record<string, string> 
   });
   child.stderr!.on('data', (chunk: Buffer) => { err += chunk.toString(); });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => { running.delete(child); resolve({ code, signal }); });
+    child.once('exit', (code, signal) => { resolve({ code, signal }); });
   });
   return {
     child,

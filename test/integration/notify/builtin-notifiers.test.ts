@@ -6,7 +6,7 @@
 // aiosmtpd, into a Maildir), multipart text + HTML, Message-ID = the idempotency key.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import teams from '../../../plugins/notifiers/teams/index.js';
 import pagerduty from '../../../plugins/notifiers/pagerduty/index.js';
 import alertmanager from '../../../plugins/notifiers/alertmanager/index.js';
 import email from '../../../plugins/notifiers/email/index.js';
+import { startAlertmanager, type AlertmanagerProcess } from '../../support/alertmanager-process.js';
 import { startHttpReceiver, type HttpReceiver } from '../../support/http-receiver.js';
 import { freePort } from '../redis/redis-servers.js';
 import { repoRoot } from '../../support/services.js';
@@ -118,16 +119,13 @@ describe('slack, teams, pagerduty payloads (the vendors\' documented formats)', 
 });
 
 describe('alertmanager (a real Alertmanager)', () => {
+  let am: AlertmanagerProcess;
   let base = '';
   beforeAll(async () => {
-    const port = await freePort();
-    const cfg = join(dir, 'am.yml');
-    writeFileSync(cfg, 'route: {receiver: blackhole}\nreceivers: [{name: blackhole}]\n');
-    const am = spawn('prometheus-alertmanager', [`--config.file=${cfg}`, `--storage.path=${join(dir, 'am-data')}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address='], { stdio: 'ignore' });
-    procs.push(am);
-    base = `http://127.0.0.1:${port}`;
-    await waitFor('alertmanager ready', () => fetch(`${base}/-/ready`).then((r) => r.ok, () => false), 20_000, 100);
+    am = await startAlertmanager();
+    base = am.url;
   }, 30_000);
+  afterAll(() => am.stop());
 
   it('an alert with the rules\' labels is active, then resolved (endsAt) after the resolved notice', async () => {
     const t = new NotifierTester(alertmanager, manifest('alertmanager'));

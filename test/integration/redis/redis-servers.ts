@@ -1,10 +1,11 @@
 // Throwaway redis-server processes for the Redis integration tests: free loopback ports, data in a
 // tmp dir, killed by the test (each scenario breaks its own servers, never the shared ones).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { reapOnExit } from '../../support/reap-on-exit.js';
 import { waitFor } from '../../support/wait-for.js';
 
 export function redisInstalled(): boolean {
@@ -38,6 +39,8 @@ export interface RedisProcess {
   dir: string;
   /** redis-cli against this server (with the password when it has one); returns stdout. */
   cli(...args: string[]): string;
+  /** Writes 64 KB values until the server refuses one with OOM (a `--maxmemory` small and `noeviction`): the memory fault. */
+  fillToOom(): void;
   stop(): Promise<void>;
 }
 
@@ -53,9 +56,6 @@ export interface StartOptions {
   tlsPort?: number;
 }
 
-const running = new Set<ChildProcess>();
-process.once('exit', () => { for (const p of running) p.kill('SIGKILL'); });
-
 export async function startRedis(options: StartOptions = {}): Promise<RedisProcess> {
   const port = options.port ?? await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ksa-redis-'));
@@ -69,19 +69,24 @@ export async function startRedis(options: StartOptions = {}): Promise<RedisProce
     argv = [...base, ...(options.password ? ['--requirepass', options.password] : []), ...(options.args ?? [])];
   }
   const child = spawn('redis-server', argv, { stdio: 'ignore' });
-  running.add(child);
+  reapOnExit(child);
   let exited = false;
-  const exitedP = new Promise<void>((resolve) => child.once('exit', () => { exited = true; running.delete(child); resolve(); }));
+  const exitedP = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
   await waitForPort(options.tlsPort ?? port);
   const auth = options.password ? ['-a', options.password, '--no-auth-warning'] : [];
+  const cli = (...args: string[]) => {
+    const r = spawnSync('redis-cli', ['-p', String(port), ...auth, ...args], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`redis-cli ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout.trim();
+  };
   return {
     port,
     endpoint: `127.0.0.1:${port}`,
     dir,
-    cli: (...args) => {
-      const r = spawnSync('redis-cli', ['-p', String(port), ...auth, ...args], { encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`redis-cli ${args.join(' ')}: ${r.stderr}`);
-      return r.stdout.trim();
+    cli,
+    fillToOom() {
+      for (let i = 0; i < 1000; i++) if (/OOM/.test(cli('SET', `fill:${i}`, 'x'.repeat(64 * 1024)))) return;
+      throw new Error(`redis-server on ${port} never refused a write: is --maxmemory small, with --maxmemory-policy noeviction?`);
     },
     async stop() {
       if (!exited) {
