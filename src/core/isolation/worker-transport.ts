@@ -25,7 +25,7 @@ export function createWorkerTransport(
     stdout: true,
     stderr: true,
     // A small young generation: a long-running watcher's worker fills any semi-space it is given and
-    // keeps it committed; 6 MB instead of 32 took 1000 watched Redis targets from a 265-289 MB peak
+    // keeps it committed; 6 MB instead of 32 took the 1000-target fleet bench (bench/watch-fleet.sh) from a 265-289 MB peak
     // to 239-243 MB with no measurable CPU cost (bench/RESULTS.md, issue 16).
     resourceLimits: { maxOldGenerationSizeMb: limits.maxOldGenerationSizeMb, maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
