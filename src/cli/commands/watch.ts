@@ -14,6 +14,7 @@ import { managerForConfig } from '../config-manager.js';
 import { buildReport } from '../report.js';
 import { parseFailOn } from './diagnose.js';
 import { Watcher } from '../../watch/watcher.js';
+import { boundHeapGrowth } from '../../watch/heap-growth.js';
 import { watchTargets, type WatchTarget } from '../../watch/watch-targets.js';
 import { openWatchSink, type WatchSink } from '../../watch/watch-sink.js';
 import { createWatchView } from '../../watch/watch-view.js';
@@ -50,7 +51,10 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string, 
   if (!file) throw ksaError('KSA_ERR_BAD_INPUT', 'ksa watch needs a ksa.yaml: none given and none found', { fix: 'pass --config ksa.yaml (ksa config example writes one)' });
   if (!(OUTPUTS as readonly string[]).includes(flags.output)) throw ksaError('KSA_ERR_BAD_INPUT', `--output ${JSON.stringify(flags.output)} is not one of ${OUTPUTS.join(', ')}`, { fix: 'use --output json (one JSON line per event) or table' });
   const graceMs = parseDuration(flags.grace, '--grace');
-  if (!flags.once) leaveSignalsToCaller();
+  if (!flags.once) {
+    leaveSignalsToCaller();
+    boundHeapGrowth();
+  }
   const healthEveryMs = parseDuration(flags.healthEvery, '--health-every');
   const only = flags.target ?? [];
   let config = loadConfig(file, process.env, readConfigText(file));
