@@ -19,6 +19,8 @@ function readLine(entry: string, id: string): string {
 }
 
 export function permissionLines(manifest: Manifest, source: 'builtin' | 'external'): string[] {
+  // Data only: nothing of it runs in a host; what its commands do is the operator's rules' call.
+  if (manifest.type === 'recovery') return ["permissions:  no code: ksa's recovery engine runs its commands (argv, no shell, clean environment) for ksa.yaml recovery rules, and only with --enforce (docs/RECOVERY.md)"];
   if (source === 'builtin') return ["permissions:  built-in (ksa's own code, in a worker thread; not sandboxed)"];
   const reads = manifest.permissions?.fsRead ?? [];
   return [

@@ -125,6 +125,8 @@ function validate(schema: JsonSchema, value: unknown, path = '$'): string[] {
         }
         break;
       case 'items': if (Array.isArray(value)) value.forEach((v, i) => errors.push(...validate(rule as JsonSchema, v, `${path}[${i}]`))); break;
+      case 'minItems': if (Array.isArray(value) && value.length < (rule as number)) errors.push(`${path}: fewer than ${rule} items`); break;
+      case 'maxItems': if (Array.isArray(value) && value.length > (rule as number)) errors.push(`${path}: more than ${rule} items`); break;
       case 'anyOf': if (!(rule as JsonSchema[]).some((s) => validate(s, value, path).length === 0)) errors.push(`${path}: matches no anyOf branch`); break;
       case 'oneOf': if ((rule as JsonSchema[]).filter((s) => validate(s, value, path).length === 0).length !== 1) errors.push(`${path}: does not match exactly one oneOf branch`); break;
       case 'allOf': for (const s of rule as JsonSchema[]) errors.push(...validate(s, value, path)); break;
@@ -272,6 +274,20 @@ describe.concurrent('plugin commands', () => {
     expect(run.code).toBe(0);
     const row = run.stdout.split('\n').find((l) => l.startsWith('fixture-diagnostics'));
     expect(row).toMatch(/fixture-diagnostics\s+1\.0\.0\s+middleware\/fixture\s+Loaded\s+external\s+health-check,metrics,diagnose,execute/);
+  });
+
+  it('plugin list and info show the built-in recovery plugins (data only: their commands, no code of their own)', async () => {
+    const [list, info] = await Promise.all([ksa(['plugin', 'list', '--type', 'recovery', '--json']), ksa(['plugin', 'info', 'recovery-script'])]);
+    expect(list.code, list.stderr).toBe(0);
+    expect(PluginListingSchema.parse(JSON.parse(list.stdout)).plugins.map((p) => `${p.id} ${p.type} ${p.source}`)).toEqual(
+      ['ansible', 'kubernetes', 'script', 'systemd'].map((n) => `recovery-${n} recovery builtin`),
+    );
+    expect(info.code, info.stderr).toBe(0);
+    expect(info.stdout).toMatch(/^actions:\s+run \(mutating\)$/m);
+    expect(info.stdout).toMatch(/^ {2}run: runs \{\{params\.argv\}\}; rollback \{\{params\.rollback\}\}; mutates /m);
+    expect(info.stdout).toMatch(/^permissions:\s+no code: ksa's recovery engine runs its commands/m);
+    expect(info.stdout).toMatch(/^thresholds:\s+none: a recovery plugin is data only/m);
+    expect(info.stderr).toBe('');
   });
 
   it('plugin info shows categories, operations and actions', async () => {

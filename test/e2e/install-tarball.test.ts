@@ -57,7 +57,7 @@ describe('npm install -g <tarball>', () => {
     const r = spawnSync('ksa', ['plugin', 'list', '--json'], { env: env(), encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const ids = (JSON.parse(r.stdout) as { plugins: Array<{ id: string; state: string }> }).plugins.map((p) => p.id).sort();
-    expect(ids).toEqual(['alertmanager', 'email', 'http-diagnostics', 'kafka-diagnostics', 'mysql-diagnostics', 'pagerduty', 'postgres-diagnostics', 'prometheus-diagnostics', 'redis-diagnostics', 'slack', 'teams', 'webhook']);
+    expect(ids).toEqual(['alertmanager', 'email', 'http-diagnostics', 'kafka-diagnostics', 'mysql-diagnostics', 'pagerduty', 'postgres-diagnostics', 'prometheus-diagnostics', 'recovery-ansible', 'recovery-kubernetes', 'recovery-script', 'recovery-systemd', 'redis-diagnostics', 'slack', 'teams', 'webhook']);
   });
 
   it('diagnoses a real Redis from the installed copy', () => {

@@ -8,6 +8,9 @@ import type { HealthReport, PluginListing, PluginState, ThresholdDefault } from 
 import type { Runtime } from '../runtime.js';
 import { optionLines } from '../option-lines.js';
 import { permissionLines } from '../permission-lines.js';
+import { packageRoot } from '../../core/package-root.js';
+import { registerRecoveryPlugins } from '../../recovery/action-catalog.js';
+import type { PluginManager } from '../../core/manager.js';
 
 const STATES: readonly PluginState[] = ['Unloaded', 'Loaded', 'Initialized', 'Running', 'Stopped', 'Failed'];
 
@@ -25,9 +28,16 @@ function listingOf(entries: RegistryEntry[]): PluginListing {
   };
 }
 
-export async function runPluginList(rt: Runtime, flags: { type?: string; state?: string; json?: boolean }): Promise<string> {
+/** The manager with every plugin a user can name, the data-only built-in recovery plugins included. */
+async function managerWithRecovery(rt: Runtime): Promise<PluginManager> {
   const manager = await rt.manager();
-  let entries = manager.registry.list();
+  registerRecoveryPlugins(manager, packageRoot());
+  return manager;
+}
+
+export async function runPluginList(rt: Runtime, flags: { type?: string; state?: string; json?: boolean }): Promise<string> {
+  const manager = await managerWithRecovery(rt);
+  let entries = manager.registry.list().sort((a, b) => (a.manifest.id < b.manifest.id ? -1 : a.manifest.id > b.manifest.id ? 1 : 0));
   if (flags.type) entries = manager.registry.listByType(flags.type.includes(':') || (PLUGIN_TYPES as readonly string[]).includes(flags.type) ? flags.type : `middleware:${flags.type}`);
   if (flags.state) {
     const state = STATES.find((s) => s.toLowerCase() === flags.state?.toLowerCase());
@@ -47,13 +57,15 @@ const DESCRIBE_TIMEOUT_MS = 5000;
 type Described = { ok: true; thresholds: ThresholdDefault[] } | { ok: false; why: string };
 
 export async function runPluginInfo(rt: Runtime, id: string, flags: { json?: boolean; load?: boolean }): Promise<string> {
-  const manager = await rt.manager();
+  const manager = await managerWithRecovery(rt);
   const entry = manager.registry.lookup(id);
   let described: Described;
   try {
     // Built-in code is ksa's own; an external plugin's code runs only when asked (--load), so
     // `plugin info` stays a way to review an untrusted plugin before anything of it runs.
-    if (entry.source === 'external' && !flags.load) {
+    if (entry.manifest.type === 'recovery') {
+      described = { ok: false, why: "none: a recovery plugin is data only (no code); ksa's recovery engine runs its commands" };
+    } else if (entry.source === 'external' && !flags.load) {
       described = { ok: false, why: "not read: plugin info does not run an external plugin's code; add --load to import it in its sandbox (a child process) and list them" };
     } else {
       const d = await manager.describe(entry.manifest.id, DESCRIBE_TIMEOUT_MS);
@@ -73,6 +85,7 @@ export async function runPluginInfo(rt: Runtime, id: string, flags: { json?: boo
     '              (finding ids and threshold override keys are a check id or <check id>.<suffix>)',
     `operations:   ${p.operations.join(', ')}`,
     `actions:      ${p.actions.map((a) => `${a.name}${a.mutating ? ' (mutating)' : ''}`).join(', ') || 'none'}`,
+    ...Object.entries(entry.manifest.commands ?? {}).map(([name, c]) => `  ${name}: runs ${c.argv.join(' ')}${c.rollback ? `; rollback ${c.rollback.join(' ')}` : ''}; mutates ${c.mutates}`),
     `requires:     ${p.requires.join(', ') || 'none'}`,
     ...optionLines(entry.manifest),
     ...permissionLines(entry.manifest, entry.source),
