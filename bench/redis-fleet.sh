@@ -22,3 +22,20 @@ fleet_config() {
     echo "  - { name: r$i-$n, type: redis, endpoints: [127.0.0.1:${ports[$((i-1))]}], auth: { passwordEnv: BENCH_PW }, labels: { server: r$i } }"
   done; done
 }
+# The set-up of a bench that runs one long-lived ksa process (watch or serve) over a fleet: a work
+# dir, SERVERS redis-servers, $work/ksa.yaml with NAMES targets each every INTERVAL, and an EXIT
+# trap that kills the process in `ksa` (the caller sets it), the servers and the work dir.
+fleet_bench_start() {
+  work=$(mktemp -d)
+  pids=() ports=() ksa=''
+  trap 'fleet_bench_cleanup' EXIT
+  export BENCH_PW=benchpw REDISCLI_AUTH=benchpw
+  start_redis_fleet "$1"
+  fleet_config "$3" "$2" > "$work/ksa.yaml"
+}
+fleet_bench_cleanup() {
+  [ -n "$ksa" ] && kill "$ksa" 2>/dev/null
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null
+  rm -rf "$work"
+}

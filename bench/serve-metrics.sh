@@ -8,17 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f dist/src/cli/main.js ] || npm run build
 servers=${1:-20} names=${2:-100} scrapes=${3:-20}
-work=$(mktemp -d)
-pids=()
-ksa=''
-cleanup() { [ -n "$ksa" ] && kill "$ksa" 2>/dev/null; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-export BENCH_PW=benchpw REDISCLI_AUTH=benchpw
-ports=()
 # shellcheck source=bench/redis-fleet.sh
 source bench/redis-fleet.sh
-start_redis_fleet "$servers"
-fleet_config "30s" "$names" > "$work/ksa.yaml"
+fleet_bench_start "$servers" "$names" 30s
 port=$(free_port)
 echo "machine: $(nproc) cores, $(node --version), load $(cut -d' ' -f1-3 /proc/loadavg); $((servers * names)) targets on $servers servers every 30s"
 node bin/ksa.js serve --config "$work/ksa.yaml" --state-dir "$work/state" --listen "127.0.0.1:$port" 2>"$work/stderr.log" &

@@ -10,17 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f dist/src/cli/main.js ] || npm run build
 servers=$1 names=$2 interval=$3 secs=$4 warmup=$5
-work=$(mktemp -d)
-pids=()
-ksa=''
-cleanup() { [ -n "$ksa" ] && kill "$ksa" 2>/dev/null; for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-export BENCH_PW=benchpw REDISCLI_AUTH=benchpw
-ports=()
 # shellcheck source=bench/redis-fleet.sh
 source bench/redis-fleet.sh
-start_redis_fleet "$servers"
-fleet_config "$interval" "$names" > "$work/ksa.yaml"
+fleet_bench_start "$servers" "$names" "$interval"
 echo "machine: $(nproc) cores, $(node --version), load $(cut -d' ' -f1-3 /proc/loadavg); $((servers * names)) targets on $servers servers every $interval for $secs s"
 # shellcheck disable=SC2086 # KSA_NODE_FLAGS is a list of flags
 node ${KSA_NODE_FLAGS:-} bin/ksa.js watch --config "$work/ksa.yaml" --state-dir "$work/state" --output json --health-every 10s >"$work/events.jsonl" 2>"$work/stderr.log" &
