@@ -2,12 +2,13 @@
 // the terminal (a wrapped or scrolled line would make the in-place redraw overwrite the wrong rows),
 // is redrawn in place (cursor up + clear), counts the targets it has no room for; and
 // --watch-config reloads when the file changes, refusing a broken one while the old config runs on.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/services.js';
+import { waitFor } from '../support/wait-for.js';
 import { startWatch, type WatchProcess } from '../support/watch-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ksa-watch-view-'));
@@ -34,29 +35,41 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const CSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
 
 describe('ksa watch on a terminal', () => {
-  it('the live table fits 60 columns and 20 rows, is redrawn in place, and counts the targets beyond the screen', () => {
+  it('the live table fits 60 columns and 20 rows, is redrawn in place, and counts the targets beyond the screen', async () => {
     const targets = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`target-with-a-long-name-${String(i).padStart(2, '0')}`, i % 3 === 0 ? 'critical' : 'healthy']));
     const file = writeConfig(join(dir, 'tty.yaml'), targets);
-    const ksa = [process.execPath, join(repoRoot, 'bin/ksa.js'), 'watch', '--config', file, '--state-dir', join(dir, 'tty-state')].map(quote).join(' ');
-    // SIGTERM after 6 s: the watcher stops within its grace and exits 0 (--preserve-status). 6 s, not
-    // 3.5: on a loaded CI machine 30 sandboxed plugin hosts took longer than 3.5 s to finish a first cycle.
-    const r = spawnSync('script', ['-qec', `stty cols 60 rows 20; exec timeout --preserve-status -s TERM 6 ${ksa} 2>${quote(join(dir, 'tty.err'))}`, '/dev/null'], {
-      cwd: dir, encoding: 'utf8', timeout: 30_000,
+    const stateDir = join(dir, 'tty-state');
+    const ksa = [process.execPath, join(repoRoot, 'bin/ksa.js'), 'watch', '--config', file, '--state-dir', stateDir].map(quote).join(' ');
+    // Stopped with SIGTERM once a drawing shows the firing targets and the next drawing has begun, not
+    // after a fixed time: on a loaded CI machine 30 sandboxed plugin hosts took anywhere from 3 to over
+    // 6 s to finish a first cycle. `timeout` is only the backstop; --preserve-status hands on ksa's exit.
+    const child = spawn('script', ['-qec', `stty cols 60 rows 20; exec timeout --preserve-status -s TERM 40 ${ksa} 2>${quote(join(dir, 'tty.err'))}`, '/dev/null'], {
+      cwd: dir, stdio: ['ignore', 'pipe', 'pipe'],
     });
-    expect(r.status, r.stdout).toBe(0);
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const REDRAW = /\u001b\[\d+A\u001b\[0J/;
+    const drawingsSoFar = () => stdout.replace(/\r/g, '').split(REDRAW).slice(1, -1).map((d) => d.replace(CSI, ''));
+    await waitFor('a complete drawing with the firing targets', () => drawingsSoFar().some((d) => /firing critical/.test(d) && /fixture\./.test(d)), 35_000, 100);
+    // The watcher is found by its own state dir (unique to this test) and stopped as a user would stop it.
+    const pid = spawnSync('pgrep', ['-f', '--', `^${process.execPath} .*--state-dir ${stateDir}$`], { encoding: 'utf8' }).stdout.trim().split('\n').find(Boolean);
+    expect(pid, 'the ksa watch process').toBeTruthy();
+    process.kill(Number(pid), 'SIGTERM');
+    expect(await exited, stdout).toBe(0);
     // Redrawn in place: the cursor goes up over the last drawing and clears to the end of the screen.
-    expect(r.stdout).toMatch(/\u001b\[\d+A\u001b\[0J/);
-    const lines = r.stdout.replace(/\r/g, '').replace(CSI, '').split('\n');
+    expect(stdout).toMatch(REDRAW);
+    const lines = stdout.replace(/\r/g, '').replace(CSI, '').split('\n');
     expect(lines.filter((l) => [...l].length > 60), `lines wider than 60:\n${lines.join('\n')}`).toEqual([]);
     expect(lines.some((l) => /│ TARGET +│ STATE +│/.test(l))).toBe(true);
     expect(lines.some((l) => /│ fixture\.[a-z.]*… +│$/.test(l)), 'the top finding, cut to the width left').toBe(true);
     expect(lines.some((l) => /^│ targe… +│ firing critical +│/.test(l)), 'target names cut once the top finding has given up its room').toBe(true);
     expect(lines.some((l) => /^… \d+ more targets \(ksa watch status lists them all\)$/.test(l))).toBe(true);
     // One drawing never exceeds the screen's 20 rows: rules, head, rows, the "more" line, the status line.
-    const drawings = r.stdout.replace(/\r/g, '').split(/\u001b\[\d+A\u001b\[0J/).slice(1, -1);
+    const drawings = drawingsSoFar();
     expect(drawings.length).toBeGreaterThan(0);
-    for (const d of drawings) expect(d.replace(CSI, '').split('\n').filter(Boolean).length).toBeLessThan(20);
-  }, 40_000);
+    for (const d of drawings) expect(d.split('\n').filter(Boolean).length).toBeLessThan(20);
+  }, 60_000);
 });
 
 describe('ksa watch --watch-config', () => {
