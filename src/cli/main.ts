@@ -49,6 +49,7 @@ export async function main(argv: string[], version: string): Promise<number> {
   // code: the built-ins from the build-time index, --plugin/--plugin-dir and installed packages
   // from their manifests), read when one of those commands is about to parse its arguments.
   let diagnoseHelpText = '';
+  let actionHelpText = '';
   const helpWanted = argv.some((a) => a === '--help' || a === '-h');
   let flagsOfPlugins: PluginFlag[] = [];
   const addPluginFlagsTo = async (cmd: Command, forHelp = helpWanted) => {
@@ -62,9 +63,11 @@ export async function main(argv: string[], version: string): Promise<number> {
     } catch (error) {
       if (!forHelp) throw error;
       diagnoseHelpText = `\nThe plugin manifests could not be read: ${toErrorInfo(error).message.split('\n')[0]}`;
+      actionHelpText = diagnoseHelpText;
       return;
     }
     if (cmd.name() === 'diagnose' && forHelp) diagnoseHelpText = (await import('./diagnose-help.js')).diagnoseHelp(manifests);
+    if (cmd.name() === 'action' && forHelp) actionHelpText = (await import('./action-help.js')).actionHelp(manifests);
   };
 
   program
@@ -133,22 +136,26 @@ export async function main(argv: string[], version: string): Promise<number> {
 
   program
     .command('action')
-    .description("run a plugin's declared action: ksa action <type> <action> <endpoint...> (ksa plugin info <type> lists them)")
-    .argument('<type>', 'middleware type')
-    .argument('<action>', 'action name (ksa plugin info <id> lists them)')
-    .argument('<endpoints...>', 'target endpoints')
+    .description("run a plugin's declared action: ksa action <type> <action> <endpoint...>, or on a ksa.yaml target: ksa action --config ksa.yaml --target <name> <action> (ksa plugin info <type> lists them)")
+    .argument('[type]', 'middleware type (omit with --target)')
+    .argument('[action]', 'action name (ksa plugin info <id> lists them)')
+    .argument('[endpoints...]', 'target endpoints (omit with --target)')
     .option('--allow-write', 'allow an action that writes to the target')
     .option('--param <key=value>', 'action parameter (repeatable)', collect)
-    .option('--state-dir <dir>', 'record it like a recovery action: one at a time per target, snapshot, audit log, ksa recovery history (also KSA_STATE_DIR)')
-    .option('-t, --timeout <duration>', 'deadline', '10s')
+    .option('--config <file>', 'ksa.yaml of the --target (also KSA_CONFIG, ./ksa.yaml)')
+    .option('--target <name>', 'act on this ksa.yaml target: its type, endpoints, credentials and options from the file; recorded under its name like the recovery engine\'s actions')
+    .option('--state-dir <dir>', 'record it like a recovery action: one at a time per target, snapshot, audit log, ksa recovery history (also KSA_STATE_DIR; with --target always, default as for ksa watch)')
+    .option('-t, --timeout <duration>', 'deadline (with --target and not given: the target\'s timeout in ksa.yaml)', '10s')
     .option('--json', 'JSON outcome')
     .option('-u, --user <user>', 'user name')
     .option('--password-file <file>', 'read the password from a file')
     .option('--password-env <var>', 'read the password from this environment variable')
     .option('--option <key=value>', "a plugin option (repeatable; ksa plugin info <type> lists them)", collect)
-    .action(async (type: string, action: string, endpoints: string[], flags, command: Command) => {
+    .addHelpText('after', () => actionHelpText)
+    .action(async (type: string | undefined, action: string | undefined, endpoints: string[], flags, command: Command) => {
       const [{ runAction }, { givenPluginFlags }] = await Promise.all([import('./commands/action.js'), import('./plugin-flags.js')]);
-      const { text, ok } = await runAction(runtime(), type, action, endpoints, { ...flags, pluginFlags: givenPluginFlags(command, flagsOfPlugins) });
+      const positionals = [type, action, ...endpoints].filter((a): a is string => a !== undefined);
+      const { text, ok } = await runAction(runtime(), positionals, { ...flags, pluginFlags: givenPluginFlags(command, flagsOfPlugins), timeoutGiven: command.getOptionValueSource('timeout') === 'cli' });
       out(text);
       exitCode = ok ? 0 : 2;
     });
