@@ -358,7 +358,8 @@ export class RecoveryEngine {
       const lim = found ? this.limits(found.rule) : { settleMs: 0, verifyForMs: 0 };
       const since = Object.values(this.s.inFlight).find((f) => f.key === key)?.startedAt ?? ep.updatedAt;
       ep.last = { ok: false, detail: 'interrupted: ksa stopped during the action (a crash or kill -9); whether it took effect is verified', durationMs: Math.max(0, now - since) };
-      if (found) this.log(ep, 'interrupted', this.base(ep, found.ref, this.limits(found.rule)), ep.last.detail, ep.current);
+      // It ran for real (only an enforcing engine starts an attempt), whatever mode this process is in.
+      if (found) this.log(ep, 'interrupted', { ...this.base(ep, found.ref, this.limits(found.rule)), dryRun: false }, ep.last.detail, ep.current);
       Object.assign(ep, { phase: 'verifying', dueAt: now + lim.settleMs, verifyUntil: now + lim.verifyForMs, updatedAt: now });
       changed = true;
     }

@@ -1,0 +1,137 @@
+// `ksa action --config ksa.yaml --target <name>` is keyed like the recovery engine: by the
+// target's ksa.yaml name. On a throwaway Redis whose slow log fires redis.performance.slowlog, a
+// `ksa watch --enforce` rule starts a long action on target `cache`; a manual slowlog-reset on
+// `--target cache` is refused while the watcher runs (its lock), and after the watcher is killed
+// with kill -9 during that action (its in-flight record for `cache` left in the state dir); the
+// slow log is untouched both times. Once a restarted watcher has recorded the attempt as
+// interrupted, the manual action runs, and `ksa recovery history --target cache` lists the
+// engine's attempt and the manual one together, both under `cache`.
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis, type Throwaway } from '../reliability/support/throwaway-servers.js';
+import { startWatch, type WatchProcess } from '../support/watch-process.js';
+import { spawnKsa } from '../support/spawn-ksa.js';
+import { waitFor } from '../support/wait-for.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ksa-action-target-'));
+const state = join(dir, 'state');
+const calls = join(dir, 'calls');
+let server: Throwaway;
+let client: Redis;
+const watches: WatchProcess[] = [];
+
+const pids = () => (existsSync(calls) ? readFileSync(calls, 'utf8').split('\n').filter(Boolean).map(Number) : []);
+const killScripts = () => { for (const pid of pids()) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } };
+
+beforeAll(async () => {
+  server = await startRedis();
+  const [host, port] = server.address.split(':');
+  client = new Redis({ host: host!, port: Number(port), password: server.password, lazyConnect: true, maxRetriesPerRequest: 1 });
+  await client.connect();
+  await client.config('SET', 'slowlog-log-slower-than', '1000');
+}, 60_000);
+afterAll(async () => {
+  for (const w of watches) { w.kill('SIGKILL'); await w.exited; }
+  killScripts();
+  client?.disconnect();
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The slow log's entries of our EVAL (ksa's own commands are logged under its client name). */
+async function evalEntries(): Promise<number> {
+  const entries = (await client.slowlog('GET', 128)) as unknown[][];
+  return entries.filter((e) => Array.isArray(e[3]) && String(e[3][0]).toUpperCase() === 'EVAL').length;
+}
+
+function config(): string {
+  // The action holds the target: it records its pid and sleeps (the watcher is killed meanwhile).
+  const hold = join(dir, 'hold.sh');
+  writeFileSync(hold, `#!/bin/sh\necho $$ >> ${calls}\nexec sleep 120\n`);
+  chmodSync(hold, 0o755);
+  const file = join(dir, 'ksa.yaml');
+  writeFileSync(file, `defaults: {interval: 300ms, timeout: 3s}
+targets:
+  - name: cache
+    type: redis
+    endpoints: ["${server.address}"]
+    auth: {passwordEnv: KSA_TEST_REDIS_PASSWORD}
+    categories: [performance]
+    thresholds: {redis.performance.slowlog: {warning: 1000}}
+recovery:
+  defaults: {settle: 300ms, verifyFor: 5s, backoff: {initial: 1s, max: 8s}, timeout: 5m}
+  rules:
+    - name: hold-the-target
+      match: {finding: redis.performance.slowlog, target: cache}
+      action: {plugin: recovery-script, name: run, params: {argv: ["${hold}"]}}
+`);
+  return file;
+}
+
+function watch(file: string, extra: string[]): WatchProcess {
+  const w = startWatch(['--config', file, '--state-dir', state, '--output', 'json', ...extra], { KSA_TEST_REDIS_PASSWORD: server.password });
+  watches.push(w);
+  return w;
+}
+
+const env = () => ({ KSA_TEST_REDIS_PASSWORD: server.password });
+
+describe('ksa action --config --target: one in flight per target and one history with the recovery engine', () => {
+  it('refused while the engine holds cache (lock, then its in-flight record after kill -9); then run and listed with the engine\'s attempt under cache', async () => {
+    // A Lua busy loop of 10^6 steps takes milliseconds: over the 1 ms slow-log and finding thresholds.
+    await client.eval('for i = 1, 1000000 do end return 1', 0);
+    expect(await evalEntries()).toBe(1);
+    const file = config();
+    const manual = () => spawnKsa(['action', '--config', file, '--target', 'cache', 'slowlog-reset', '--allow-write', '--state-dir', state, '--json'], env(), /^KSA_/);
+
+    const first = watch(file, ['--enforce']);
+    await first.next('the engine starts its action on cache', (e) => e.kind === 'recovery-started' && e.target === 'cache' && e.rule === 'hold-the-target', 60_000);
+    await waitFor('the action to run', () => pids().length === 1, 30_000);
+
+    const locked = await manual();
+    expect(locked.code).toBe(3);
+    expect(locked.stderr).toMatch(/^ksa: KSA_ERR_STATE_LOCKED /);
+    expect(locked.stderr.trim().split('\n')).toHaveLength(1);
+
+    first.kill('SIGKILL');
+    await first.exited;
+    killScripts();
+    // No watcher now, but the engine's action on cache never ended: the manual one waits for it.
+    const inFlight = await manual();
+    expect(inFlight.code).toBe(3);
+    expect(inFlight.stderr.trim().split('\n')).toHaveLength(1);
+    expect(inFlight.stderr).toMatch(/^ksa: KSA_ERR_BAD_INPUT an action is in flight on cache \(hold-the-target, since \d{4}-\d\d-\d\dT[\d:.]+Z\): wait for it/);
+    expect(await evalEntries()).toBe(1);
+
+    // A watcher started again (dry-run) records the attempt as interrupted and frees the target.
+    const history = async (...extra: string[]) => spawnKsa(['recovery', 'history', '--state-dir', state, ...extra], {}, /^KSA_/);
+    type Entry = { target: string; rule: string; action: string; outcome: string; dryRun: boolean; snapshot?: string };
+    const entries = async () => (JSON.parse((await history('--target', 'cache', '--json')).stdout) as { entries: Entry[] }).entries;
+    const second = watch(file, []);
+    await waitFor('the interrupted attempt in the history', async () => (await entries()).some((e) => e.rule === 'hold-the-target' && e.outcome === 'interrupted'), 60_000, 200);
+    second.kill('SIGTERM');
+    expect((await second.exited).code).toBe(0);
+    expect(pids()).toHaveLength(1); // the engine did not run it again
+
+    const ran = await manual();
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(JSON.parse(ran.stdout)).toMatchObject({ ok: true });
+    expect(await evalEntries()).toBe(0);
+
+    const all = await entries();
+    expect(all.every((e) => e.target === 'cache')).toBe(true);
+    // The engine's attempt ran for real: a dry-run watcher that finds it interrupted does not call it a dry run.
+    expect(all.find((e) => e.rule === 'hold-the-target' && e.outcome === 'interrupted')).toMatchObject({ target: 'cache', action: 'recovery-script/run', dryRun: false });
+    expect(all.at(-1)).toMatchObject({ target: 'cache', rule: 'manual', action: 'redis-diagnostics/slowlog-reset', outcome: 'succeeded', snapshot: expect.stringMatching(/^recovery-snapshots\/\d+-cache-manual-1\.json$/) });
+    const text = (await history('--target', 'cache')).stdout;
+    expect(text).toMatch(/ cache hold-the-target recovery-script\/run attempt 1: interrupted/);
+    expect(text).toMatch(/ cache manual redis-diagnostics\/slowlog-reset attempt 1: succeeded/);
+    // The audit log: the engine's and the manual action's events, under the same target.
+    const audit = readFileSync(join(state, 'audit.log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; rule?: string; target?: string });
+    expect(audit.filter((e) => e.kind === 'recovery-started').map((e) => [e.rule, e.target])).toEqual([['hold-the-target', 'cache'], ['manual', 'cache']]);
+    expect(JSON.stringify(audit)).not.toContain(server.password);
+  }, 180_000);
+});
