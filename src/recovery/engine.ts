@@ -15,7 +15,7 @@ import { toErrorInfo } from '../core/errors.js';
 import { redactValue } from '../core/redact.js';
 import { summarizeEvidence } from '../watch/evidence-summary.js';
 import { attemptArgv, runAttempt, runRollback, type ActionPorts } from './attempt.js';
-import { compileRules, matchingRules, triggerOf, type CompiledRule } from './rule-match.js';
+import { compileRules, matchingRules, triggerOf, triggersOfRecords, type CompiledRule, type Trigger } from './rule-match.js';
 import { FINAL_PHASES, HISTORY_LIMIT, readSection, RECOVERY_SECTION, type Episode, type HistoryEntry, type Outcome, type RecoverySection } from './recovery-state.js';
 import { saveTargetSnapshot, type SavedSnapshot } from './target-snapshot.js';
 import { render } from './template.js';
@@ -89,9 +89,19 @@ export class RecoveryEngine {
     return this.o.enforce || this.o.config().mode === 'enforce';
   }
 
-  /** The rules changed (config reload). */
+  /**
+   * The rules changed (config reload). A rule added or changed takes up what fires now: it opens
+   * its episodes for the firing findings (and unknown targets) it matches, as their event would
+   * have; an episode it already has is left as it is (one action per episode).
+   */
   reload(): void {
+    const before = new Map(this.rules.map((r) => [r.rule.name, JSON.stringify(r.rule)]));
     this.rules = compileRules(this.o.config().rules);
+    if (this.unsubscribe === undefined || this.stopped) return; // starting: the events are still to come
+    const fresh = this.rules.filter((r) => before.get(r.rule.name) !== JSON.stringify(r.rule));
+    let opened = false;
+    for (const { trigger, evidence } of triggersOfRecords(this.o.sink.records().values())) opened = this.open(trigger, evidence, fresh) || opened;
+    if (opened) void this.o.sink.commit({ sections: { [RECOVERY_SECTION]: this.s } }).catch((error: unknown) => this.o.logger.error(`recovery: the rules' new episodes could not be saved: ${toErrorInfo(error).message}`));
   }
 
   /**
@@ -128,19 +138,7 @@ export class RecoveryEngine {
   private async onEvent(event: WatchEvent): Promise<void> {
     const trigger = triggerOf(event);
     if (trigger) {
-      const target = this.o.targets().get(trigger.target);
-      if (!target) return;
-      for (const { rule } of matchingRules(this.rules, trigger, target.config.labels)) {
-        const key = `${rule.name}|${trigger.episode}`;
-        if (this.s.episodes[key]) continue; // redelivered, or the same episode (severity changed)
-        const forMs = rule.match.for ? parseDuration(rule.match.for) : 0;
-        this.s.episodes[key] = {
-          rule: rule.name, target: trigger.target, episode: trigger.episode, trigger: trigger.kind,
-          ...(trigger.kind === 'finding' ? { finding: trigger.finding } : {}),
-          evidence: event.kind === 'finding' ? event.finding.evidence : {},
-          phase: 'waiting', dueAt: Date.parse(trigger.since) + forMs, attempts: 0, failed: [], said: [], updatedAt: this.now(),
-        };
-      }
+      this.open(trigger, event.kind === 'finding' ? event.finding.evidence : {}, this.rules);
       // Written with the acknowledgement of this event (the same journal line or an earlier one).
       await this.o.sink.commit({ sections: { [RECOVERY_SECTION]: this.s } });
       return;
@@ -155,6 +153,26 @@ export class RecoveryEngine {
       else if (!this.busy.has(key)) drafts.push(...this.succeed(ep, 'the finding resolved'));
     }
     await this.o.sink.commit({ sections: { [RECOVERY_SECTION]: this.s }, events: drafts, sync: drafts.length > 0 });
+  }
+
+  /** Opens an episode of each of `rules` the trigger matches (not again: redelivered, or the same episode with another severity). */
+  private open(trigger: Trigger, evidence: Record<string, unknown>, rules: readonly CompiledRule[]): boolean {
+    const target = this.o.targets().get(trigger.target);
+    if (!target) return false;
+    let opened = false;
+    for (const { rule } of matchingRules(rules, trigger, target.config.labels)) {
+      const key = `${rule.name}|${trigger.episode}`;
+      if (this.s.episodes[key]) continue;
+      const forMs = rule.match.for ? parseDuration(rule.match.for) : 0;
+      this.s.episodes[key] = {
+        rule: rule.name, target: trigger.target, episode: trigger.episode, trigger: trigger.kind,
+        ...(trigger.kind === 'finding' ? { finding: trigger.finding } : {}),
+        evidence,
+        phase: 'waiting', dueAt: Date.parse(trigger.since) + forMs, attempts: 0, failed: [], said: [], updatedAt: this.now(),
+      };
+      opened = true;
+    }
+    return opened;
   }
 
   // --- the loop ----------------------------------------------------------------------------------

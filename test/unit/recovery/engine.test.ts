@@ -2,7 +2,8 @@
 // target (what each diagnosis finds) and recorded action calls: dry-run, success after verify,
 // retries with growing delays then one escalation and the rollback, the cooldown, the rate limit,
 // one action in flight per target, no action on an unreachable target, typed parameters from
-// hostile evidence, and a restart with an attempt in flight (verified, not run again).
+// hostile evidence, a restart with an attempt in flight (verified, not run again), and rules
+// changed on reload (a new rule takes up what fires now; a removed one closes its episodes).
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import type { ActionRef } from '../../../src/recovery/action-catalog.js';
 import type { ActionPorts } from '../../../src/recovery/attempt.js';
 import type { WatchEvent, WatchEventDraft } from '../../../src/watch/events.js';
 import type { WatchTarget } from '../../../src/watch/watch-targets.js';
+import type { TargetRecord } from '../../../src/watch/target-record.js';
 import type { DiagnosticResult, Finding } from '../../../src/core/types.js';
 import { waitFor } from '../../support/wait-for.js';
 
@@ -49,12 +51,14 @@ interface Harness {
   /** What the next diagnoses of each target find. */
   firing: Map<string, boolean>;
   fire(target: string, episode?: string, evidence?: Record<string, unknown>): Promise<void>;
+  /** A config reload: these rules and actions from now on. */
+  reload(rules: unknown[], actions: Record<string, ActionRef>): void;
   resolve(target: string, episode?: string): Promise<void>;
   close(): Promise<void>;
   of(kind: string): WatchEvent[];
 }
 
-async function harness(opts: { rules: unknown[]; mode?: 'dry-run' | 'enforce'; rateLimit?: unknown; actions: Record<string, ActionRef>; ok?: (n: number) => boolean; dir?: string; targets?: WatchTarget[]; actionMs?: number; unknownTargets?: string[] }): Promise<Harness> {
+async function harness(opts: { rules: unknown[]; mode?: 'dry-run' | 'enforce'; rateLimit?: unknown; actions: Record<string, ActionRef>; ok?: (n: number) => boolean; dir?: string; targets?: WatchTarget[]; actionMs?: number; unknownTargets?: string[]; records?: TargetRecord[] }): Promise<Harness> {
   const dir = opts.dir ?? join(work, `d${++n}`);
   const store = await openStateStore(dir);
   const bus = new EventBus({ acks: store });
@@ -64,7 +68,7 @@ async function harness(opts: { rules: unknown[]; mode?: 'dry-run' | 'enforce'; r
     section: (name) => store.section(name),
     async commit(change) { bus.publish(await store.commit(change)); },
     subscribe(name, handler, o = {}) { const s = bus.subscribe({ name, handler, ...(o.durable ? { durable: true } : {}), ...(o.kinds ? { kinds: o.kinds } : {}) }); return () => s.unsubscribe(); },
-    records: () => new Map((opts.unknownTargets ?? []).map((t) => [t, { target: t, plugin: 'xdb', state: 'unknown' as const, since: 0, last: { at: 0, status: 'unknown' as const, durationMs: 1 }, findings: {} }])),
+    records: () => new Map([...(opts.unknownTargets ?? []).map((t): [string, TargetRecord] => [t, { target: t, plugin: 'xdb', state: 'unknown' as const, since: 0, last: { at: 0, status: 'unknown' as const, durationMs: 1 }, findings: {} }]), ...(opts.records ?? []).map((r): [string, TargetRecord] => [r.target, r])]),
   };
   const firing = new Map<string, boolean>();
   const calls: Harness['calls'] = [];
@@ -80,10 +84,12 @@ async function harness(opts: { rules: unknown[]; mode?: 'dry-run' | 'enforce'; r
       return { ok, exitCode: ok ? 0 : 1, signal: null, stdout: 'out', stderr: ok ? '' : 'boom', durationMs: 1 };
     },
   };
-  const config = RecoveryConfigSchema.parse({ mode: opts.mode ?? 'enforce', rules: opts.rules, ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}), defaults: { settle: '50ms', verifyFor: '200ms', backoff: { initial: '100ms', max: '1s' } } });
+  const configOf = (rules: unknown[]) => RecoveryConfigSchema.parse({ mode: opts.mode ?? 'enforce', rules, ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}), defaults: { settle: '50ms', verifyFor: '200ms', backoff: { initial: '100ms', max: '1s' } } });
+  let config = configOf(opts.rules);
+  let actions = new Map(Object.entries(opts.actions));
   const targets = new Map((opts.targets ?? [target('db')]).map((t) => [t.name, t]));
   const engine = new RecoveryEngine({
-    config: () => config, actions: () => new Map(Object.entries(opts.actions)), enforce: false, targets: () => targets,
+    config: () => config, actions: () => actions, enforce: false, targets: () => targets,
     diagnose: async (req) => {
       const name = req.target.name;
       const r = result(name, firing.get(name) ? [blocked(4242)] : []);
@@ -98,6 +104,11 @@ async function harness(opts: { rules: unknown[]; mode?: 'dry-run' | 'enforce'; r
   });
   return {
     store, engine, events, calls, firing,
+    reload(rules, nextActions) {
+      config = configOf(rules);
+      actions = new Map(Object.entries(nextActions));
+      engine.reload();
+    },
     async fire(name, episode = `${name}/${FINDING}/1`, evidence = { blockers: [{ pid: 4242 }] }) {
       firing.set(name, true);
       await sink.commit({ events: [draft(name, 'firing', episode, evidence)] });
@@ -256,5 +267,51 @@ describe('recovery engine', () => {
     expect(section.inFlight).toEqual({});
     expect(existsSync(join(dir, 'recovery-snapshots'))).toBe(true);
     await again.close();
+  });
+
+  describe('rules changed on reload', () => {
+    const firingRecord = (since: number): TargetRecord => ({
+      target: 'db', plugin: 'xdb', state: 'ok', since: 0, last: { at: since, status: 'warning', durationMs: 1 },
+      findings: { [FINDING]: { state: 'firing', since, episode: `db/${FINDING}/1`, plugin: 'xdb', finding: { id: FINDING, category: 'locks', title: 't', severity: 'warning', evidence: { blockers: [{ pid: 5151 }] }, suggestion: 's' } } },
+    });
+    const other = { name: 'other', match: { finding: 'y.*' }, action: { plugin: 'xdb', name: 'end', params: { pid: 1 } } };
+
+    it('a rule added takes up the finding firing now (its evidence from the records); reloading it unchanged, or changed, does not open that episode again', async () => {
+      const h = await harness({ mode: 'dry-run', rules: [other], actions: { other: endAction }, records: [firingRecord(Date.now() - 60_000)] });
+      await new Promise((r) => setTimeout(r, 150));
+      expect(h.of('recovery-planned')).toEqual([]); // no event came, and no rule matched what fires
+      h.reload([other, endRule()], { other: endAction, 'end-blocker': endAction });
+      await waitFor('recovery-planned', () => h.of('recovery-planned').length === 1, 5000);
+      expect(h.of('recovery-planned')[0]).toMatchObject({ rule: 'end-blocker', target: 'db', episode: `db/${FINDING}/1`, finding: { id: FINDING, severity: 'warning' }, params: { pid: 5151 }, dryRun: true });
+      h.reload([other, endRule()], { other: endAction, 'end-blocker': endAction });
+      h.reload([other, endRule({ match: { finding: FINDING, severity: 'warning' } })], { other: endAction, 'end-blocker': endAction });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(h.of('recovery-planned')).toHaveLength(1); // one action per episode
+      // The new episodes were persisted with the section.
+      expect(Object.keys((h.store.section(RECOVERY_SECTION) as { episodes: Record<string, unknown> }).episodes)).toEqual([`end-blocker|db/${FINDING}/1`]);
+      await h.close();
+    });
+
+    it("a rule added with for: counts it from when the finding started firing, not from the reload", async () => {
+      const h = await harness({ mode: 'dry-run', rules: [], actions: {}, records: [firingRecord(Date.now() - 60_000)] });
+      h.reload([endRule({ match: { finding: FINDING, for: '1h' } }), endRule({ name: 'after-30s', match: { finding: FINDING, for: '30s' } })], { 'end-blocker': endAction, 'after-30s': endAction });
+      await waitFor('recovery-planned', () => h.of('recovery-planned').length === 1, 5000);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(h.of('recovery-planned').map((e) => (e as { rule: string }).rule)).toEqual(['after-30s']);
+      expect(h.engine.episodes()[`end-blocker|db/${FINDING}/1`]).toMatchObject({ phase: 'waiting' });
+      await h.close();
+    });
+
+    it('a rule removed before its episode is due closes it without acting', async () => {
+      // for: 2s: time enough, on a loaded machine, to reload before it is due.
+      const h = await harness({ rules: [endRule({ match: { finding: FINDING, for: '2s' } })], actions: { 'end-blocker': endAction } });
+      await h.fire('db');
+      await waitFor('the episode', () => h.engine.episodes()[`end-blocker|db/${FINDING}/1`] !== undefined, 5000);
+      h.reload([], {});
+      await waitFor('the episode closed', () => h.engine.episodes()[`end-blocker|db/${FINDING}/1`]?.phase === 'closed', 15_000);
+      expect(h.calls).toEqual([]);
+      expect(h.of('recovery-started')).toEqual([]);
+      await h.close();
+    });
   });
 });
