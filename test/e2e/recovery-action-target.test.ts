@@ -31,7 +31,9 @@ beforeAll(async () => {
   const [host, port] = server.address.split(':');
   client = new Redis({ host: host!, port: Number(port), password: server.password, lazyConnect: true, maxRetriesPerRequest: 1 });
   await client.connect();
-  await client.config('SET', 'slowlog-log-slower-than', '1000');
+  // 50 ms: ksa's own commands stay out of the slow log even on a loaded machine (32 of them would
+  // push our entry out of the newest 32 that the check reads).
+  await client.config('SET', 'slowlog-log-slower-than', '50000');
 }, 60_000);
 afterAll(async () => {
   for (const w of watches) { w.kill('SIGKILL'); await w.exited; }
@@ -81,14 +83,14 @@ const env = () => ({ KSA_TEST_REDIS_PASSWORD: server.password });
 
 describe('ksa action --config --target: one in flight per target and one history with the recovery engine', () => {
   it('refused while the engine holds cache (lock, then its in-flight record after kill -9); then run and listed with the engine\'s attempt under cache', async () => {
-    // A Lua busy loop of 10^6 steps takes milliseconds: over the 1 ms slow-log and finding thresholds.
-    await client.eval('for i = 1, 1000000 do end return 1', 0);
+    // A Lua busy loop of 3 x 10^7 steps (about 150 ms): over the 50 ms slow log and 1 ms finding thresholds.
+    await client.eval('for i = 1, 30000000 do end return 1', 0);
     expect(await evalEntries()).toBe(1);
     const file = config();
     const manual = () => spawnKsa(['action', '--config', file, '--target', 'cache', 'slowlog-reset', '--allow-write', '--state-dir', state, '--json'], env(), /^KSA_/);
 
     const first = watch(file, ['--enforce']);
-    await first.next('the engine starts its action on cache', (e) => e.kind === 'recovery-started' && e.target === 'cache' && e.rule === 'hold-the-target', 60_000);
+    await first.next('the engine starts its action on cache', (e) => e.kind === 'recovery-started' && e.target === 'cache' && e.rule === 'hold-the-target', 120_000);
     await waitFor('the action to run', () => pids().length === 1, 30_000);
 
     const locked = await manual();
@@ -111,7 +113,7 @@ describe('ksa action --config --target: one in flight per target and one history
     type Entry = { target: string; rule: string; action: string; outcome: string; dryRun: boolean; snapshot?: string };
     const entries = async () => (JSON.parse((await history('--target', 'cache', '--json')).stdout) as { entries: Entry[] }).entries;
     const second = watch(file, []);
-    await waitFor('the interrupted attempt in the history', async () => (await entries()).some((e) => e.rule === 'hold-the-target' && e.outcome === 'interrupted'), 60_000, 200);
+    await waitFor('the interrupted attempt in the history', async () => (await entries()).some((e) => e.rule === 'hold-the-target' && e.outcome === 'interrupted'), 120_000, 200);
     second.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
     expect(pids()).toHaveLength(1); // the engine did not run it again
@@ -133,5 +135,5 @@ describe('ksa action --config --target: one in flight per target and one history
     const audit = readFileSync(join(state, 'audit.log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; rule?: string; target?: string });
     expect(audit.filter((e) => e.kind === 'recovery-started').map((e) => [e.rule, e.target])).toEqual([['hold-the-target', 'cache'], ['manual', 'cache']]);
     expect(JSON.stringify(audit)).not.toContain(server.password);
-  }, 180_000);
+  }, 400_000);
 });

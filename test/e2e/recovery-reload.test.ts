@@ -18,7 +18,9 @@ const watches: WatchProcess[] = [];
 
 beforeAll(async () => {
   redis = await startRedis();
-  redis.cli('CONFIG', 'SET', 'slowlog-log-slower-than', '1000');
+  // 50 ms: ksa's own commands stay out of the slow log even on a loaded machine (32 of them would
+  // push our entry out of the newest 32 that the check reads).
+  redis.cli('CONFIG', 'SET', 'slowlog-log-slower-than', '50000');
 }, 60_000);
 afterAll(async () => {
   for (const w of watches) { w.kill('SIGKILL'); await w.exited; }
@@ -26,8 +28,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A command of some milliseconds: a slow-log entry over the 1 ms thresholds. */
-const slowCommand = () => redis.cli('EVAL', 'for i = 1, 1000000 do end return 1', '0');
+/** A Lua busy loop of 3 x 10^7 steps (about 150 ms): a slow-log entry over the 50 ms and 1 ms thresholds. */
+const slowCommand = () => redis.cli('EVAL', 'for i = 1, 30000000 do end return 1', '0');
 
 const SLOWLOG = 'redis.performance.slowlog';
 
@@ -60,13 +62,16 @@ function watch(file: string, state: string, extra: string[] = []): WatchProcess 
 }
 
 const planned = (w: WatchProcess, rule: string, after = 0) => w.events.slice(after).filter((e) => e.kind === 'recovery-planned' && e.rule === rule);
-const firing = (w: WatchProcess, after: number) => w.next(`${SLOWLOG} firing`, (e) => e.kind === 'finding' && e.finding?.id === SLOWLOG && e.to === 'firing', 30_000, after);
+/** Generous ceilings: a starved machine (CI, 2 cores) took 15 s from start to the first firing, plugin host restarts included. */
+const FIRST_MS = 120_000;
+const NEXT_MS = 60_000;
+const firing = (w: WatchProcess, after: number, timeoutMs = NEXT_MS) => w.next(`${SLOWLOG} firing`, (e) => e.kind === 'finding' && e.finding?.id === SLOWLOG && e.to === 'firing', timeoutMs, after);
 
 /** SLOWLOG RESET until the finding resolves, then a slow command until it fires again: a new episode. */
 async function nextEpisode(w: WatchProcess): Promise<WatchEventLine> {
   const at = w.events.length;
   redis.cli('SLOWLOG', 'RESET');
-  await w.next(`${SLOWLOG} resolved`, (e) => e.kind === 'finding' && e.finding?.id === SLOWLOG && e.to === 'resolved', 30_000, at);
+  await w.next(`${SLOWLOG} resolved`, (e) => e.kind === 'finding' && e.finding?.id === SLOWLOG && e.to === 'resolved', NEXT_MS, at);
   const again = w.events.length;
   slowCommand();
   return firing(w, again);
@@ -77,8 +82,8 @@ describe('recovery rules changed on reload', () => {
     slowCommand();
     const file = writeConfig(join(dir, 'sighup.yaml'), [RESET_RULE, echoRule('retarget', '{finding: redis.no-such-check.*}', 'retarget-v1')].join('\n'));
     const w = watch(file, 'sighup');
-    const first = await firing(w, 0);
-    const old = await w.next('reset-old planned', (e) => e.kind === 'recovery-planned' && e.rule === 'reset-old', 30_000);
+    const first = await firing(w, 0, FIRST_MS);
+    const old = await w.next('reset-old planned', (e) => e.kind === 'recovery-planned' && e.rule === 'reset-old', NEXT_MS);
     expect(old).toMatchObject({ target: 'cache', episode: first.episode, dryRun: true, action: 'redis-diagnostics/slowlog-reset' });
     expect(String(old.reason)).toMatch(/^dry-run: would run redis-diagnostics slowlog-reset/);
 
@@ -86,9 +91,9 @@ describe('recovery rules changed on reload', () => {
     writeConfig(file, [echoRule('retarget', `{finding: ${SLOWLOG}}`, 'retarget-v2'), echoRule('add-new', '{finding: "redis.performance.*", target: cache}', 'added')].join('\n'));
     const reloadAt = w.events.length;
     w.kill('SIGHUP');
-    expect(await w.next('reload accepted', (e) => e.kind === 'config-reload', 30_000, reloadAt)).toMatchObject({ outcome: 'accepted' });
+    expect(await w.next('reload accepted', (e) => e.kind === 'config-reload', NEXT_MS, reloadAt)).toMatchObject({ outcome: 'accepted' });
     for (const [rule, word] of [['retarget', 'retarget-v2'], ['add-new', 'added']] as const) {
-      const p = await w.next(`${rule} planned`, (e) => e.kind === 'recovery-planned' && e.rule === rule, 30_000, reloadAt);
+      const p = await w.next(`${rule} planned`, (e) => e.kind === 'recovery-planned' && e.rule === rule, NEXT_MS, reloadAt);
       // The episode that was firing at the reload: no new event was needed.
       expect(p).toMatchObject({ target: 'cache', episode: first.episode, dryRun: true, action: 'recovery-script/run', argv: ['/bin/echo', word] });
       expect(p.reason).toBe(`dry-run: would run /bin/echo ${word}`);
@@ -97,18 +102,18 @@ describe('recovery rules changed on reload', () => {
     // The next episode: the new rules plan, the removed one does not.
     const second = await nextEpisode(w);
     expect(second.episode).not.toBe(first.episode);
-    for (const rule of ['retarget', 'add-new']) await w.next(`${rule} planned again`, (e) => e.kind === 'recovery-planned' && e.rule === rule && e.episode === second.episode, 30_000, reloadAt);
+    for (const rule of ['retarget', 'add-new']) await w.next(`${rule} planned again`, (e) => e.kind === 'recovery-planned' && e.rule === rule && e.episode === second.episode, NEXT_MS, reloadAt);
 
     // A broken recovery section: refused with one line each, naming the fix.
     const brokenKey = w.events.length;
     writeConfig(file, [echoRule('retarget', `{finding: ${SLOWLOG}, severty: warning}`, 'retarget-v3'), echoRule('add-new', '{finding: "redis.performance.*"}', 'added-v3')].join('\n'));
     w.kill('SIGHUP');
-    const refusedKey = await w.next('reload refused (unknown key)', (e) => e.kind === 'config-reload' && e.outcome === 'refused', 30_000, brokenKey);
+    const refusedKey = await w.next('reload refused (unknown key)', (e) => e.kind === 'config-reload' && e.outcome === 'refused', NEXT_MS, brokenKey);
     expect(String(refusedKey.reason)).toMatch(/^KSA_ERR_CONFIG_INVALID .*recovery\.rules\[0\]\.match: unknown key "severty" \(did you mean "severity"\?\)/);
     const brokenAction = w.events.length;
     writeConfig(file, `${echoRule('retarget', `{finding: ${SLOWLOG}}`, 'retarget-v3')}\n    - name: add-new\n      match: {finding: ${SLOWLOG}}\n      action: {plugin: redis-diagnostics, name: slowlog-rest}`);
     w.kill('SIGHUP');
-    const refusedAction = await w.next('reload refused (unknown action)', (e) => e.kind === 'config-reload' && e.outcome === 'refused', 30_000, brokenAction);
+    const refusedAction = await w.next('reload refused (unknown action)', (e) => e.kind === 'config-reload' && e.outcome === 'refused', NEXT_MS, brokenAction);
     expect(String(refusedAction.reason)).toMatch(/^KSA_ERR_CONFIG_INVALID .*recovery\.rules\[1\]\.action\.name: .*slowlog-rest.*did you mean slowlog-reset/);
     const refusedLines = w.stderr().split('\n').filter((l) => l.includes('refused'));
     expect(refusedLines).toHaveLength(2);
@@ -117,7 +122,7 @@ describe('recovery rules changed on reload', () => {
     // The running rules are still v2's: they plan on the next episode, with v2's argv.
     const third = await nextEpisode(w);
     for (const [rule, word] of [['retarget', 'retarget-v2'], ['add-new', 'added']] as const) {
-      const p = await w.next(`${rule} planned on the third episode`, (e) => e.kind === 'recovery-planned' && e.rule === rule && e.episode === third.episode, 30_000, brokenKey);
+      const p = await w.next(`${rule} planned on the third episode`, (e) => e.kind === 'recovery-planned' && e.rule === rule && e.episode === third.episode, NEXT_MS, brokenKey);
       expect(p.argv).toEqual(['/bin/echo', word]);
     }
     // reset-old planned once, before it was removed; each rule once per episode.
@@ -127,19 +132,19 @@ describe('recovery rules changed on reload', () => {
     expect(w.child.exitCode).toBeNull();
     w.kill('SIGTERM');
     expect((await w.exited).code).toBe(0);
-  }, 240_000);
+  }, 600_000);
 
   it('--watch-config: a rule written into the running watcher\'s file takes up the firing finding, no signal needed', async () => {
     slowCommand();
     const file = writeConfig(join(dir, 'watched.yaml'), '');
     const w = watch(file, 'watched', ['--watch-config']);
-    const fired = await firing(w, 0);
+    const fired = await firing(w, 0, FIRST_MS);
     const at = w.events.length;
     writeConfig(file, echoRule('written-later', `{finding: ${SLOWLOG}}`, 'later'));
-    await w.next('reload accepted', (e) => e.kind === 'config-reload' && e.outcome === 'accepted', 30_000, at);
-    const p = await w.next('written-later planned', (e) => e.kind === 'recovery-planned' && e.rule === 'written-later', 30_000, at);
+    await w.next('reload accepted', (e) => e.kind === 'config-reload' && e.outcome === 'accepted', NEXT_MS, at);
+    const p = await w.next('written-later planned', (e) => e.kind === 'recovery-planned' && e.rule === 'written-later', NEXT_MS, at);
     expect(p).toMatchObject({ episode: fired.episode, argv: ['/bin/echo', 'later'], dryRun: true });
     w.kill('SIGTERM');
     expect((await w.exited).code).toBe(0);
-  }, 120_000);
+  }, 300_000);
 });

@@ -23,7 +23,8 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function waitForPort(port: number, timeoutMs = 5000): Promise<void> {
+// A ceiling, not a wait: a starved CI machine took over 5 s to start a redis-server.
+function waitForPort(port: number, timeoutMs = 20_000): Promise<void> {
   return waitFor(`redis-server to listen on ${port}`, () => new Promise<boolean>((resolve) => {
     const s = connect(port, '127.0.0.1');
     s.once('connect', () => { s.destroy(); resolve(true); });
