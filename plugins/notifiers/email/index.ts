@@ -38,8 +38,9 @@ export default defineNotifierPlugin({
     const transport = createTransport({
       host: String(config.host), port: Number(config.port ?? 25), secure: config.tls === 'tls', requireTLS: config.tls === 'starttls', ignoreTLS: config.tls === 'none',
       ...(typeof config.username === 'string' ? { auth: { user: config.username, pass: String(config.password ?? '') } } : {}),
-      // The greeting's timer ends first, so that silence after connecting is reported as such (a TLS-on-connect port).
-      connectionTimeout: remaining, greetingTimeout: Math.max(1, remaining - 250), socketTimeout: remaining,
+      // The greeting's timer (from the connect) ends well before the deadline (from the start), so that
+      // silence after connecting is reported as such (a TLS-on-connect port), not as an abort.
+      connectionTimeout: remaining, greetingTimeout: Math.max(1, remaining - Math.min(2000, remaining / 4)), socketTimeout: remaining,
       ...(tls ? { tls: { ...(tls.ca ? { ca: tls.ca } : {}), rejectUnauthorized: tls.rejectUnauthorized } } : {}),
     });
     const abort = () => transport.close();

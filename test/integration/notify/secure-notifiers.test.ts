@@ -116,7 +116,7 @@ describe('email with TLS on connect (465-style, a real aiosmtpd)', () => {
     expect(untrusted.outcome).toBe('retry');
     expect(untrusted.detail).toMatch(/^SMTP: the receiver's TLS certificate is not trusted .*set caFile/);
     // The client waits for a greeting the server sends only after a TLS handshake: the attempt's deadline ends it.
-    const silent = await mailer.deliver(mailConfig(smtp.port, { tls: 'starttls', password: PASSWORD, caFile: ca.caFile }), sampleNotification(), { timeoutMs: 2000 });
+    const silent = await mailer.deliver(mailConfig(smtp.port, { tls: 'starttls', password: PASSWORD, caFile: ca.caFile }), sampleNotification(), { timeoutMs: 3000 });
     expect(silent.outcome).toBe('retry');
     expect(silent.detail).toMatch(/^SMTP ETIMEDOUT: Greeting never received: if the port expects TLS from the first byte \(465\), set tls: tls$/);
     expect(smtp.messages()).toHaveLength(1);
