@@ -19,13 +19,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function writeConfig(file: string, targets: Record<string, string>): string {
+function writeConfig(file: string, targets: Record<string, string>, pluginLines: string[] = []): string {
   const lines = [
     'defaults:', '  interval: 300ms', '  timeout: 2s', 'targets:',
     ...Object.entries(targets).flatMap(([name, behavior]) => [
       `  - name: ${name}`, '    type: fixture', '    endpoints: ["127.0.0.1:7000"]', `    options: { behavior: ${behavior} }`,
     ]),
-    'plugins:', `  discovery: { packages: ["${fixture}"] }`,
+    'plugins:', `  discovery: { packages: ["${fixture}"] }`, ...pluginLines,
   ];
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
@@ -37,7 +37,9 @@ const CSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
 describe('ksa watch on a terminal', () => {
   it('the live table fits 60 columns and 20 rows, is redrawn in place, and counts the targets beyond the screen', async () => {
     const targets = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`target-with-a-long-name-${String(i).padStart(2, '0')}`, i % 3 === 0 ? 'critical' : 'healthy']));
-    const file = writeConfig(join(dir, 'tty.yaml'), targets);
+    // Full trust: the fixture's sessions share one worker host instead of 30 sandboxed processes (one
+    // per target), which a loaded machine took up to 35 s to start; this test is about the drawing.
+    const file = writeConfig(join(dir, 'tty.yaml'), targets, ['  fixture-diagnostics: { trust: full }']);
     const stateDir = join(dir, 'tty-state');
     const ksa = [process.execPath, join(repoRoot, 'bin/ksa.js'), 'watch', '--config', file, '--state-dir', stateDir].map(quote).join(' ');
     // Stopped with SIGTERM once a drawing shows the firing targets and the next drawing has begun, not
