@@ -6,6 +6,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { DeliveryOutcome } from '../notify/notification.js';
 import type { TlsMaterial } from './http-get.js';
+import { describeTlsProblem } from './tls-problem.js';
 
 export interface PostOptions {
   deadline: number;
@@ -53,8 +54,11 @@ export function postBody(url: string, body: string, options: PostOptions): Promi
       });
       res.on('error', (e) => { done(); reject(e); });
     });
-    // The URL may carry a token: the message names the host only.
-    req.on('error', (e: NodeJS.ErrnoException) => { done(); reject(new Error(`${target.host}: ${e.code ?? ''} ${e.message}`.trim())); });
+    // The URL may carry a token: the message names the host only. A TLS problem says what to change.
+    req.on('error', (e: NodeJS.ErrnoException & { reason?: string }) => {
+      done();
+      reject(new Error(`${target.host}: ${describeTlsProblem(e) ?? `${e.code ?? ''} ${e.message}`.trim()}`));
+    });
     req.end(body);
   });
 }

@@ -30,5 +30,7 @@ export type * from '../core/types.js';
 export { httpGet, readTlsMaterial } from './http-get.js';
 export { postBody, postForOutcome, deliveryOutcome, retryAfterMs, unreachable } from './http-post.js';
 export type { PostOptions, PostAnswer } from './http-post.js';
+export { describeTlsProblem, tlsProblemOf } from './tls-problem.js';
+export type { TlsErrorLike, TlsProblem } from './tls-problem.js';
 export { httpBaseUrl } from './http-base-url.js';
 export type { HttpAnswer, HttpGetOptions, HttpHop, TlsMaterial } from './http-get.js';

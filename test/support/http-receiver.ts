@@ -1,7 +1,9 @@
 // A real HTTP receiver for the notifier tests: listens on a free loopback port, records every
 // request (method, path, headers, raw body, parsed JSON) and answers with the status the test
-// chooses per request (e.g. 500 then 200), optionally with headers (Retry-After).
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+// chooses per request (e.g. 500 then 200), optionally with headers (Retry-After). With `tls` (a
+// key and certificate) it is an HTTPS receiver.
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 
 export interface ReceivedRequest {
   method: string;
@@ -27,10 +29,10 @@ export interface HttpReceiver {
   close(): Promise<void>;
 }
 
-export async function startHttpReceiver(answer: (req: ReceivedRequest, n: number) => Answer = () => ({ status: 200 })): Promise<HttpReceiver> {
+export async function startHttpReceiver(answer: (req: ReceivedRequest, n: number) => Answer = () => ({ status: 200 }), options: { tls?: { key: Buffer; cert: Buffer } } = {}): Promise<HttpReceiver> {
   const requests: ReceivedRequest[] = [];
   const receiver = { requests, answer } as HttpReceiver;
-  const server: Server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -43,11 +45,12 @@ export async function startHttpReceiver(answer: (req: ReceivedRequest, n: number
       res.writeHead(a.status, { 'content-type': 'text/plain', ...a.headers });
       res.end(a.body ?? (a.status < 300 ? 'ok' : 'error'));
     });
-  });
+  };
+  const server: Server = options.tls ? createHttpsServer(options.tls, handle) : createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
   receiver.port = port;
-  receiver.url = `http://127.0.0.1:${port}`;
+  receiver.url = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   receiver.close = () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
   return receiver;
 }

@@ -2,14 +2,31 @@
 // HTML templates as a multipart/alternative message, the idempotency key as Message-ID (a mail
 // system or a reader can drop a repeat). SMTP 5xx answers are permanent, the rest is retried.
 import { createTransport } from 'nodemailer';
-import { defineNotifierPlugin, type DeliveryOutcome } from '../../../src/sdk/index.js';
+import { defineNotifierPlugin, describeTlsProblem, type DeliveryOutcome } from '../../../src/sdk/index.js';
 import { receiverTls } from '../receiver-tls.js';
 
-interface SmtpError { responseCode?: number; code?: string; message?: string }
+// nodemailer reports socket errors as ESOCKET and keeps Node's own code as originalCode.
+interface SmtpError { responseCode?: number; code?: string; originalCode?: string; reason?: string; message?: string }
 
-function outcomeOf(error: SmtpError): DeliveryOutcome {
+// The email notifier's `tls:` values are the fix when a port's TLS mode is not the one asked for.
+const TLS_FIX = { 'not-tls': 'tls: tls is TLS from the first byte (port 465); a port that starts plain (587, 25) needs tls: starttls' };
+
+// What to change for the SMTP answers a configuration causes (RFC 4954's AUTH codes, RFC 3207's STARTTLS one).
+const ANSWER_FIX: Record<number, string> = {
+  530: 'the server wants STARTTLS or a login first: set tls: starttls and username/password as its admin gave them',
+  535: 'the server refused the login: check username and password',
+  538: 'the server takes a login only over TLS: set tls: starttls (or tls for port 465)',
+};
+
+function outcomeOf(error: SmtpError, tlsMode: string): DeliveryOutcome {
   const code = error.responseCode;
-  const detail = `SMTP ${code ?? error.code ?? 'error'}: ${(error.message ?? '').replace(/\s+/g, ' ').slice(0, 200)}`;
+  const tlsProblem = describeTlsProblem({ code: error.originalCode ?? error.code, reason: error.reason, message: error.message }, TLS_FIX);
+  const answer = `SMTP ${code ?? error.code ?? 'error'}: ${(error.message ?? '').replace(/\s+/g, ' ').slice(0, 200)}`;
+  // Silence after connecting is what a TLS-on-connect port gives a client that waits for a plain greeting.
+  const greetingFix = error.code === 'ETIMEDOUT' && /greeting/i.test(error.message ?? '') && tlsMode !== 'tls' ? 'if the port expects TLS from the first byte (465), set tls: tls' : undefined;
+  const fix = (code !== undefined ? ANSWER_FIX[code] : undefined) ?? greetingFix;
+  const detail = tlsProblem ? `SMTP: ${tlsProblem}` : fix ? `${answer}: ${fix}` : answer;
+  // A certificate problem is retried too: fixed on the server, or by a reload with caFile, the queued mail still goes out.
   return { outcome: code !== undefined && code >= 500 ? 'failed' : 'retry', detail, ...(code !== undefined ? { status: code } : {}) };
 }
 
@@ -21,7 +38,9 @@ export default defineNotifierPlugin({
     const transport = createTransport({
       host: String(config.host), port: Number(config.port ?? 25), secure: config.tls === 'tls', requireTLS: config.tls === 'starttls', ignoreTLS: config.tls === 'none',
       ...(typeof config.username === 'string' ? { auth: { user: config.username, pass: String(config.password ?? '') } } : {}),
-      connectionTimeout: remaining, greetingTimeout: remaining, socketTimeout: remaining,
+      // The greeting's timer (from the connect) ends well before the deadline (from the start), so that
+      // silence after connecting is reported as such (a TLS-on-connect port), not as an abort.
+      connectionTimeout: remaining, greetingTimeout: Math.max(1, remaining - Math.min(2000, remaining / 4)), socketTimeout: remaining,
       ...(tls ? { tls: { ...(tls.ca ? { ca: tls.ca } : {}), rejectUnauthorized: tls.rejectUnauthorized } } : {}),
     });
     const abort = () => transport.close();
@@ -34,7 +53,7 @@ export default defineNotifierPlugin({
       });
       return { outcome: 'sent', detail: `SMTP accepted for ${info.accepted.length} recipient(s)`, receiverId: String(info.messageId ?? '') };
     } catch (error) {
-      return outcomeOf(error as SmtpError);
+      return outcomeOf(error as SmtpError, String(config.tls));
     } finally {
       ctx.signal.removeEventListener('abort', abort);
       transport.close();

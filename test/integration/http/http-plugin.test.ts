@@ -1,8 +1,7 @@
 // The http plugin against real local HTTP and HTTPS servers (node:http / node:https, started
 // here): status, latency, JSON path, a Jolokia-shaped document, bounded redirects, TLS with a
 // self-signed CA (refused without it), a body over the limit, the deadline, and a stopped server.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import httpPlugin from '../../../plugins/http/index.js';
 import { runPlugin } from '../../support/plugin-harness.js';
+import { makeTestCa } from '../../support/test-ca.js';
 import type { MiddlewareTargetInput } from '../../../src/core/types.js';
 
 let dir: string;
@@ -62,19 +62,11 @@ function listen(server: Server): Promise<string> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(String((server.address() as AddressInfo).port))));
 }
 
-function openssl(...args: string[]): void {
-  const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`openssl ${args[0]}: ${r.stderr}`);
-}
-
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ksa-http-'));
-  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=ksa-test-ca');
-  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\n');
-  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
-  openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'server.ext');
+  const ca = makeTestCa(dir);
   plain = createServer(handle);
-  tls = createTlsServer({ key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.crt')) }, handle);
+  tls = createTlsServer({ key: readFileSync(ca.keyFile), cert: readFileSync(ca.certFile) }, handle);
   plainUrl = `http://127.0.0.1:${await listen(plain)}`;
   tlsUrl = `https://127.0.0.1:${await listen(tls)}`;
 }, 30_000);
