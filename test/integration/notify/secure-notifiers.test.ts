@@ -5,9 +5,12 @@
 //   and the right password (over TLS, logged in; text + HTML, Message-ID = the key); a wrong
 //   password fails for good (535) naming the fix; an untrusted certificate is retried, saying so
 //   and naming caFile; a TLS mode that does not match the port says which one to use;
+// - email to a server without TLS: with a username, tls: auto (the default) sends no password in
+//   the clear (retried, saying why); tls: none does, as told;
 // - email with TLS on connect (465-style): delivered with the CA, refused without it;
 // - webhook to an HTTPS receiver: delivered and signed with the CA (or insecure), retried with a
-//   clear reason without it, a TLS URL to a plain port says so.
+//   clear reason without it or when the certificate names another host; a TLS URL to a plain
+//   port says so.
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +62,8 @@ describe('email over STARTTLS with AUTH (a real aiosmtpd)', () => {
     expect(raw).toMatch(/^Content-Type: text\/html; charset=utf-8$/m);
     expect(raw.replace(/=\r?\n/g, '').match(/Raise the memory limit/g)?.length).toBeGreaterThanOrEqual(2);
     expect(raw).not.toContain(PASSWORD);
+    await waitFor('the login in the server\'s output', () => smtp.logins().length > 0, 10_000);
+    expect(smtp.logins()).toEqual(['accepted tls']);
   });
 
   it('a wrong password: failed for good (535), the detail names the fix and holds no password', async () => {
@@ -69,6 +74,7 @@ describe('email over STARTTLS with AUTH (a real aiosmtpd)', () => {
     expect(JSON.stringify(o)).not.toContain(WRONG);
     expect(JSON.stringify(o)).not.toContain(PASSWORD);
     expect(smtp.messages()).toHaveLength(before);
+    await waitFor('the refused login in the server\'s output', () => smtp.logins().includes('refused tls'), 10_000);
   });
 
   it('no CA for the server\'s certificate: retried, the detail says it is not trusted and to set caFile; nothing delivered', async () => {
@@ -123,6 +129,30 @@ describe('email with TLS on connect (465-style, a real aiosmtpd)', () => {
   });
 });
 
+describe('email to a server without TLS that takes logins in the clear (a real aiosmtpd)', () => {
+  let smtp: SmtpTlsServer;
+  beforeAll(async () => {
+    smtp = await startSmtpTlsServer({ mode: 'plain', ca, user: USER, password: PASSWORD, dir });
+    stops.push(() => smtp.stop());
+  }, 40_000);
+
+  it('tls: auto (the default) with a username: no password sent, retried, the detail says why; tls: none sends it as told', async () => {
+    for (const tls of ['auto', 'starttls']) {
+      const o = await mailer.deliver(mailConfig(smtp.port, { tls, password: PASSWORD }));
+      expect(o.outcome, tls).toBe('retry');
+      expect(o.detail, tls).toMatch(/^SMTP 454: .*STARTTLS.*: the server offers no TLS: ksa sends a password only encrypted .*set tls: none to send it in the clear \(not advised\)$/);
+    }
+    expect(smtp.logins()).toEqual([]);
+    expect(smtp.messages()).toEqual([]);
+    // The explicit choice: in the clear, as configured.
+    expect((await mailer.deliver(mailConfig(smtp.port, { tls: 'none', password: PASSWORD }))).outcome).toBe('sent');
+    await waitFor('the message in the Maildir', () => smtp.messages().length === 1, 10_000);
+    await waitFor('the login in the server\'s output', () => smtp.logins().length > 0, 10_000);
+    expect(smtp.logins()).toEqual(['accepted plain']);
+    expect(smtp.messages()[0]).toMatch(/^X-Test-Tls: plain$/m);
+  });
+});
+
 describe('webhook to an HTTPS receiver (a real node:https server, self-signed CA)', () => {
   const t = new NotifierTester(webhook, join(repoRoot, 'manifests', 'webhook.yaml'));
   const secret = 'whsec-tls-3f9a1c';
@@ -157,6 +187,16 @@ describe('webhook to an HTTPS receiver (a real node:https server, self-signed CA
   it('insecure: true: delivered without the CA (testing only)', async () => {
     expect(await t.deliver({ url: `${https.url}/hook`, insecure: true })).toMatchObject({ outcome: 'sent', status: 200 });
     expect(https.requests).toHaveLength(2);
+  });
+
+  it('a certificate for another name (trusted CA): retried, the detail says so and to connect by a name it lists', async () => {
+    const other = makeTestCa(join(dir, 'other-name'), 'DNS:other.test', 'other.test');
+    const misnamed = await startHttpReceiver(undefined, { tls: { key: readFileSync(other.keyFile), cert: readFileSync(other.certFile) } });
+    stops.push(() => misnamed.close());
+    const o = await t.deliver({ url: `${misnamed.url}/hook`, caFile: other.caFile });
+    expect(o.outcome).toBe('retry');
+    expect(o.detail).toMatch(/: the receiver's TLS certificate is for another name \(ERR_TLS_CERT_ALTNAME_INVALID: .*\): connect by a host name or IP address the certificate lists/);
+    expect(misnamed.requests).toHaveLength(0);
   });
 
   it('an https:// URL to a plain HTTP port: retried, the detail says the port does not speak TLS', async () => {
