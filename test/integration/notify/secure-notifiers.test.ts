@@ -22,7 +22,7 @@ import webhook from '../../../plugins/notifiers/webhook/index.js';
 import email from '../../../plugins/notifiers/email/index.js';
 import { startHttpReceiver, type HttpReceiver } from '../../support/http-receiver.js';
 import { repoRoot } from '../../support/services.js';
-import { startSmtpTlsServer, type SmtpTlsServer } from '../../support/smtp-tls-server.js';
+import { startSmtpTlsServer, type SmtpTlsOptions, type SmtpTlsServer } from '../../support/smtp-tls-server.js';
 import { makeTestCa, type TestCa } from '../../support/test-ca.js';
 import { waitFor } from '../../support/wait-for.js';
 
@@ -38,17 +38,24 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** An SMTP server for the describe block it is called in (started before its tests). */
+function smtpServer(mode: SmtpTlsOptions['mode']): () => SmtpTlsServer {
+  let smtp: SmtpTlsServer | undefined;
+  beforeAll(async () => {
+    smtp = await startSmtpTlsServer({ mode, ca, user: USER, password: PASSWORD, dir });
+    stops.push(() => smtp!.stop());
+  }, 40_000);
+  return () => smtp!;
+}
+
 const mailer = new NotifierTester(email, join(repoRoot, 'manifests', 'email.yaml'));
 const mailConfig = (port: number, more: Record<string, unknown>) => ({ host: '127.0.0.1', port, from: 'ksa@example.test', to: 'oncall@example.test', username: USER, ...more });
 
 describe('email over STARTTLS with AUTH (a real aiosmtpd)', () => {
-  let smtp: SmtpTlsServer;
-  beforeAll(async () => {
-    smtp = await startSmtpTlsServer({ mode: 'starttls', ca, user: USER, password: PASSWORD, dir });
-    stops.push(() => smtp.stop());
-  }, 40_000);
+  const server = smtpServer('starttls');
 
   it('the CA and the right password: delivered over TLS, logged in, text + HTML, Message-ID = the key', async () => {
+    const smtp = server();
     const n = sampleNotification();
     const o = await mailer.deliver(mailConfig(smtp.port, { tls: 'starttls', password: PASSWORD, caFile: ca.caFile }), n);
     expect(o).toMatchObject({ outcome: 'sent', receiverId: `<${n.key}@ksa.notify>` });
@@ -67,6 +74,7 @@ describe('email over STARTTLS with AUTH (a real aiosmtpd)', () => {
   });
 
   it('a wrong password: failed for good (535), the detail names the fix and holds no password', async () => {
+    const smtp = server();
     const before = smtp.messages().length;
     const o = await mailer.deliver(mailConfig(smtp.port, { tls: 'starttls', password: WRONG, caFile: ca.caFile }));
     expect(o).toMatchObject({ outcome: 'failed', status: 535 });
@@ -78,6 +86,7 @@ describe('email over STARTTLS with AUTH (a real aiosmtpd)', () => {
   });
 
   it('no CA for the server\'s certificate: retried, the detail says it is not trusted and to set caFile; nothing delivered', async () => {
+    const smtp = server();
     const before = smtp.messages().length;
     for (const tls of ['starttls', 'auto']) {
       const o = await mailer.deliver(mailConfig(smtp.port, { tls, password: PASSWORD }));
@@ -88,12 +97,14 @@ describe('email over STARTTLS with AUTH (a real aiosmtpd)', () => {
   });
 
   it('tls: tls on this STARTTLS port: retried, the detail says the port does not speak TLS on connect and to use tls: starttls', async () => {
+    const smtp = server();
     const o = await mailer.deliver(mailConfig(smtp.port, { tls: 'tls', password: PASSWORD, caFile: ca.caFile }));
     expect(o.outcome).toBe('retry');
     expect(o.detail).toMatch(/^SMTP: the receiver does not speak TLS on this port \(ERR_SSL_WRONG_VERSION_NUMBER: wrong version number\): .*needs tls: starttls$/);
   });
 
   it('tls: none against a server that requires STARTTLS: failed (530) naming tls: starttls', async () => {
+    const smtp = server();
     const o = await mailer.deliver(mailConfig(smtp.port, { tls: 'none', password: PASSWORD }));
     expect(o).toMatchObject({ outcome: 'failed', status: 530 });
     expect(o.detail).toMatch(/530 Must issue a STARTTLS command first: .*set tls: starttls/);
@@ -101,13 +112,10 @@ describe('email over STARTTLS with AUTH (a real aiosmtpd)', () => {
 });
 
 describe('email with TLS on connect (465-style, a real aiosmtpd)', () => {
-  let smtp: SmtpTlsServer;
-  beforeAll(async () => {
-    smtp = await startSmtpTlsServer({ mode: 'tls', ca, user: USER, password: PASSWORD, dir });
-    stops.push(() => smtp.stop());
-  }, 40_000);
+  const server = smtpServer('tls');
 
   it('tls: tls with the CA: delivered over TLS, logged in, Message-ID = the key', async () => {
+    const smtp = server();
     const n = sampleNotification();
     expect(await mailer.deliver(mailConfig(smtp.port, { tls: 'tls', password: PASSWORD, caFile: ca.caFile }), n)).toMatchObject({ outcome: 'sent', receiverId: `<${n.key}@ksa.notify>` });
     await waitFor('the message in the Maildir', () => smtp.messages().length === 1, 10_000);
@@ -118,6 +126,7 @@ describe('email with TLS on connect (465-style, a real aiosmtpd)', () => {
   });
 
   it('without the CA: retried as not trusted; tls: starttls here (no plain greeting) says to set tls: tls', async () => {
+    const smtp = server();
     const untrusted = await mailer.deliver(mailConfig(smtp.port, { tls: 'tls', password: PASSWORD }));
     expect(untrusted.outcome).toBe('retry');
     expect(untrusted.detail).toMatch(/^SMTP: the receiver's TLS certificate is not trusted .*set caFile/);
@@ -130,13 +139,10 @@ describe('email with TLS on connect (465-style, a real aiosmtpd)', () => {
 });
 
 describe('email to a server without TLS that takes logins in the clear (a real aiosmtpd)', () => {
-  let smtp: SmtpTlsServer;
-  beforeAll(async () => {
-    smtp = await startSmtpTlsServer({ mode: 'plain', ca, user: USER, password: PASSWORD, dir });
-    stops.push(() => smtp.stop());
-  }, 40_000);
+  const server = smtpServer('plain');
 
   it('tls: auto (the default) with a username: no password sent, retried, the detail says why; tls: none sends it as told', async () => {
+    const smtp = server();
     for (const tls of ['auto', 'starttls']) {
       const o = await mailer.deliver(mailConfig(smtp.port, { tls, password: PASSWORD }));
       expect(o.outcome, tls).toBe('retry');
