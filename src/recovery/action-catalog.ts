@@ -27,13 +27,16 @@ export function builtinRecoveryDir(packageRoot: string): string {
   return join(packageRoot, 'plugins', 'recovery');
 }
 
+/** The built-in recovery plugins' packages (manifests only: they have no code to import). */
+export function builtinRecoveryRecords(packageRoot: string): ReturnType<typeof readExternalPackage>[] {
+  const dir = builtinRecoveryDir(packageRoot);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).sort().filter((name) => existsSync(join(dir, name, 'plugin.yaml'))).map((name) => readExternalPackage(join(dir, name)));
+}
+
 /** Registers the built-in recovery plugins (once per manager); a discovered plugin of the same id wins. */
 export function registerRecoveryPlugins(manager: PluginManager, packageRoot: string): void {
-  const dir = builtinRecoveryDir(packageRoot);
-  if (!existsSync(dir)) return;
-  for (const name of readdirSync(dir).sort()) {
-    if (!existsSync(join(dir, name, 'plugin.yaml'))) continue;
-    const record = readExternalPackage(join(dir, name));
+  for (const record of builtinRecoveryRecords(packageRoot)) {
     if (manager.registry.get(record.manifest.id)) continue;
     manager.registry.register({ ...record, source: 'builtin', state: 'Loaded' });
   }

@@ -195,8 +195,9 @@ describe.concurrent('exit codes (Nagios contract)', () => {
     const report = ReportSchema.parse(JSON.parse(run.stdout));
     expect(report.results[0]?.errors[0]?.code).toBe('KSA_ERR_TIMEOUT');
     // 1 s deadline + node start-up and host start on a busy shared 2-core machine (measured
-    // ~1.5 s idle, ~4.5 s at load 9); never the plugin's "forever" (the spawn is killed at 25 s).
-    expect(run.ms).toBeLessThan(8000);
+    // ~1.5 s idle, ~4.5 s at load 9, 8.8-11.6 s at load 11); never the plugin's "forever" (the spawn
+    // is killed at 25 s). The tight bound (deadline + 500 ms) is test/reliability/drivers.test.ts's.
+    expect(run.ms).toBeLessThan(15_000);
   });
 
   it('--output table is the default and says the status in words', async () => {
@@ -290,6 +291,17 @@ describe.concurrent('plugin commands', () => {
     expect(info.stderr).toBe('');
   });
 
+  it('plugin health: a recovery plugin named is refused in one line saying where to look; all plugins leaves them out', async () => {
+    const [named, all] = await Promise.all([ksa(['plugin', 'health', 'recovery-script']), ksa(['plugin', 'health', '--json'])]);
+    expect(named.code).toBe(3);
+    expect(named.stdout).toBe('');
+    expect(named.stderr).toBe("ksa: KSA_ERR_BAD_INPUT recovery-script is a recovery plugin: data only (ksa's recovery engine runs its commands), so it has no health to check: run `ksa plugin info recovery-script` to see its commands\n");
+    expect(all.code, all.stderr).toBe(0);
+    const ids = (JSON.parse(all.stdout) as { plugins: Array<{ id: string }> }).plugins.map((p) => p.id);
+    expect(ids).toContain('redis-diagnostics');
+    expect(ids.filter((id) => id.startsWith('recovery-'))).toEqual([]);
+  });
+
   it('plugin info shows categories, operations and actions', async () => {
     const run = await ksa(['--plugin', FIXTURE, 'plugin', 'info', 'fixture-diagnostics']);
     expect(run.code).toBe(0);
@@ -349,8 +361,10 @@ describe.concurrent('plugin commands', () => {
 
   it('plugin info --json: every built-in threshold key is accepted as a --threshold override', async () => {
     const ids = ['redis-diagnostics', 'kafka-diagnostics', 'mysql-diagnostics', 'postgres-diagnostics', 'http-diagnostics', 'prometheus-diagnostics'];
-    // One CLI start per plugin, side by side: six in a row take most of the timeout on a loaded machine.
-    const runs = await Promise.all(ids.map((id) => ksa(['plugin', 'info', id, '--json'])));
+    // Two CLI starts at a time: six in a row take most of the timeout on a loaded machine, and six side
+    // by side pushed a throwaway host past plugin info's 5 s to read its thresholds at load 11.
+    const runs = [];
+    for (let i = 0; i < ids.length; i += 2) runs.push(...await Promise.all(ids.slice(i, i + 2).map((id) => ksa(['plugin', 'info', id, '--json']))));
     for (const [i, id] of ids.entries()) {
       const run = runs[i]!;
       expect(run.code, run.stderr).toBe(0);
@@ -362,7 +376,7 @@ describe.concurrent('plugin commands', () => {
         expect(t.warning !== null || t.critical !== null, `${t.id} has a limit`).toBe(true);
       }
     }
-  }, 30_000);
+  }, 60_000);
 
   it('plugin info --load of a plugin that dies on import: manifest facts, thresholds unavailable with the reason', async () => {
     const run = await ksa(['--plugin', './test/fixtures/plugins/exit-on-import', 'plugin', 'info', 'exit-on-import-diagnostics', '--load']);

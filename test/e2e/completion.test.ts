@@ -15,6 +15,7 @@ import { OUTPUT_FORMATS } from '../../src/render/index.js';
 import { ARGUMENT_VALUES } from '../../src/cli/completion/value-words.js';
 
 const BUILTIN_IDS = ['alertmanager', 'email', 'http-diagnostics', 'kafka-diagnostics', 'mysql-diagnostics', 'pagerduty', 'postgres-diagnostics', 'prometheus-diagnostics', 'redis-diagnostics', 'slack', 'teams', 'webhook'];
+const RECOVERY_IDS = ['recovery-ansible', 'recovery-kubernetes', 'recovery-script', 'recovery-systemd'];
 const FLAG_FIXTURE = './test/fixtures/plugins/flag-fixture'; // id flagged-diagnostics, type flagged, flag --poll-depth
 
 interface RawManifest { thresholds?: string[]; categories: string[]; checks: Array<string | { id: string }> }
@@ -93,15 +94,17 @@ describe('ksa completion bash, asked through the bash completion interface', () 
   });
 
   it('completes plugin ids from the plugins loaded: the built-ins, plus a --plugin or installed one', async () => {
-    expect(await bashComplete('ksa plugin info ')).toEqual(BUILTIN_IDS);
-    expect((await bashComplete(`ksa --plugin ${FLAG_FIXTURE} plugin info `)).sort()).toEqual([...BUILTIN_IDS, 'flagged-diagnostics'].sort());
+    expect((await bashComplete('ksa plugin info ')).sort()).toEqual([...BUILTIN_IDS, ...RECOVERY_IDS].sort());
+    // health: the recovery plugins are data only, nothing of theirs to check (`ksa plugin health recovery-script` says so).
+    expect(await bashComplete('ksa plugin health ')).toEqual(BUILTIN_IDS);
+    expect((await bashComplete(`ksa --plugin ${FLAG_FIXTURE} plugin info `)).sort()).toEqual([...BUILTIN_IDS, ...RECOVERY_IDS, 'flagged-diagnostics'].sort());
     // Installed in the plugin home: KSA_PLUGIN_DIR/node_modules/<package>.
     const home = join(dir, 'home');
     cpSync(join(repoRoot, FLAG_FIXTURE), join(home, 'node_modules', 'flag-fixture'), { recursive: true });
     expect((await bashComplete('ksa plugin health ', { KSA_PLUGIN_DIR: home })).sort()).toEqual([...BUILTIN_IDS, 'flagged-diagnostics'].sort());
     expect(await bashComplete('ksa diagnose fl', { KSA_PLUGIN_DIR: home })).toEqual(['flagged']);
     expect(await bashComplete('ksa diagnose flagged --poll', { KSA_PLUGIN_DIR: home })).toEqual(['--poll-depth']);
-  });
+  }, 60_000); // seven completions, each a CLI start: 30 s was not enough at load 11
 
   it('reads manifests only: a plugin that exits when imported still completes', async () => {
     expect(await bashComplete('ksa --plugin ./test/fixtures/plugins/exit-on-import plugin info ex')).toEqual(['exit-on-import-diagnostics']);

@@ -314,7 +314,7 @@ describe.each(MODES)('%s isolation', (mode) => {
 
   it('the fixture read-env behaviour sees an empty (worker) or allowlisted (process) environment', async () => {
     manager = await newManager(mode);
-    const { snapshot } = await manager.diagnose({ pluginId: FIXTURE, target: target('read-env'), opts: opts(), withSnapshot: true });
+    const { snapshot } = await manager.diagnose({ pluginId: FIXTURE, target: target('read-env'), opts: opts(LONG_MS), withSnapshot: true });
     expect(snapshot).toBeDefined();
     const envCount = (snapshot?.data as { env?: number }).env;
     expect(typeof envCount).toBe('number');
@@ -325,7 +325,7 @@ describe.each(MODES)('%s isolation', (mode) => {
   it('a password echoed by the plugin comes back redacted (result and snapshot)', async () => {
     manager = await newManager(mode);
     const { result, snapshot } = await manager.diagnose({
-      pluginId: FIXTURE, target: target('warning', { auth: { password: 'Sup3r-Secret!' } }), opts: opts(), withSnapshot: true,
+      pluginId: FIXTURE, target: target('warning', { auth: { password: 'Sup3r-Secret!' } }), opts: opts(LONG_MS), withSnapshot: true,
     });
     const text = JSON.stringify({ result, snapshot });
     expect(result.findings[0]?.detail).toContain('secret is ***');

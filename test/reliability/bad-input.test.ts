@@ -217,10 +217,12 @@ async function runInProcess(argv: string[]): Promise<Outcome> {
 }
 
 /** Timing is judged only on a machine not overloaded by other work (it measures the load otherwise). */
-function quietMachine(): { quiet: boolean; note: string } {
+/** quiet: single runs are judged. oversubscribed (over twice as many runnable as cores): even the medians move. */
+function quietMachine(): { quiet: boolean; oversubscribed: boolean; note: string } {
   const load = loadavg()[0]!;
   const quiet = load < availableParallelism();
-  return { quiet, note: quiet ? `yes (load ${load.toFixed(1)})` : `no: load average ${load.toFixed(1)} on ${availableParallelism()} cores` };
+  const oversubscribed = load > 2 * availableParallelism();
+  return { quiet, oversubscribed, note: quiet ? `yes (load ${load.toFixed(1)})` : `no: load average ${load.toFixed(1)} on ${availableParallelism()} cores${oversubscribed ? ' (medians recorded, not judged)' : ''}` };
 }
 
 function problems(c: FuzzCase, o: Outcome, boundMs: number): string[] {
@@ -255,12 +257,14 @@ describe('case 12: bad input fuzz', () => {
       if (code === 'KSA_ERR_INTERNAL') failures.push(`${c.kind} ${c.label}: reported as an internal error (${o.stderr.trim().slice(0, 160)})`);
       failures.push(...problems(c, { ...o, ms: 0 }, BOUND_MS));
     }
-    const { quiet, note } = quietMachine();
+    const { quiet, oversubscribed, note } = quietMachine();
     m.record('case 12 in-process timing judged', note);
     if (quiet) failures.push(...timing);
     times.sort((a, b) => a - b);
-    // The median is judged on any machine: load moves single runs, not the middle of 200.
-    if (times[100]! >= BOUND_MS) failures.push(`median ${times[100]!.toFixed(0)} ms`);
+    // The median is judged unless the machine is oversubscribed: load moves single runs, not the middle
+    // of 200, until more than twice the cores' work is runnable (a CI run beside two builds, load 10-22
+    // on 2 cores, moved the spawned median to 450 ms).
+    if (times[100]! >= BOUND_MS && !oversubscribed) failures.push(`median ${times[100]!.toFixed(0)} ms`);
     m.record('case 12 in-process main()', `200 inputs: median ${times[100]!.toFixed(1)} ms, max ${times[199]!.toFixed(1)} ms`);
     m.record('case 12 error codes', [...codes].map(([k, v]) => `${k}=${v}`).join(', '));
     expect(failures).toEqual([]);
@@ -281,13 +285,13 @@ describe('case 12: bad input fuzz', () => {
       failures.push(...problems(c, { code: run.code ?? -1, stdout: run.stdout, stderr: run.stderr, ms: 0 }, BOUND_MS));
       if (run.ms - node0 >= BOUND_MS) timing.push(`${c.kind} ${c.label}: ${(run.ms - node0).toFixed(0)} ms over node -e 0`);
     }
-    const { quiet, note } = quietMachine();
+    const { quiet, oversubscribed, note } = quietMachine();
     m.record('case 12 spawned timing judged', note);
     if (quiet) failures.push(...timing);
     over.sort((a, b) => a - b);
     walls.sort((a, b) => a - b);
-    // As above: the median cost over a bare node start is judged on any machine.
-    if (over[10]! >= BOUND_MS) failures.push(`median ${over[10]!.toFixed(0)} ms over node -e 0`);
+    // As above: the median cost over a bare node start is judged unless the machine is oversubscribed.
+    if (over[10]! >= BOUND_MS && !oversubscribed) failures.push(`median ${over[10]!.toFixed(0)} ms over node -e 0`);
     m.record('case 12 spawned sample', `20 runs: wall median ${walls[10]!.toFixed(0)} ms (max ${walls[19]!.toFixed(0)}); over node -e 0: median ${over[10]!.toFixed(0)} ms, max ${over[19]!.toFixed(0)} ms`);
     expect(failures).toEqual([]);
   }, 60_000);

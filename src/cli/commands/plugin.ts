@@ -116,8 +116,14 @@ export async function runPluginValidate(path: string): Promise<string> {
 
 export async function runPluginHealth(rt: Runtime, id: string | undefined, flags: { json?: boolean; timeout: string }): Promise<{ text: string; healthy: boolean }> {
   const timeoutMs = parseDuration(flags.timeout, '--timeout');
-  const manager = await rt.manager();
-  const ids = id ? [manager.registry.lookup(id).manifest.id] : manager.registry.list().map((e) => e.manifest.id);
+  const manager = await managerWithRecovery(rt);
+  const named = id ? manager.registry.lookup(id) : undefined;
+  // A recovery plugin has no code, so nothing of it can be unhealthy: named, it is refused with where to look instead.
+  if (named?.manifest.type === 'recovery') {
+    void manager.close();
+    throw ksaError('KSA_ERR_BAD_INPUT', `${named.manifest.id} is a recovery plugin: data only (ksa's recovery engine runs its commands), so it has no health to check`, { fix: `run \`ksa plugin info ${named.manifest.id}\` to see its commands` });
+  }
+  const ids = named ? [named.manifest.id] : manager.registry.list().filter((e) => e.manifest.type !== 'recovery').map((e) => e.manifest.id);
   let report: HealthReport;
   try {
     report = await manager.health(ids, timeoutMs);

@@ -6,6 +6,8 @@
 // placeholders, choices) comes from the commander definitions.
 import type { Argument, Command, Option } from 'commander';
 import { declaredOptions } from '../../core/plugin-options.js';
+import { packageRoot } from '../../core/package-root.js';
+import { builtinRecoveryRecords } from '../../recovery/action-catalog.js';
 import type { IsolationMode } from '../../core/manager.js';
 import type { PluginTrust, SandboxSetting } from '../../core/isolation/plugin-sandbox.js';
 import type { FailOn } from '../../core/status.js';
@@ -62,7 +64,7 @@ export const ARGUMENT_VALUES: Record<string, ValueKind> = {
   'diagnose type': 'types',
   'action type': 'types',
   'action action': 'actions',
-  'plugin info id': 'plugin-ids',
+  'plugin info id': 'plugin-ids-with-recovery',
   'plugin health id': 'plugin-ids',
   'plugin uninstall id': 'plugin-ids',
   'plugin validate path': 'dirs',
@@ -131,6 +133,9 @@ const SOURCES = {
   none: () => plain([]),
   types: (_, ctx) => plain(middlewares(ctx).map((m) => ({ word: m.middleware!, description: m.name }))),
   'plugin-ids': (_, ctx) => plain(ctx.manifests.map((m) => ({ word: m.id, description: `${m.name} ${m.version}` }))),
+  // `plugin info` also describes the data-only built-in recovery plugins (health has nothing of theirs to check).
+  'plugin-ids-with-recovery': (_, ctx) => plain([...ctx.manifests, ...builtinRecoveryRecords(packageRoot()).map((r) => r.manifest)]
+    .map((m) => ({ word: m.id, description: `${m.name} ${m.version}` }))),
   'plugin-kinds': (_, ctx) => plain([...new Set([...ctx.manifests.map((m) => m.type), ...middlewares(ctx).map((m) => m.middleware!)])].map((word) => ({ word }))),
   'explain-ids': (_, ctx) => plain([
     ...middlewares(ctx).map((m) => ({ word: m.middleware!, description: `every check of ${m.name}` })),
