@@ -1,6 +1,6 @@
 // The email notifier over STARTTLS with AUTH under `ksa watch` (bundled, in its worker host), to a
 // real aiosmtpd that requires both (test/support/smtp-auth-server.py), with a fixture target that
-// is critical from the first cycle:
+// is critical from the first cycle (and `ksa notify test` first: what each receiver answered):
 // - the right password and the CA: one mail, over TLS, logged in, Message-ID = the queued key;
 // - a wrong password: failed on the first attempt (535), dead-lettered, never retried;
 // - no CA: retried, each attempt saying the certificate is not trusted and to set caFile; a reload
@@ -66,6 +66,16 @@ describe('email over STARTTLS with AUTH under ksa watch', () => {
       '    - {name: all, receivers: [mail, badpw, untrusted]}',
     ].join('\n'));
     write();
+    // What a user tries first: `ksa notify test` says per receiver what happened and what to change.
+    const tried = await spawnKsa(['notify', 'test', 'all', '--config', file], {}, /^KSA_/);
+    expect(tried.code).toBe(1);
+    expect(tried.stdout).toMatch(/^mail \(email\): sent: SMTP accepted for 1 recipient\(s\) \[key ntf-/m);
+    expect(tried.stdout).toMatch(/^badpw \(email\): failed: SMTP 535: .*: the server refused the login: check username and password \[key /m);
+    expect(tried.stdout).toMatch(/^untrusted \(email\): retry: SMTP: the receiver's TLS certificate is not trusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE: unable to verify the first certificate\): set caFile to the CA certificate that signed it/m);
+    expect(tried.stdout + tried.stderr).not.toContain(PASSWORD);
+    expect(tried.stdout + tried.stderr).not.toContain(WRONG);
+    await waitFor('the test mail in the Maildir', () => smtp.messages().length === 1, 20_000);
+    expect(smtp.messages()[0]).toMatch(/^X-Ksa-Test: true$/m);
     const state = join(dir, 'state');
     const w = startWatch(['--config', file, '--state-dir', state, '--output', 'json']);
     cleanups.push(async () => { w.kill('SIGKILL'); await w.exited; });
@@ -97,8 +107,8 @@ describe('email over STARTTLS with AUTH under ksa watch', () => {
     expect(dead).toEqual([expect.objectContaining({ key: failed.key, status: 'failed', reason: failed.detail })]);
 
     // The server holds the two delivered mails, over TLS, logged in, with the queued keys as Message-IDs.
-    await waitFor('two mails in the Maildir', () => smtp.messages().length >= 2, 20_000);
-    const mails = smtp.messages();
+    await waitFor('two more mails in the Maildir', () => smtp.messages().length >= 3, 20_000);
+    const mails = smtp.messages().filter((m) => !/^X-Ksa-Test: true$/m.test(m));
     expect(mails).toHaveLength(2);
     expect(new Set(mails.map((m) => /^Message-ID: <(ntf-[0-9a-f-]+)@ksa\.notify>$/mi.exec(m)?.[1]))).toEqual(new Set([sent.key, late.key]));
     for (const m of mails) {

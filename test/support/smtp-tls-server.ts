@@ -1,6 +1,7 @@
 // A throwaway SMTP server with TLS and AUTH (test/support/smtp-auth-server.py on Debian's
-// python3-aiosmtpd) on a free loopback port: STARTTLS required or TLS on connect, one user and
-// password, mail into a Maildir of its own. messages() reads what arrived; stop() kills it.
+// python3-aiosmtpd) on a free loopback port: STARTTLS required, TLS on connect, or (to show what a
+// client must not do) no TLS with logins in the clear; one user and password, mail into a Maildir
+// of its own. messages() reads what arrived, logins() the logins tried; stop() kills it.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,11 +16,13 @@ export interface SmtpTlsServer {
   maildir: string;
   /** The raw messages in the Maildir's new/, oldest file name first. */
   messages(): string[];
+  /** Each login tried so far: `accepted tls`, `refused plain`, ... (plain: the password came unencrypted). */
+  logins(): string[];
   stop(): Promise<void>;
 }
 
 export interface SmtpTlsOptions {
-  mode: 'starttls' | 'tls';
+  mode: 'starttls' | 'tls' | 'plain';
   ca: TestCa;
   user: string;
   password: string;
@@ -50,6 +53,7 @@ export async function startSmtpTlsServer(o: SmtpTlsOptions): Promise<SmtpTlsServ
     port,
     maildir,
     messages: () => readdirSync(dirNew).sort().map((f) => readFileSync(join(dirNew, f), 'utf8')),
+    logins: () => [...out.matchAll(/^auth (\w+ \w+)$/gm)].map((m) => m[1]!),
     stop: () => new Promise<void>((resolve) => {
       if (exited) return resolve();
       child.once('exit', () => resolve());

@@ -18,13 +18,17 @@ const ANSWER_FIX: Record<number, string> = {
   538: 'the server takes a login only over TLS: set tls: starttls (or tls for port 465)',
 };
 
+// nodemailer's words when the server refuses STARTTLS (454 "TLS not available", 502 unknown command, ...).
+const NO_STARTTLS = /upgrading connection with STARTTLS/i;
+const NO_STARTTLS_FIX = 'the server offers no TLS: ksa sends a password only encrypted (tls: starttls, or auto with a username); fix the server\'s TLS, or set tls: none to send it in the clear (not advised)';
+
 function outcomeOf(error: SmtpError, tlsMode: string): DeliveryOutcome {
   const code = error.responseCode;
   const tlsProblem = describeTlsProblem({ code: error.originalCode ?? error.code, reason: error.reason, message: error.message }, TLS_FIX);
   const answer = `SMTP ${code ?? error.code ?? 'error'}: ${(error.message ?? '').replace(/\s+/g, ' ').slice(0, 200)}`;
   // Silence after connecting is what a TLS-on-connect port gives a client that waits for a plain greeting.
   const greetingFix = error.code === 'ETIMEDOUT' && /greeting/i.test(error.message ?? '') && tlsMode !== 'tls' ? 'if the port expects TLS from the first byte (465), set tls: tls' : undefined;
-  const fix = (code !== undefined ? ANSWER_FIX[code] : undefined) ?? greetingFix;
+  const fix = NO_STARTTLS.test(error.message ?? '') ? NO_STARTTLS_FIX : (code !== undefined ? ANSWER_FIX[code] : undefined) ?? greetingFix;
   const detail = tlsProblem ? `SMTP: ${tlsProblem}` : fix ? `${answer}: ${fix}` : answer;
   // A certificate problem is retried too: fixed on the server, or by a reload with caFile, the queued mail still goes out.
   return { outcome: code !== undefined && code >= 500 ? 'failed' : 'retry', detail, ...(code !== undefined ? { status: code } : {}) };
@@ -35,9 +39,12 @@ export default defineNotifierPlugin({
   async send(ctx, { notification: n, config }) {
     const remaining = Math.max(1, ctx.deadline - Date.now());
     const tls = receiverTls(config);
+    const login = typeof config.username === 'string';
     const transport = createTransport({
-      host: String(config.host), port: Number(config.port ?? 25), secure: config.tls === 'tls', requireTLS: config.tls === 'starttls', ignoreTLS: config.tls === 'none',
-      ...(typeof config.username === 'string' ? { auth: { user: config.username, pass: String(config.password ?? '') } } : {}),
+      // auto with a login requires STARTTLS: nodemailer would otherwise send the password in the
+      // clear to a server (or a man in the middle) that does not offer it; tls: none is the explicit way.
+      host: String(config.host), port: Number(config.port ?? 25), secure: config.tls === 'tls', requireTLS: config.tls === 'starttls' || (config.tls === 'auto' && login), ignoreTLS: config.tls === 'none',
+      ...(login ? { auth: { user: config.username as string, pass: String(config.password ?? '') } } : {}),
       // The greeting's timer (from the connect) ends well before the deadline (from the start), so that
       // silence after connecting is reported as such (a TLS-on-connect port), not as an abort.
       connectionTimeout: remaining, greetingTimeout: Math.max(1, remaining - Math.min(2000, remaining / 4)), socketTimeout: remaining,
