@@ -5,7 +5,8 @@
 // with kill -9 during that action (its in-flight record for `cache` left in the state dir); the
 // slow log is untouched both times. Once a restarted watcher has recorded the attempt as
 // interrupted, the manual action runs, and `ksa recovery history --target cache` lists the
-// engine's attempt and the manual one together, both under `cache`.
+// engine's attempt and the manual one together, both under `cache`. Mistakes in the arguments:
+// one line naming the fix, exit 3, no state dir touched.
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,4 +137,27 @@ describe('ksa action --config --target: one in flight per target and one history
     expect(audit.filter((e) => e.kind === 'recovery-started').map((e) => [e.rule, e.target])).toEqual([['hold-the-target', 'cache'], ['manual', 'cache']]);
     expect(JSON.stringify(audit)).not.toContain(server.password);
   }, 400_000);
+
+  it('bad input: one line naming the fix, exit 3, nothing run', async () => {
+    const file = config();
+    const runs = await Promise.all([
+      ['action', '--config', file, '--target', 'cahce', 'slowlog-reset', '--allow-write'],
+      ['action', '--config', file, '--target', 'cache', 'redis', 'slowlog-reset', server.address, '--allow-write'],
+      ['action', '--target', 'cache', 'slowlog-reset', '--allow-write'], // no --config, KSA_CONFIG or ./ksa.yaml (the repository has none)
+      ['action', '--config', file, 'redis', 'slowlog-reset', server.address, '--allow-write'],
+    ].map((args) => spawnKsa([...args, '--state-dir', join(dir, 'bad-input-state')], env(), /^KSA_/)));
+    const expected = [
+      new RegExp(`^ksa: KSA_ERR_BAD_INPUT --target "cahce" is not in ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(did you mean cache\\?\\): use one of cache$`),
+      /^ksa: KSA_ERR_BAD_INPUT --target takes the type and endpoints from ksa\.yaml, but "redis slowlog-reset 127\.0\.0\.1:\d+" was given too: give only the action/,
+      /^ksa: KSA_ERR_BAD_INPUT --target cache names a ksa\.yaml target, but no ksa\.yaml was given or found: pass --config ksa\.yaml/,
+      /^ksa: KSA_ERR_BAD_INPUT --config names the file of a --target, and no --target was given: add --target <name>/,
+    ];
+    runs.forEach((r, i) => {
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr.trim()).toMatch(expected[i]!);
+    });
+    expect(existsSync(join(dir, 'bad-input-state'))).toBe(false);
+  }, 120_000);
 });
