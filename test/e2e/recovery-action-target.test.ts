@@ -91,7 +91,7 @@ describe('ksa action --config --target: one in flight per target and one history
     const manual = () => spawnKsa(['action', '--config', file, '--target', 'cache', 'slowlog-reset', '--allow-write', '--state-dir', state, '--json'], env(), /^KSA_/);
 
     const first = watch(file, ['--enforce']);
-    await first.next('the engine starts its action on cache', (e) => e.kind === 'recovery-started' && e.target === 'cache' && e.rule === 'hold-the-target', 120_000);
+    await first.next('the engine starts its action on cache', (e) => e.kind === 'recovery-started' && e.target === 'cache' && e.rule === 'hold-the-target', 180_000); // 90 s measured on a starved machine
     await waitFor('the action to run', () => pids().length === 1, 30_000);
 
     const locked = await manual();
