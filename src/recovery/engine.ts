@@ -95,24 +95,38 @@ export class RecoveryEngine {
    * have; an episode it already has is left as it is (one action per episode).
    */
   reload(): void {
-    const before = new Map(this.rules.map((r) => [r.rule.name, JSON.stringify(r.rule)]));
     this.rules = compileRules(this.o.config().rules);
-    if (this.unsubscribe === undefined || this.stopped) return; // starting: the events are still to come
-    const fresh = this.rules.filter((r) => before.get(r.rule.name) !== JSON.stringify(r.rule));
-    let opened = false;
-    for (const { trigger, evidence } of triggersOfRecords(this.o.sink.records().values())) opened = this.open(trigger, evidence, fresh) || opened;
-    if (opened) void this.o.sink.commit({ sections: { [RECOVERY_SECTION]: this.s } }).catch((error: unknown) => this.o.logger.error(`recovery: the rules' new episodes could not be saved: ${toErrorInfo(error).message}`));
+    if (this.unsubscribe === undefined || this.stopped) return; // starting: start() takes up
+    void this.takeUpFreshRules().catch((error: unknown) => this.o.logger.error(`recovery: the rules' new episodes could not be saved: ${toErrorInfo(error).message}`));
   }
 
   /**
    * Takes up what a previous process left (attempts cut short are recorded as interrupted and
-   * verified), subscribes (durable: before the watcher's first event) and starts looking at due episodes.
+   * verified), subscribes (durable: before the watcher's first event), takes up what fires for
+   * rules new or changed since the last process, and starts looking at due episodes.
    */
   async start(): Promise<void> {
     await this.recoverInterrupted();
     this.unsubscribe = this.o.sink.subscribe(RECOVERY_SUBSCRIBER, (e) => this.onEvent(e), { durable: true, kinds: ['finding', 'target'] });
+    await this.takeUpFreshRules();
     this.timer = setInterval(() => this.tick(), this.o.tickMs ?? 250);
     this.timer.unref();
+  }
+
+  /**
+   * Rules not run as they are now (by the last process or before a reload) open their episodes for
+   * what the watcher's records say fires now; the rules as they are now are saved. A state dir from
+   * before rules were saved takes up nothing (its rules are taken as run).
+   */
+  private async takeUpFreshRules(): Promise<void> {
+    const ran = this.s.rules;
+    const now = Object.fromEntries(this.rules.map((r) => [r.rule.name, JSON.stringify(r.rule)]));
+    const fresh = ran === undefined ? [] : this.rules.filter((r) => ran[r.rule.name] !== now[r.rule.name]);
+    const unchanged = ran !== undefined && Object.keys(ran).length === Object.keys(now).length && fresh.length === 0;
+    let opened = false;
+    if (fresh.length > 0) for (const { trigger, evidence } of triggersOfRecords(this.o.sink.records().values())) opened = this.open(trigger, evidence, fresh) || opened;
+    this.s.rules = now;
+    if (opened || !unchanged) await this.o.sink.commit({ sections: { [RECOVERY_SECTION]: this.s } });
   }
 
   /** No new steps; waits for the running ones up to `graceMs` (an attempt still running is found interrupted at the next start). */

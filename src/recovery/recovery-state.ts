@@ -79,6 +79,8 @@ export const RecoverySectionSchema = z.strictObject({
   /** Start times (ms) of the actions inside the rate-limit window. */
   rate: z.array(z.number()),
   history: z.array(HistoryEntrySchema),
+  /** By rule name: the rule as the last process (or reload) ran it, so a rule new or changed across a restart takes up what fires. */
+  rules: z.record(z.string(), z.string()).optional(),
 });
 
 export type Episode = z.infer<typeof EpisodeSchema>;

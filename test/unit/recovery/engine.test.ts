@@ -292,6 +292,28 @@ describe('recovery engine', () => {
       await h.close();
     });
 
+    it('a rule added across a restart takes up the finding firing now; a restart with the same rules takes up nothing', async () => {
+      const dir = join(work, 'restart-rules');
+      const records = [firingRecord(Date.now() - 60_000)];
+      const first = await harness({ dir, mode: 'dry-run', rules: [other], actions: { other: endAction }, records });
+      await first.close();
+      // The watcher restarted with one rule more: the finding fired before, so no event will come for it.
+      const second = await harness({ dir, mode: 'dry-run', rules: [other, endRule()], actions: { other: endAction, 'end-blocker': endAction }, records });
+      await waitFor('recovery-planned', () => second.of('recovery-planned').length === 1, 5000);
+      expect(second.of('recovery-planned')[0]).toMatchObject({ rule: 'end-blocker', target: 'db', episode: `db/${FINDING}/1`, params: { pid: 5151 }, dryRun: true });
+      await second.close();
+      // The same rules again, and the episode forgotten (as after a day): nothing is new, nothing is taken up.
+      const stored = await openStateStore(dir);
+      const section = stored.section(RECOVERY_SECTION) as { episodes: Record<string, unknown>; rules?: Record<string, string> };
+      expect(Object.keys(section.rules ?? {})).toEqual(['other', 'end-blocker']);
+      await stored.commit({ sections: { [RECOVERY_SECTION]: { ...section, episodes: {} } } });
+      await stored.close();
+      const third = await harness({ dir, mode: 'dry-run', rules: [other, endRule()], actions: { other: endAction, 'end-blocker': endAction }, records });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(third.of('recovery-planned')).toEqual([]);
+      await third.close();
+    });
+
     it("a rule added with for: counts it from when the finding started firing, not from the reload", async () => {
       const h = await harness({ mode: 'dry-run', rules: [], actions: {}, records: [firingRecord(Date.now() - 60_000)] });
       h.reload([endRule({ match: { finding: FINDING, for: '1h' } }), endRule({ name: 'after-30s', match: { finding: FINDING, for: '30s' } })], { 'end-blocker': endAction, 'after-30s': endAction });
