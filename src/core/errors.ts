@@ -38,6 +38,8 @@ export const ERROR_CODES = {
   KSA_ERR_OPERATION_DENIED: { retryable: false, fix: 'declare the operation in the plugin manifest `operations:`' },
   KSA_ERR_WRITE_NOT_ALLOWED: { retryable: false, fix: 'pass --allow-write to run a mutating action' },
   KSA_ERR_UNKNOWN_ACTION: { retryable: false, fix: 'run `ksa plugin info <id>` to list its actions' },
+  KSA_ERR_ACTION_IN_FLIGHT: { retryable: true, fix: 'wait for it (ksa recovery history): one action at a time per target' },
+  KSA_ERR_RATE_LIMITED: { retryable: true, fix: 'wait until then: recovery.rateLimit bounds the actions over all targets' },
   KSA_ERR_CONFIG_INVALID: { retryable: false, fix: 'fix the field named above; `ksa config example` prints a valid file' },
   KSA_ERR_CONFIG_UNREADABLE: { retryable: false, fix: 'check --config, KSA_CONFIG or ./ksa.yaml' },
   KSA_ERR_SECRET_UNREADABLE: { retryable: false, fix: 'check the password file path and its permissions' },

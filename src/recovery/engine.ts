@@ -11,13 +11,14 @@
 import { checkParams, redactParams } from '../core/action-params.js';
 import { backoffDelay } from '../core/backoff.js';
 import { parseDuration } from '../core/duration.js';
-import { toErrorInfo } from '../core/errors.js';
+import { ksaError, toErrorInfo } from '../core/errors.js';
 import { redactValue } from '../core/redact.js';
 import { summarizeEvidence } from '../watch/evidence-summary.js';
 import { attemptArgv, runAttempt, runRollback, type ActionPorts } from './attempt.js';
 import { compileRules, matchingRules, triggerOf, triggersOfRecords, type CompiledRule, type Trigger } from './rule-match.js';
 import { FINAL_PHASES, HISTORY_LIMIT, readSection, RECOVERY_SECTION, type Episode, type HistoryEntry, type Outcome, type RecoverySection } from './recovery-state.js';
 import { saveTargetSnapshot, type SavedSnapshot } from './target-snapshot.js';
+import { recordManualAction, type ManualRequest, type ManualResult } from './manual-action.js';
 import { render } from './template.js';
 import { stillFiring } from './verify.js';
 import type { ActionRef } from './action-catalog.js';
@@ -137,6 +138,24 @@ export class RecoveryEngine {
     let t: NodeJS.Timeout | undefined;
     await Promise.race([Promise.allSettled([...this.running]), new Promise((r) => { t = setTimeout(r, graceMs); })]);
     clearTimeout(t);
+  }
+
+  /**
+   * An action run by hand in this process (ksa serve's API), on this engine's own section: its gates
+   * (one in flight per target, the rate limit), the target taken while it runs, recorded beside the
+   * rules' attempts and committed through the sink like them (src/recovery/manual-action.ts).
+   */
+  async runManual(a: ManualRequest): Promise<ManualResult> {
+    if (this.stopped) throw ksaError('KSA_ERR_BAD_INPUT', 'the recovery engine is stopping', { fix: 'run the action again once ksa serve has restarted' });
+    const step = recordManualAction({
+      stateDir: this.o.stateDir,
+      section: () => this.s,
+      rateLimit: () => this.o.config().rateLimit,
+      commit: (_section, events) => this.persist(events),
+    }, a);
+    this.running.add(step);
+    void step.catch(() => undefined).finally(() => this.running.delete(step));
+    return step;
   }
 
   history(): readonly HistoryEntry[] {

@@ -1,11 +1,14 @@
 // /api/v1/targets: the targets this process runs with their watch state, a target's last result
 // as a schemaVersion 1 report (as `ksa diagnose --output json`), a diagnosis on demand (a cycle of
 // the loop's own scheduler, shared with one in flight) and a declared action of its plugin (admin;
-// the manager's execute, as `ksa action`: a mutating one needs "allowWrite": true).
+// a mutating one needs "allowWrite": true) through the recovery engine's manual path, as `ksa
+// action --target`: one action in flight per target, the rate limit, a snapshot first, recorded in
+// the journal, the audit log and `ksa recovery history` (rule manual).
 import { z } from 'zod';
 import { json, problem, type Route } from './route-table.js';
 import { buildReport } from '../cli/report.js';
 import { toErrorInfo } from '../core/errors.js';
+import { admitAction } from '../core/action-policy.js';
 import type { ServeContext } from './serve-context.js';
 import type { TargetView } from '../watch/watcher.js';
 
@@ -14,8 +17,8 @@ const ActionBodySchema = z.strictObject({
   allowWrite: z.boolean().default(false),
 });
 
-/** How a refused action maps to HTTP: a caller's mistake, not a server fault. */
-const ACTION_REFUSALS: Record<string, number> = { KSA_ERR_UNKNOWN_ACTION: 404, KSA_ERR_WRITE_NOT_ALLOWED: 403, KSA_ERR_BAD_INPUT: 400 };
+/** How a refused action maps to HTTP: a caller's mistake or a gate (nothing ran), not a server fault. */
+const ACTION_REFUSALS: Record<string, number> = { KSA_ERR_UNKNOWN_ACTION: 404, KSA_ERR_WRITE_NOT_ALLOWED: 403, KSA_ERR_BAD_INPUT: 400, KSA_ERR_ACTION_IN_FLIGHT: 409, KSA_ERR_RATE_LIMITED: 429 };
 
 function targetView(ctx: ServeContext, t: TargetView) {
   const record = ctx.loop.sink.records().get(t.name);
@@ -75,8 +78,10 @@ export const apiTargetRoutes: Route<ServeContext>[] = [
       if (!body.success) return problem(400, 'bad_request', 'send {"params": {"key": "value"}, "allowWrite": false} (both optional)', { target: name });
       const request = target.request;
       try {
-        const outcome = await ctx.loop.watcher.pluginManager.execute(request.pluginId, request.target, action, body.data.params, body.data.allowWrite, request.opts.timeoutMs);
-        return json(outcome.ok ? 200 : 502, { target: name, action, ...outcome }, { target: name, detail: `${request.pluginId}/${action}${body.data.allowWrite ? ' (allowWrite)' : ''}: ${outcome.ok ? 'ok' : 'failed'}: ${outcome.detail}` });
+        const manager = ctx.loop.watcher.pluginManager;
+        const spec = admitAction(manager.registry.require(request.pluginId).manifest, action, body.data.allowWrite);
+        const { outcome, entry } = await ctx.loop.runManual({ manager, pluginId: request.pluginId, spec, target: request.target, params: body.data.params, timeoutMs: request.opts.timeoutMs, secrets: () => ctx.secrets(), via: 'the API' });
+        return json(outcome.ok ? 200 : 502, { target: name, action, ...outcome, history: entry }, { target: name, detail: `${request.pluginId}/${action}${body.data.allowWrite ? ' (allowWrite)' : ''}: ${outcome.ok ? 'ok' : 'failed'}: ${outcome.detail}` });
       } catch (error) {
         const info = toErrorInfo(error);
         return problem(ACTION_REFUSALS[info.code] ?? 500, info.code, info.message, { target: name });

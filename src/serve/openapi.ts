@@ -16,6 +16,8 @@ interface Operation {
   result?: Record<string, unknown>;
   body?: Record<string, unknown>;
   query?: Array<{ name: string; description: string; required?: boolean }>;
+  /** Error answers of this operation besides the common ones (ERRORS). */
+  errors?: Record<number, string>;
   /** Content type of the 2xx answer when not JSON. */
   type?: string;
 }
@@ -34,7 +36,7 @@ export const API_OPERATIONS: readonly Operation[] = [
   { method: 'get', path: '/api/v1/targets/{name}', summary: "A target's watch state, last cycle and live findings", scope: 'read', ok: 200 },
   { method: 'get', path: '/api/v1/targets/{name}/result', summary: "The target's last result as a report (schemaVersion 1, as `ksa diagnose --output json`)", scope: 'read', ok: 200, result: ref('Report') },
   { method: 'post', path: '/api/v1/targets/{name}/diagnose', summary: "Diagnose now: a cycle of the loop's scheduler (shared with one in flight); the report", scope: 'admin', ok: 200, result: ref('Report') },
-  { method: 'post', path: '/api/v1/targets/{name}/actions/{action}', summary: "Run a declared action of the target's plugin (a mutating one needs allowWrite: true)", scope: 'admin', ok: 200, body: { type: 'object', properties: { params: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } }, allowWrite: { type: 'boolean' } }, additionalProperties: false } },
+  { method: 'post', path: '/api/v1/targets/{name}/actions/{action}', summary: "Run a declared action of the target's plugin (a mutating one needs allowWrite: true) through the recovery engine's manual path, as `ksa action --target`: one in flight per target (409 KSA_ERR_ACTION_IN_FLIGHT), the recovery rate limit (429 KSA_ERR_RATE_LIMITED), a snapshot first, recorded in the audit log and `ksa recovery history` (rule manual); the outcome and its history entry", scope: 'admin', ok: 200, errors: { 409: 'Another action (a recovery rule\'s or a manual one) is in flight on the target (KSA_ERR_ACTION_IN_FLIGHT): nothing ran', 429: 'recovery.rateLimit reached (KSA_ERR_RATE_LIMITED): nothing ran', 502: 'The action ran and failed: the outcome and its history entry' }, body: { type: 'object', properties: { params: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } }, allowWrite: { type: 'boolean' } }, additionalProperties: false } },
   { method: 'get', path: '/api/v1/config', summary: 'The effective ksa.yaml, secrets redacted', scope: 'read', ok: 200 },
   { method: 'get', path: '/api/v1/events', summary: 'The event stream (Server-Sent Events): each data line one event of `ksa schema events`', scope: 'read', ok: 200, type: 'text/event-stream', result: ref('WatchEvent'), query: [{ name: 'kinds', description: 'comma-separated event kinds (default: all)' }] },
   { method: 'get', path: '/api/v1/history', summary: 'Past events from the audit log: recovery, notification, api-call, finding, target or config-reload', scope: 'read', ok: 200, query: [{ name: 'kind', description: 'recovery | notification | api-call | finding | target | config-reload', required: true }, { name: 'limit', description: 'the last N (default 100, at most 1000)' }] },
@@ -53,7 +55,7 @@ export function openApiDocument(): Record<string, unknown> {
     const responses: Record<string, unknown> = {
       [op.ok]: { description: 'OK', content: { [op.type ?? 'application/json']: { schema: op.result ?? { type: 'object' } } } },
     };
-    for (const [code, description] of Object.entries(ERRORS)) responses[code] = { description, content: { 'application/json': { schema: ref('Error') } } };
+    for (const [code, description] of Object.entries({ ...ERRORS, ...op.errors })) responses[code] = { description, content: { 'application/json': { schema: code === '502' ? { type: 'object' } : ref('Error') } } };
     (paths[op.path] ??= {})[op.method] = {
       summary: op.summary,
       'x-ksa-scope': op.scope,

@@ -4,6 +4,7 @@ import type { Watcher } from './watcher.js';
 import type { WatchSink } from './watch-sink.js';
 import type { WatchTarget } from './watch-targets.js';
 import type { KsaConfig } from '../config/schema.js';
+import type { ManualRequest, ManualResult } from '../recovery/manual-action.js';
 
 export interface WatchLoop {
   file: string;
@@ -16,6 +17,11 @@ export interface WatchLoop {
    * a new plugin manager even if `plugins:` did not change (a plugin was installed or removed).
    */
   reload(why: string, options?: { freshPlugins?: boolean }): Promise<void>;
+  /**
+   * A declared action run by hand (the API), gated and recorded like the recovery engine's: through
+   * the engine when this process runs one, else on the loop's state dir (src/recovery/manual-action.ts).
+   */
+  runManual(a: ManualRequest): Promise<ManualResult>;
   /** Notifications waiting for delivery, by receiver ({} without notify:). */
   notifyQueue(): Readonly<Record<string, number>>;
 }

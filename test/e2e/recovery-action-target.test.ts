@@ -7,92 +7,49 @@
 // interrupted, the manual action runs, and `ksa recovery history --target cache` lists the
 // engine's attempt and the manual one together, both under `cache`. Mistakes in the arguments:
 // one line naming the fix, exit 3, no state dir touched.
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type Throwaway } from '../reliability/support/throwaway-servers.js';
+import { startSlowlogRedis, type SlowlogRedis } from '../support/slowlog-redis.js';
 import { startWatch, type WatchProcess } from '../support/watch-process.js';
 import { spawnKsa } from '../support/spawn-ksa.js';
 import { waitFor } from '../support/wait-for.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ksa-action-target-'));
 const state = join(dir, 'state');
-const calls = join(dir, 'calls');
-let server: Throwaway;
-let client: Redis;
+let redis: SlowlogRedis;
 const watches: WatchProcess[] = [];
 
-const pids = () => (existsSync(calls) ? readFileSync(calls, 'utf8').split('\n').filter(Boolean).map(Number) : []);
-const killScripts = () => { for (const pid of pids()) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } };
-
 beforeAll(async () => {
-  server = await startRedis();
-  const [host, port] = server.address.split(':');
-  client = new Redis({ host: host!, port: Number(port), password: server.password, lazyConnect: true, maxRetriesPerRequest: 1 });
-  await client.connect();
-  // 50 ms: ksa's own commands stay out of the slow log even on a loaded machine (32 of them would
-  // push our entry out of the newest 32 that the check reads).
-  await client.config('SET', 'slowlog-log-slower-than', '50000');
+  redis = await startSlowlogRedis(dir);
 }, 60_000);
 afterAll(async () => {
   for (const w of watches) { w.kill('SIGKILL'); await w.exited; }
-  killScripts();
-  client?.disconnect();
-  await server?.stop();
+  await redis?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The slow log's entries of our EVAL (ksa's own commands are logged under its client name). */
-async function evalEntries(): Promise<number> {
-  const entries = (await client.slowlog('GET', 128)) as unknown[][];
-  return entries.filter((e) => Array.isArray(e[3]) && String(e[3][0]).toUpperCase() === 'EVAL').length;
-}
-
-function config(): string {
-  // The action holds the target: it records its pid and sleeps (the watcher is killed meanwhile).
-  const hold = join(dir, 'hold.sh');
-  writeFileSync(hold, `#!/bin/sh\necho $$ >> ${calls}\nexec sleep 120\n`);
-  chmodSync(hold, 0o755);
-  const file = join(dir, 'ksa.yaml');
-  writeFileSync(file, `defaults: {interval: 300ms, timeout: 3s}
-targets:
-  - name: cache
-    type: redis
-    endpoints: ["${server.address}"]
-    auth: {passwordEnv: KSA_TEST_REDIS_PASSWORD}
-    categories: [performance]
-    thresholds: {redis.performance.slowlog: {warning: 1000}}
-recovery:
-  defaults: {settle: 300ms, verifyFor: 5s, backoff: {initial: 1s, max: 8s}, timeout: 5m}
-  rules:
-    - name: hold-the-target
-      match: {finding: redis.performance.slowlog, target: cache}
-      action: {plugin: recovery-script, name: run, params: {argv: ["${hold}"]}}
-`);
-  return file;
-}
+const config = () => redis.config();
 
 function watch(file: string, extra: string[]): WatchProcess {
-  const w = startWatch(['--config', file, '--state-dir', state, '--output', 'json', ...extra], { KSA_TEST_REDIS_PASSWORD: server.password });
+  const w = startWatch(['--config', file, '--state-dir', state, '--output', 'json', ...extra], { KSA_TEST_REDIS_PASSWORD: redis.server.password });
   watches.push(w);
   return w;
 }
 
-const env = () => ({ KSA_TEST_REDIS_PASSWORD: server.password });
+const env = () => ({ KSA_TEST_REDIS_PASSWORD: redis.server.password });
 
 describe('ksa action --config --target: one in flight per target and one history with the recovery engine', () => {
   it('refused while the engine holds cache (lock, then its in-flight record after kill -9); then run and listed with the engine\'s attempt under cache', async () => {
-    // A Lua busy loop of 3 x 10^7 steps (about 150 ms): over the 50 ms slow log and 1 ms finding thresholds.
-    await client.eval('for i = 1, 30000000 do end return 1', 0);
-    expect(await evalEntries()).toBe(1);
+    await redis.slowEval();
+    expect(await redis.evalEntries()).toBe(1);
     const file = config();
     const manual = () => spawnKsa(['action', '--config', file, '--target', 'cache', 'slowlog-reset', '--allow-write', '--state-dir', state, '--json'], env(), /^KSA_/);
 
     const first = watch(file, ['--enforce']);
     await first.next('the engine starts its action on cache', (e) => e.kind === 'recovery-started' && e.target === 'cache' && e.rule === 'hold-the-target', 180_000); // 90 s measured on a starved machine
-    await waitFor('the action to run', () => pids().length === 1, 30_000);
+    await waitFor('the action to run', () => redis.pids().length === 1, 30_000);
 
     const locked = await manual();
     expect(locked.code).toBe(3);
@@ -101,13 +58,13 @@ describe('ksa action --config --target: one in flight per target and one history
 
     first.kill('SIGKILL');
     await first.exited;
-    killScripts();
+    redis.killHolds();
     // No watcher now, but the engine's action on cache never ended: the manual one waits for it.
     const inFlight = await manual();
     expect(inFlight.code).toBe(3);
     expect(inFlight.stderr.trim().split('\n')).toHaveLength(1);
-    expect(inFlight.stderr).toMatch(/^ksa: KSA_ERR_BAD_INPUT an action is in flight on cache \(hold-the-target, since \d{4}-\d\d-\d\dT[\d:.]+Z\): wait for it/);
-    expect(await evalEntries()).toBe(1);
+    expect(inFlight.stderr).toMatch(/^ksa: KSA_ERR_ACTION_IN_FLIGHT an action is in flight on cache \(hold-the-target, since \d{4}-\d\d-\d\dT[\d:.]+Z\): wait for it/);
+    expect(await redis.evalEntries()).toBe(1);
 
     // A watcher started again (dry-run) records the attempt as interrupted and frees the target.
     const history = async (...extra: string[]) => spawnKsa(['recovery', 'history', '--state-dir', state, ...extra], {}, /^KSA_/);
@@ -117,12 +74,12 @@ describe('ksa action --config --target: one in flight per target and one history
     await waitFor('the interrupted attempt in the history', async () => (await entries()).some((e) => e.rule === 'hold-the-target' && e.outcome === 'interrupted'), 120_000, 200);
     second.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
-    expect(pids()).toHaveLength(1); // the engine did not run it again
+    expect(redis.pids()).toHaveLength(1); // the engine did not run it again
 
     const ran = await manual();
     expect(ran.code, ran.stderr).toBe(0);
     expect(JSON.parse(ran.stdout)).toMatchObject({ ok: true });
-    expect(await evalEntries()).toBe(0);
+    expect(await redis.evalEntries()).toBe(0);
 
     const all = await entries();
     expect(all.every((e) => e.target === 'cache')).toBe(true);
@@ -135,16 +92,16 @@ describe('ksa action --config --target: one in flight per target and one history
     // The audit log: the engine's and the manual action's events, under the same target.
     const audit = readFileSync(join(state, 'audit.log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { kind: string; rule?: string; target?: string });
     expect(audit.filter((e) => e.kind === 'recovery-started').map((e) => [e.rule, e.target])).toEqual([['hold-the-target', 'cache'], ['manual', 'cache']]);
-    expect(JSON.stringify(audit)).not.toContain(server.password);
+    expect(JSON.stringify(audit)).not.toContain(redis.server.password);
   }, 400_000);
 
   it('bad input: one line naming the fix, exit 3, nothing run', async () => {
     const file = config();
     const runs = await Promise.all([
       ['action', '--config', file, '--target', 'cahce', 'slowlog-reset', '--allow-write'],
-      ['action', '--config', file, '--target', 'cache', 'redis', 'slowlog-reset', server.address, '--allow-write'],
+      ['action', '--config', file, '--target', 'cache', 'redis', 'slowlog-reset', redis.server.address, '--allow-write'],
       ['action', '--target', 'cache', 'slowlog-reset', '--allow-write'], // no --config, KSA_CONFIG or ./ksa.yaml (the repository has none)
-      ['action', '--config', file, 'redis', 'slowlog-reset', server.address, '--allow-write'],
+      ['action', '--config', file, 'redis', 'slowlog-reset', redis.server.address, '--allow-write'],
     ].map((args) => spawnKsa([...args, '--state-dir', join(dir, 'bad-input-state')], env(), /^KSA_/)));
     const expected = [
       new RegExp(`^ksa: KSA_ERR_BAD_INPUT --target "cahce" is not in ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(did you mean cache\\?\\): use one of cache$`),

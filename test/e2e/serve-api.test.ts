@@ -128,7 +128,8 @@ describe('ksa serve: the management API', () => {
     expect(ReportSchema.parse(diagnosed.json).results[0]!.target.name).toBe('crit');
     expect((await call('GET', '/api/v1/targets/nope', READ)).status).toBe(404);
     const ping = await call('POST', '/api/v1/targets/ok/actions/ping', ADMIN, {});
-    expect(ping).toMatchObject({ status: 200, json: { ok: true, detail: 'pong' } });
+    // Through the manual path on the loop's state dir (no recovery: section): recorded under the target's name.
+    expect(ping).toMatchObject({ status: 200, json: { ok: true, detail: 'pong', history: { target: 'ok', rule: 'manual', action: 'fixture-diagnostics/ping', outcome: 'succeeded' } } });
     const reset = await call('POST', '/api/v1/targets/ok/actions/reset', ADMIN, {});
     expect(reset.status).toBe(403);
     expect(reset.json.error.code).toBe('KSA_ERR_WRITE_NOT_ALLOWED');

@@ -22,6 +22,7 @@ import { notifySetup, startNotify, type NotifyService, type NotifySetup } from '
 import type { WatchExtras } from '../../watch/watch-loop.js';
 import { recoveryActions, startWatchRecovery, type WatchRecovery } from '../../recovery/watch-recovery.js';
 import { RECOVERY_SUBSCRIBER } from '../../recovery/engine.js';
+import { recordManualAction, sinkManualPort, type ManualPort, type ManualRequest } from '../../recovery/manual-action.js';
 import type { PluginManager } from '../../core/manager.js';
 import type { KsaConfig } from '../../config/schema.js';
 import type { Runtime } from '../runtime.js';
@@ -140,7 +141,9 @@ export async function runWatch(rt: Runtime, flags: WatchFlags, version: string, 
   let fileWatcher: FSWatcher | undefined;
   if (flags.watchConfig) fileWatcher = watchConfigFile(file, () => reload('file changed'));
   const healthTimer = setInterval(() => { void sink.health(watcher.selfHealth()); }, healthEveryMs);
-  const face = extras.attach ? await extras.attach({ file, watcher, sink, config: () => config, targets: () => targets, reload, notifyQueue: () => notify?.queueDepth() ?? {} }) : undefined;
+  let sinkPort: ManualPort | undefined;
+  const runManual = (a: ManualRequest) => (recovery ? recovery.engine.runManual(a) : recordManualAction(sinkPort ??= sinkManualPort(sink), a));
+  const face = extras.attach ? await extras.attach({ file, watcher, sink, config: () => config, targets: () => targets, reload, runManual, notifyQueue: () => notify?.queueDepth() ?? {} }) : undefined;
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.on('SIGHUP', () => reload('SIGHUP'));

@@ -19,7 +19,8 @@ import type { ActionPorts } from '../../../src/recovery/attempt.js';
 import type { WatchEvent, WatchEventDraft } from '../../../src/watch/events.js';
 import type { WatchTarget } from '../../../src/watch/watch-targets.js';
 import type { TargetRecord } from '../../../src/watch/target-record.js';
-import type { DiagnosticResult, Finding } from '../../../src/core/types.js';
+import type { ActionSpec, DiagnosticResult, Finding, MiddlewareTarget } from '../../../src/core/types.js';
+import type { PluginManager } from '../../../src/core/manager.js';
 import { waitFor } from '../../support/wait-for.js';
 
 const work = mkdtempSync(join(tmpdir(), 'ksa-recovery-'));
@@ -335,5 +336,79 @@ describe('recovery engine', () => {
       expect(h.of('recovery-started')).toEqual([]);
       await h.close();
     });
+  });
+});
+
+describe('recovery engine: an action run by hand in the same process (runManual, ksa serve\'s API)', () => {
+  const ping: ActionSpec = { name: 'ping', mutating: false };
+  const reset: ActionSpec = { name: 'reset', mutating: true };
+  /** A plugin manager whose execute waits for `release` (an action that holds the target). */
+  function manual(h: Harness) {
+    const ran: string[] = [];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => { release = r; });
+    let holding: string | undefined;
+    const manager = {
+      async execute(_p: string, t: MiddlewareTarget, action: string) { ran.push(`${t.name}/${action}`); if (t.name === holding) await held; return { ok: true, detail: `${action} done` }; },
+      async diagnose(req: { target: MiddlewareTarget }) { return { result: result(req.target.name, []), snapshot: { plugin: 'xdb', collectedAt: new Date().toISOString(), target: { type: 'xdb', name: req.target.name, endpoints: [] }, categories: [], skipped: {}, data: {} } }; },
+    } as unknown as PluginManager;
+    const run = (name: string, spec: ActionSpec = ping) => h.engine.runManual({ manager, pluginId: 'xdb', spec, target: target(name).request.target, params: {}, timeoutMs: 5000, secrets: () => [], via: 'the API' });
+    return { ran, run, hold(name: string) { holding = name; }, release: () => release() };
+  }
+  const code = async (p: Promise<unknown>) => p.then(() => 'ran', (e: { code?: string }) => e.code);
+
+  it("refused (KSA_ERR_ACTION_IN_FLIGHT, nothing run) while a rule's action runs on the target; run and recorded once it ended", async () => {
+    const h = await harness({ rules: [endRule()], actions: { 'end-blocker': endAction }, actionMs: 1500 });
+    const m = manual(h);
+    await h.fire('db');
+    await waitFor('the rule\'s action running', () => h.calls.length === 1, 10_000);
+    expect(await code(m.run('db'))).toBe('KSA_ERR_ACTION_IN_FLIGHT');
+    expect(m.ran).toEqual([]);
+    await waitFor('the rule\'s action ended', () => (h.store.section(RECOVERY_SECTION) as { inFlight: object }).inFlight !== undefined && Object.keys((h.store.section(RECOVERY_SECTION) as { inFlight: object }).inFlight).length === 0, 20_000);
+    const { outcome, entry } = await m.run('db', reset);
+    expect(outcome).toMatchObject({ ok: true, detail: 'reset done' });
+    expect(entry).toMatchObject({ target: 'db', rule: 'manual', action: 'xdb/reset', outcome: 'succeeded', snapshot: expect.stringMatching(/-db-manual-1\.json$/) });
+    expect(m.ran).toEqual(['db/reset']);
+    // In the engine's section (the one it commits), persisted: beside the rule's attempts.
+    const stored = h.store.section(RECOVERY_SECTION) as { history: Array<{ rule: string; target: string }>; inFlight: object };
+    expect(stored.history.filter((e) => e.rule === 'manual')).toEqual([expect.objectContaining({ target: 'db', outcome: 'succeeded' })]);
+    expect(h.engine.history().at(-1)).toMatchObject({ rule: 'manual', target: 'db' });
+    expect(stored.inFlight).toEqual({});
+    await waitFor('the manual events', () => h.of('recovery-succeeded').some((e) => (e as { rule: string }).rule === 'manual'), 5000);
+    expect(h.of('recovery-started').filter((e) => (e as { rule: string }).rule === 'manual')).toEqual([expect.objectContaining({ target: 'db', snapshot: entry.snapshot })]);
+    await h.close();
+  });
+
+  it("a manual action holds its target: a second one and the rule's action wait for it (in-flight), another target is free", async () => {
+    const h = await harness({ rules: [endRule()], actions: { 'end-blocker': endAction }, targets: [target('db'), target('cache')] });
+    const m = manual(h);
+    m.hold('db');
+    const first = m.run('db');
+    await waitFor('the manual action running', () => m.ran.length === 1, 5000);
+    expect(await code(m.run('db'))).toBe('KSA_ERR_ACTION_IN_FLIGHT');
+    expect(await code(m.run('cache'))).toBe('ran');
+    await h.fire('db');
+    await waitFor('the rule held back', () => h.of('recovery-skipped').length === 1, 10_000);
+    expect(h.of('recovery-skipped')[0]).toMatchObject({ why: 'in-flight', rule: 'end-blocker', target: 'db' });
+    expect(h.calls).toEqual([]);
+    m.release();
+    expect((await first).entry).toMatchObject({ target: 'db', rule: 'manual', outcome: 'succeeded' });
+    expect(m.ran).toEqual(['db/ping', 'cache/ping']);
+    // Freed: the rule's action runs now.
+    await waitFor('the rule\'s action', () => h.calls.length === 1, 10_000);
+    await h.close();
+  });
+
+  it('the global rate limit counts manual actions and refuses past it (KSA_ERR_RATE_LIMITED, nothing run)', async () => {
+    const h = await harness({ rules: [], actions: {}, rateLimit: { actions: 2, per: '1h' }, targets: [target('db'), target('cache')] });
+    const m = manual(h);
+    await m.run('db');
+    await m.run('cache');
+    const refused = await m.run('db').then(() => undefined, (e: Error & { code?: string }) => e);
+    expect(refused?.code).toBe('KSA_ERR_RATE_LIMITED');
+    expect(refused?.message).toMatch(/^rate limit: 2 actions per 1h reached over all targets; the next one is allowed at \d{4}-/);
+    expect(m.ran).toEqual(['db/ping', 'cache/ping']);
+    expect((h.store.section(RECOVERY_SECTION) as { rate: number[] }).rate).toHaveLength(2);
+    await h.close();
   });
 });
