@@ -83,14 +83,14 @@ export async function recordManualAction(port: ManualPort, a: ManualRequest): Pr
       const opts: DiagnoseOptions = { categories: [], thresholds: {}, timeoutMs: a.timeoutMs, allowWrite: false };
       snapshot = saveTargetSnapshot(port.stateDir, { target: name, rule: MANUAL_RULE, attempt: 1, at: now }, await a.manager.diagnose({ pluginId: a.pluginId, target: a.target, opts, withSnapshot: true })).file;
     }
+    await port.commit(section, [{ kind: 'recovery-started', ...base, ...shown, ...(snapshot ? { snapshot } : {}) }]);
   } catch (error) {
-    // Nothing ran: the target and the rate window are given back.
+    // Nothing ran: the target and the rate window are given back (the first error is the one to tell).
     delete section.inFlight[name];
-    section.rate = section.rate.filter((t) => t !== now);
-    await port.commit(section, []);
+    section.rate.splice(section.rate.lastIndexOf(now), 1);
+    await port.commit(section, []).catch(() => undefined);
     throw error;
   }
-  await port.commit(section, [{ kind: 'recovery-started', ...base, ...shown, ...(snapshot ? { snapshot } : {}) }]);
   const started = Date.now();
   const out = await a.manager.execute(a.pluginId, a.target, a.spec.name, params, true, a.timeoutMs).catch((e: unknown) => ({ ok: false, detail: toErrorInfo(e).message }));
   const outcome: Outcome = redactValue({ ok: out.ok, detail: out.detail.slice(0, 2000), durationMs: Date.now() - started }, a.secrets());

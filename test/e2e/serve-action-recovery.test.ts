@@ -34,7 +34,7 @@ function config(): string {
   auth:
     tokens:
       - { name: ops, scope: admin, file: ${join(dir, 'admin-token')} }
-`);
+`, '20s'); // the action's host starts cold: 3 s measured too short under 4 busy loops
 }
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
@@ -51,15 +51,18 @@ describe('ksa serve: POST /api/v1/targets/{name}/actions/{action} through the re
     const file = config();
     serve = await startServe(['--config', file, '--state-dir', state, '--enforce'], { KSA_TEST_REDIS_PASSWORD: redis.server.password });
     const reset = () => call('POST', '/api/v1/targets/cache/actions/slowlog-reset', { allowWrite: true });
+    // Its first cycle first: the target is watched when the action comes.
+    await waitFor('the first cycle of cache', async () => (await call('GET', '/api/v1/targets/cache')).json.last !== undefined, 120_000, 200);
 
     // Nothing fires yet: the manual action runs, snapshot first, and is recorded under cache.
     const ran = await reset();
     expect(ran.status, JSON.stringify(ran.json)).toBe(200);
     expect(ran.json).toMatchObject({ target: 'cache', action: 'slowlog-reset', ok: true, history: { target: 'cache', rule: 'manual', action: 'redis-diagnostics/slowlog-reset', outcome: 'succeeded', snapshot: expect.stringMatching(/^recovery-snapshots\/\d+-cache-manual-1\.json$/) } });
-    await waitFor('the manual action in the audit log', () => audit().some((e) => e.kind === 'recovery-succeeded' && e.rule === 'manual'), 60_000, 100);
+    // The audit log is written by a durable subscriber, the api-call line after the answer: waited for.
+    await waitFor('the manual action and the api-call in the audit log', () => audit().some((e) => e.kind === 'recovery-succeeded' && e.rule === 'manual')
+      && audit().some((e) => e.kind === 'api-call' && e.path === '/api/v1/targets/cache/actions/slowlog-reset'), 60_000, 100);
     const manual = audit().filter((e) => e.rule === 'manual').map((e) => [e.kind, e.target, e.action]);
     expect(manual).toEqual([['recovery-started', 'cache', 'redis-diagnostics/slowlog-reset'], ['recovery-succeeded', 'cache', 'redis-diagnostics/slowlog-reset']]);
-    expect(audit().some((e) => e.kind === 'api-call' && e.path === '/api/v1/targets/cache/actions/slowlog-reset')).toBe(true);
     const history = await call('GET', '/api/v1/history?kind=recovery');
     expect(JSON.stringify(history.json)).toContain('"rule":"manual"');
     const listed = await spawnKsa(['recovery', 'history', '--state-dir', state, '--target', 'cache'], {}, /^KSA_/);

@@ -13,8 +13,8 @@ export interface SlowlogRedis {
   evalEntries(): Promise<number>;
   /** A Lua busy loop of 3 x 10^7 steps (about 150 ms): over the 50 ms slow log and 1 ms finding thresholds. */
   slowEval(): Promise<void>;
-  /** ksa.yaml: target `cache` (password from KSA_TEST_REDIS_PASSWORD) and the rule `hold-the-target` running the hold script; `tail` appended. */
-  config(tail?: string): string;
+  /** ksa.yaml: target `cache` (password from KSA_TEST_REDIS_PASSWORD, `timeout` per call) and the rule `hold-the-target` running the hold script; `tail` appended. */
+  config(tail?: string, timeout?: string): string;
   /** The pids the hold script recorded (one per run). */
   pids(): number[];
   /** Kills the hold scripts (a killed watcher leaves its script running). */
@@ -44,12 +44,12 @@ export async function startSlowlogRedis(dir: string): Promise<SlowlogRedis> {
     async slowEval() {
       await client.eval('for i = 1, 30000000 do end return 1', 0);
     },
-    config(tail = '') {
+    config(tail = '', timeout = '3s') {
       const hold = join(dir, 'hold.sh');
       writeFileSync(hold, `#!/bin/sh\necho $$ >> ${calls}\nexec sleep 120\n`);
       chmodSync(hold, 0o755);
       const file = join(dir, 'ksa.yaml');
-      writeFileSync(file, `defaults: {interval: 300ms, timeout: 3s}
+      writeFileSync(file, `defaults: {interval: 300ms, timeout: ${timeout}}
 targets:
   - name: cache
     type: redis
