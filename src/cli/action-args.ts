@@ -3,7 +3,6 @@
 // credentials, options and type from the file). Pure: the two forms and their mistakes are told
 // apart here, before any plugin or file is read.
 import { ksaError } from '../core/errors.js';
-import { closestName } from '../core/closest-name.js';
 
 export type ActionArgs =
   | { form: 'endpoints'; type: string; action: string; endpoints: string[] }
@@ -34,15 +33,4 @@ export function parseActionArgs(positionals: readonly string[], flags: ActionArg
     throw ksaError('KSA_ERR_BAD_INPUT', `ksa action needs ${['<type>', '<action>', '<endpoint...>'].slice(positionals.length).join(' ')}`, { fix: `write ${ENDPOINT_FORM}, or ${CONFIG_FORM}` });
   }
   return { form: 'endpoints', type, action, endpoints };
-}
-
-/** The ksa.yaml target named by --target; an unknown name gets a did-you-mean. */
-export function pickConfigTarget<T extends { name: string }>(targets: readonly T[], name: string, file: string): T {
-  const found = targets.find((t) => t.name === name);
-  if (found) return found;
-  const names = targets.map((t) => t.name);
-  const near = closestName(name, names);
-  throw ksaError('KSA_ERR_BAD_INPUT', `--target ${JSON.stringify(name)} is not in ${file}${near ? ` (did you mean ${near}?)` : ''}`, {
-    fix: names.length === 0 ? `add it under targets: in ${file}` : `use one of ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', ...' : ''}`,
-  });
 }

@@ -16,7 +16,7 @@ import { redactValue } from '../core/redact.js';
 import { summarizeEvidence } from '../watch/evidence-summary.js';
 import { attemptArgv, runAttempt, runRollback, type ActionPorts } from './attempt.js';
 import { compileRules, matchingRules, triggerOf, triggersOfRecords, type CompiledRule, type Trigger } from './rule-match.js';
-import { FINAL_PHASES, HISTORY_LIMIT, readSection, RECOVERY_SECTION, type Episode, type HistoryEntry, type Outcome, type RecoverySection } from './recovery-state.js';
+import { FINAL_PHASES, HISTORY_LIMIT, rateLimitedUntil, readSection, RECOVERY_SECTION, type Episode, type HistoryEntry, type Outcome, type RecoverySection } from './recovery-state.js';
 import { saveTargetSnapshot, type SavedSnapshot } from './target-snapshot.js';
 import { recordManualAction, type ManualRequest, type ManualResult } from './manual-action.js';
 import { render } from './template.js';
@@ -123,7 +123,7 @@ export class RecoveryEngine {
     const ran = this.s.rules;
     const now = Object.fromEntries(this.rules.map((r) => [r.rule.name, JSON.stringify(r.rule)]));
     const fresh = ran === undefined ? [] : this.rules.filter((r) => ran[r.rule.name] !== now[r.rule.name]);
-    const unchanged = ran !== undefined && Object.keys(ran).length === Object.keys(now).length && fresh.length === 0;
+    const unchanged = JSON.stringify(ran) === JSON.stringify(now);
     let opened = false;
     if (fresh.length > 0) for (const { trigger, evidence } of triggersOfRecords(this.o.sink.records().values())) opened = this.open(trigger, evidence, fresh) || opened;
     this.s.rules = now;
@@ -294,12 +294,11 @@ export class RecoveryEngine {
       ep.dueAt = last + lim.cooldownMs;
       return this.persist(this.say(ep, 'cooldown', base, `rule ${rule.name} acted on ${ep.target} ${Math.round((now - last) / 1000)} s ago (cooldown ${rule.cooldown ?? this.o.config().defaults.cooldown})`, false, ep.dueAt));
     }
-    const { actions: limit, per } = this.o.config().rateLimit;
-    const windowMs = parseDuration(per);
-    this.s.rate = this.s.rate.filter((t) => t > now - windowMs);
-    if (this.s.rate.length >= limit) {
-      ep.dueAt = this.s.rate[0]! + windowMs;
-      return this.persist(this.say(ep, 'rate-limited', base, `rate limit: ${limit} actions per ${per} reached over all targets (an action storm?); held until it allows one`, false, ep.dueAt));
+    const rateLimit = this.o.config().rateLimit;
+    const allowedAt = rateLimitedUntil(this.s, rateLimit, now);
+    if (allowedAt !== undefined) {
+      ep.dueAt = allowedAt;
+      return this.persist(this.say(ep, 'rate-limited', base, `rate limit: ${rateLimit.actions} actions per ${rateLimit.per} reached over all targets (an action storm?); held until it allows one`, false, ep.dueAt));
     }
     // Taken: recorded before anything runs (in memory now, on disk before the action starts).
     const attempt = ep.attempts + 1;

@@ -9,13 +9,12 @@
 // one (RecoveryEngine.runManual: it commits its whole section, a second writer would be
 // overwritten), else the loop's sink (sinkManualPort).
 import { checkParams, redactParams } from '../core/action-params.js';
-import { parseDuration } from '../core/duration.js';
 import { ksaError, toErrorInfo } from '../core/errors.js';
 import { redactValue } from '../core/redact.js';
 import { AuditLog, auditLogPath } from '../watch/audit-log.js';
 import { EventBus } from '../watch/event-bus.js';
 import { openStateStore } from '../watch/state-store.js';
-import { HISTORY_LIMIT, readSection, RECOVERY_SECTION, type HistoryEntry, type Outcome, type RecoverySection } from './recovery-state.js';
+import { HISTORY_LIMIT, rateLimitedUntil, readSection, RECOVERY_SECTION, type HistoryEntry, type Outcome, type RecoverySection } from './recovery-state.js';
 import { saveTargetSnapshot } from './target-snapshot.js';
 import type { PluginManager } from '../core/manager.js';
 import type { ActionSpec, DiagnoseOptions, Logger, MiddlewareTarget } from '../core/types.js';
@@ -65,12 +64,9 @@ export async function recordManualAction(port: ManualPort, a: ManualRequest): Pr
   if (holder) throw ksaError('KSA_ERR_ACTION_IN_FLIGHT', `an action is in flight on ${name} (${holder.key.split('|')[0]}, since ${new Date(holder.startedAt).toISOString()})`);
   const now = Date.now();
   const limit = port.rateLimit();
-  if (limit) {
-    const windowMs = parseDuration(limit.per);
-    section.rate = section.rate.filter((t) => t > now - windowMs);
-    if (section.rate.length >= limit.actions) {
-      throw ksaError('KSA_ERR_RATE_LIMITED', `rate limit: ${limit.actions} actions per ${limit.per} reached over all targets; the next one is allowed at ${new Date(section.rate[0]! + windowMs).toISOString()}`);
-    }
+  const allowedAt = limit ? rateLimitedUntil(section, limit, now) : undefined;
+  if (limit && allowedAt !== undefined) {
+    throw ksaError('KSA_ERR_RATE_LIMITED', `rate limit: ${limit.actions} actions per ${limit.per} reached over all targets; the next one is allowed at ${new Date(allowedAt).toISOString()}`);
   }
   const episode = `${name}/${MANUAL_RULE}/${now}`;
   section.inFlight[name] = { key: `${MANUAL_RULE}|${episode}`, startedAt: now };

@@ -4,6 +4,7 @@
 // the history of attempts. A watcher that crash-loops reads all of it back: it cannot run a
 // second action in the cooldown, exceed the rate limit, or lose an escalation it owed.
 import { z } from 'zod';
+import { parseDuration } from '../core/duration.js';
 
 import { SeveritySchema } from '../core/schemas.js';
 import { AttemptOutcomeSchema } from '../watch/events.js';
@@ -101,3 +102,13 @@ export function readSection(raw: unknown): { section: RecoverySection; problem?:
 }
 
 export const FINAL_PHASES: ReadonlySet<Episode['phase']> = new Set(['succeeded', 'escalated', 'closed']);
+
+/**
+ * The global rate window: drops the starts older than `per`, then says when the next action is
+ * allowed if `actions` already started inside it (undefined: one may start now).
+ */
+export function rateLimitedUntil(section: RecoverySection, limit: { actions: number; per: string }, now: number): number | undefined {
+  const windowMs = parseDuration(limit.per);
+  section.rate = section.rate.filter((t) => t > now - windowMs);
+  return section.rate.length >= limit.actions ? section.rate[0]! + windowMs : undefined;
+}

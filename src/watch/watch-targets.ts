@@ -1,10 +1,10 @@
 // ksa.yaml -> what the watcher runs per target: the diagnosis request (core's, as `diagnose
 // --config` builds it), its interval, its alerting policy layers, where its password can be read
 // again, and a fingerprint that tells a reload whether the target changed.
-import { ksaError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { requestsFromConfig } from '../config/targets-from-config.js';
 import { passwordReader } from '../config/password-reader.js';
+import { pickConfigTarget } from '../config/config-target-name.js';
 import type { DiagnoseRequest, PluginManager } from '../core/manager.js';
 import type { KsaConfig, TargetConfig } from '../config/schema.js';
 
@@ -22,10 +22,8 @@ export interface WatchTarget {
 
 /** Every target of the file, or only those named by --target (each must exist). */
 export function watchTargets(config: KsaConfig, file: string, manager: PluginManager, env: NodeJS.ProcessEnv, only: readonly string[] = []): WatchTarget[] {
+  for (const n of only) pickConfigTarget(config.targets, n, file);
   const byName = new Map(config.targets.map((t) => [t.name, t]));
-  for (const n of only) {
-    if (!byName.has(n)) throw ksaError('KSA_ERR_BAD_INPUT', `--target ${JSON.stringify(n)} is not in ${file}`, { fix: `use one of ${[...byName.keys()].slice(0, 8).join(', ')}` });
-  }
   const defaultInterval = parseDuration(config.defaults.interval, 'defaults.interval');
   return requestsFromConfig(config, file, manager, env, { thresholds: {} })
     .filter((r) => only.length === 0 || only.includes(r.target.name))

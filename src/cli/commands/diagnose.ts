@@ -7,6 +7,7 @@ import { prepareGate } from '../gate-report.js';
 import { targetSecrets } from '../../core/plugin-options.js';
 import { redactSecrets } from '../../core/redact.js';
 import { findConfigFile, readConfigText } from '../../config/config-file.js';
+import { pickConfigTarget } from '../../config/config-target-name.js';
 import { runTargets, type FleetProgress } from '../../fleet/run-targets.js';
 // ksa.yaml, baselines and snapshots (zod, yaml) are imported only when used: a single-target
 // diagnosis starts without them.
@@ -93,8 +94,7 @@ export async function runDiagnose(rt: Runtime, type: string | undefined, endpoin
     requests = requestsFromConfig(config, configFile, manager, process.env, { thresholds, ...(timeoutMs ? { timeoutMs } : {}) });
     rejectUnknownThresholds(thresholds, manager.registry.list().map((e) => e.manifest));
     if (flags.target && flags.target.length > 0) {
-      const names = new Set(requests.map((r) => r.target.name));
-      for (const n of flags.target) if (!names.has(n)) throw ksaError('KSA_ERR_BAD_INPUT', `--target ${JSON.stringify(n)} is not in ${configFile}`, { fix: `use one of ${[...names].slice(0, 8).join(', ')}` });
+      for (const n of flags.target) pickConfigTarget(config.targets, n, configFile);
       requests = requests.filter((r) => flags.target!.includes(r.target.name));
     }
     if (flags.concurrency === undefined) concurrency = config.defaults.concurrency;

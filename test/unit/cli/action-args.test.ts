@@ -2,7 +2,8 @@
 // ksa.yaml target by name (--target), with each mistake a coded one-line error naming the fix;
 // the did-you-mean of an unknown target name; the help's examples read from the manifests.
 import { describe, expect, it } from 'vitest';
-import { parseActionArgs, pickConfigTarget } from '../../../src/cli/action-args.js';
+import { parseActionArgs } from '../../../src/cli/action-args.js';
+import { pickConfigTarget } from '../../../src/config/config-target-name.js';
 import { actionHelp } from '../../../src/cli/action-help.js';
 import { KsaError } from '../../../src/core/errors.js';
 import { ManifestSchema } from '../../../src/core/schemas.js';
